@@ -1,0 +1,71 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
+import mongoose from 'mongoose';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import type { Logger } from './logger.ts';
+
+/**
+ * One place that knows how each store is reached, so every subgraph gets the same timeouts,
+ * retry policy and log wiring.
+ */
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    // Commands issued while (re)connecting wait briefly, but fail after one reconnect attempt
+    // instead of queueing forever: readiness and resolvers must see an outage.
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    lazyConnect: false,
+    ...options,
+  });
+}
+
+export function createKafka(
+  brokers: string[],
+  clientId: string,
+  logger?: Logger,
+  extra: Partial<KafkaConfig> = {},
+) {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: kafkaLogLevel.WARN,
+    logCreator: logger
+      ? () =>
+          ({ level, log }) => {
+            const { message, ...rest } = log;
+            const method =
+              level <= kafkaLogLevel.ERROR ? 'error' : level === kafkaLogLevel.WARN ? 'warn' : 'debug';
+            logger[method]({ kafka: rest }, message);
+          }
+      : undefined,
+    ...extra,
+  });
+}
+
+export async function connectMongo(url: string): Promise<typeof mongoose> {
+  // The connection is per process; commands are not buffered while it is down so that requests
+  // fail quickly and /ready reports the outage.
+  mongoose.set('strictQuery', true);
+  return mongoose.connect(url, { serverSelectionTimeoutMS: 3_000, bufferCommands: false, autoIndex: true });
+}
+
+/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
+export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
+  const u = new URL(databaseUrl);
+  return new PrismaMariaDb({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    connectionLimit,
+    connectTimeout: 3_000,
+    acquireTimeout: 5_000,
+    // DATETIME columns hold UTC; keep the driver from applying the host's zone.
+    timezone: 'Z',
+  });
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * Parses the environment against a schema. A misconfigured process must exit at start with one
+ * line naming the setting, so the first issue is reported as `VAR: reason` and nothing else.
+ */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, reason: string) {
+    super(`invalid configuration: ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+export function parseConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const reason = env[variable] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+  throw new ConfigError(variable, reason);
+}
+
+/** Like parseConfig, but prints the single line and exits: for process entry points. */
+export function loadConfig<S extends z.ZodObject>(schema: S, env = process.env): z.infer<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const url = (fallback?: string, protocols?: string[]) => {
+  const base = z.string().refine(
+    (value) => {
+      try {
+        const parsed = new URL(value);
+        return !protocols || protocols.includes(parsed.protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: protocols ? `must be a URL (${protocols.join(', ')})` : 'must be a URL' },
+  );
+  return fallback === undefined ? base : base.default(fallback);
+};
+
+export const brokerList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.every((b) => /^[\w.-]+:\d+$/.test(b)), {
+      message: 'must be a comma-separated list of host:port',
+    });
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
+
+/** Settings every process shares; each service extends this with its own. */
+export const baseConfig = z.object({
+  NODE_ENV: nodeEnv,
+  LOG_LEVEL: logLevel,
+  /** Interface to listen on; 0.0.0.0 inside containers, loopback everywhere else. */
+  BIND_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+});
+
+export { z };

@@ -1,0 +1,46 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable `extensions.code` values. Clients switch on these, so they are part of the API:
+ * add new ones, never rename.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode] | (string & {});
+
+export function domainError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+export const badInput = (message: string, field?: string) =>
+  domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const notFound = (what: string) => domainError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const unauthenticated = () => domainError(ErrorCode.UNAUTHENTICATED, 'authentication required');
+export const forbidden = (message = 'not allowed') => domainError(ErrorCode.FORBIDDEN, message);
+
+/**
+ * Apollo Server `formatError`: known GraphQL errors pass through; anything else is an internal
+ * error whose message and stack stay in the logs, never in the response.
+ */
+export function maskUnexpectedErrors(onUnexpected: (error: unknown) => void) {
+  return (formatted: { message: string; extensions?: Record<string, unknown> }, error: unknown) => {
+    const code = formatted.extensions?.code;
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    // A plain object (not an Error) is an error a subgraph already formatted and masked itself.
+    const isOurs = original === undefined || original instanceof GraphQLError || !(original instanceof Error);
+    if (isOurs && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    onUnexpected(original ?? error);
+    return { message: 'internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

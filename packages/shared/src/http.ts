@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { Logger } from './logger.ts';
+
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  readiness: Record<string, ReadinessCheck>;
+  logger: Logger;
+  path?: string;
+  maxBodyBytes?: number;
+  /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+}
+
+export class PayloadTooLargeError extends Error {}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new PayloadTooLargeError(`body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new PayloadTooLargeError(`body exceeds ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(payload);
+}
+
+/** Each check gets its own deadline so one hung store cannot hide the state of the others. */
+export async function runReadiness(checks: Record<string, ReadinessCheck>, timeoutMs = 1_500) {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+        return [name, 'ok'] as const;
+      } catch (err) {
+        return [name, `unavailable: ${err instanceof Error ? err.message : String(err)}`] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  const checksResult = Object.fromEntries(entries);
+  const ready = entries.every(([, state]) => state === 'ok');
+  return { ready, checks: checksResult };
+}
+
+/**
+ * A minimal Node http integration for Apollo Server (the official one for plain `http` is
+ * `startStandaloneServer`, which cannot share its port with /health, /ready or a WebSocket).
+ */
+export function createGraphQLHttpServer<TContext extends BaseContext>(
+  opts: GraphQLHttpOptions<TContext>,
+): Server {
+  const path = opts.path ?? '/graphql';
+  const maxBody = opts.maxBodyBytes ?? 1_000_000;
+
+  return createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/ready') {
+        const { ready, checks } = await runReadiness(opts.readiness);
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks });
+      }
+      const route = opts.routes?.[url.pathname];
+      if (route) return await route(req, res);
+      if (url.pathname !== path) return sendJson(res, 404, { error: 'not found' });
+
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const raw = req.method === 'POST' ? await readBody(req, maxBody) : '';
+      let body: unknown = raw;
+      if (raw && (headers.get('content-type') ?? '').includes('application/json')) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return sendJson(res, 400, {
+            errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+      }
+      const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+      const response = await opts.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: () => opts.context(req),
+      });
+      const outHeaders: Record<string, string> = {};
+      for (const [key, value] of response.headers) outHeaders[key] = value;
+      res.writeHead(response.status ?? 200, outHeaders);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (err) {
+      if (err instanceof PayloadTooLargeError) {
+        return sendJson(res, 413, {
+          errors: [{ message: err.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        });
+      }
+      opts.logger.error({ err }, 'request failed');
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
+      else res.destroy();
+    }
+  });
+}
+
+export function listen(
+  server: Server,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ port: number; url: string }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      resolve({ port: actual, url: `http://${host}:${actual}` });
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+}

@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export interface RequestInfo {
+  /** Propagated from the router (`x-request-id`) so one operation can be followed across logs. */
+  requestId: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+export function requestInfo(req: IncomingMessage): RequestInfo {
+  const header = req.headers['x-request-id'];
+  const candidate = Array.isArray(header) ? header[0] : header;
+  return { requestId: candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID() };
+}
+
+/** An entity another subgraph owns, known here only by its key. */
+export interface EntityRef {
+  id: string;
+}

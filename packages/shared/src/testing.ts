@@ -1,0 +1,96 @@
+// Helpers for integration tests against the real services that `infra/infra.sh up` starts.
+// Every test file gets its own databases, Redis logical DB and Kafka topics so files can run in
+// parallel against one set of servers.
+import { randomBytes } from 'node:crypto';
+import mariadb from 'mariadb';
+import { Redis } from 'ioredis';
+import { migrate, type DatabaseName } from './migrations.ts';
+
+const env = process.env;
+const host = '127.0.0.1';
+
+export const testServices = {
+  mysqlUrl:
+    env.TEST_MYSQL_URL ??
+    `mysql://${env.MYSQL_USER ?? 'sportvenue'}:${env.MYSQL_PASSWORD ?? 'sportvenue'}@${host}:${env.MYSQL_PORT ?? 3306}`,
+  redisUrl: env.TEST_REDIS_URL ?? `redis://${host}:${env.REDIS_PORT ?? 6379}`,
+  kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? `${host}:${env.KAFKA_PORT ?? 9092}`).split(','),
+  mongoUrl: env.TEST_MONGO_URL ?? `mongodb://${host}:${env.MONGO_PORT ?? 27017}`,
+};
+
+export function uniqueId(prefix = 't'): string {
+  return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+async function admin<T>(fn: (conn: mariadb.Connection) => Promise<T>): Promise<T> {
+  const url = new URL(testServices.mysqlUrl);
+  const conn = await mariadb.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  });
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A fresh, migrated database named `sv_test_<name>_<unique>`; `drop()` removes it. */
+export async function createTestDatabase(name: DatabaseName) {
+  const database = `sv_test_${name}_${uniqueId('')}`;
+  const url = `${testServices.mysqlUrl}/${database}`;
+  await migrate(name, url);
+  return {
+    url,
+    database,
+    drop: () => admin((conn) => conn.query(`DROP DATABASE IF EXISTS \`${database}\``)),
+  };
+}
+
+/**
+ * A Redis URL on a logical database no other running test file uses (rotating through 1..N-1;
+ * db 0 keeps the allocation counter). The database is flushed before use.
+ */
+export async function createTestRedis() {
+  const control = new Redis(testServices.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const [, databases] = (await control.config('GET', 'databases')) as [string, string];
+    const slots = Number(databases) - 1;
+    const n = await control.incr('sv:test:next-db');
+    const db = 1 + ((n - 1) % slots);
+    const url = `${testServices.redisUrl}/${db}`;
+    const client = new Redis(url, { maxRetriesPerRequest: 1 });
+    await client.flushdb();
+    client.disconnect();
+    return { url, db };
+  } finally {
+    control.disconnect();
+  }
+}
+
+export function testMongoUrl(label = 'test') {
+  return `${testServices.mongoUrl}/sv_test_${label}_${uniqueId('')}`;
+}
+
+/** Polls until `check` returns a truthy value or the deadline passes. */
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  { timeoutMs = 10_000, intervalMs = 50 } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { GraphQLError } from 'graphql';
+import { badInput, domainError, maskUnexpectedErrors } from '../src/errors.ts';
+
+describe('error masking', () => {
+  const seen: unknown[] = [];
+  const format = maskUnexpectedErrors((err) => seen.push(err));
+
+  it('passes domain errors through with their code and without a stack trace', () => {
+    const error = domainError('OUTSIDE_GEOFENCE', 'too far', { distanceM: 350 });
+    const out = format(
+      { message: error.message, extensions: { ...error.extensions, stacktrace: ['at x'] } },
+      error,
+    );
+    assert.deepEqual(out, { message: 'too far', extensions: { code: 'OUTSIDE_GEOFENCE', distanceM: 350 } });
+  });
+
+  it('replaces an unexpected exception with a generic internal error and reports it', () => {
+    const boom = new Error('connect ECONNREFUSED 10.0.0.1:3306 password=secret');
+    const wrapped = new GraphQLError(boom.message, { originalError: boom });
+    const out = format({ message: boom.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped);
+    assert.deepEqual(out, {
+      message: 'internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    assert.equal(seen.at(-1), boom);
+  });
+
+  it('keeps validation errors raised by GraphQL itself', () => {
+    const error = badInput('first must be between 1 and 100', 'first');
+    const out = format({ message: error.message, extensions: error.extensions }, error);
+    assert.equal(out.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(out.extensions?.field, 'first');
+  });
+});

@@ -1,0 +1,111 @@
+// `npm run seed`: idempotent demo data — cities, ~20 venues in Shanghai, Beijing and Shenzhen,
+// the 16 Swiss gyms of ../shared/data/occupancy with their headcount history, and demo users.
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DATABASES, migrate } from '@sport-venue/shared/migrations';
+import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { chineseVenues, cities, openingHours, swissGyms, type SeedVenue } from './seed/venues.ts';
+
+const OCCUPANCY_CSV = process.env.SEED_OCCUPANCY_CSV
+  ? new URL(`file://${process.env.SEED_OCCUPANCY_CSV}`)
+  : new URL('../../shared/data/occupancy/fitnesspark-ch.csv', import.meta.url);
+const venueUrl = process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback;
+const userUrl = process.env.USER_DATABASE_URL || DATABASES.user.fallback;
+
+await migrate('venue', venueUrl);
+await migrate('user', userUrl);
+const venueDb = createVenueDb(venueUrl);
+const userDb = createUserDb(userUrl);
+
+try {
+  for (const city of cities) {
+    await venueDb.city.upsert({
+      where: { code: city.code },
+      create: city,
+      update: { name: city.name, timeZone: city.timeZone },
+    });
+  }
+  const timeZoneOf = new Map(cities.map((c) => [c.code, c.timeZone]));
+  const ids = new Map<string, bigint>();
+  for (const v of [...chineseVenues, ...swissGyms]) {
+    const data = venueData(v, timeZoneOf.get(v.cityCode)!);
+    const row = await venueDb.venue.upsert({
+      where: { cityCode_slug: { cityCode: v.cityCode, slug: v.slug } },
+      create: data,
+      update: data,
+    });
+    if (v.occupancyName) ids.set(v.occupancyName, row.id);
+  }
+  console.log(`venues: ${chineseVenues.length} in China, ${swissGyms.length} in Switzerland`);
+
+  if (existsSync(OCCUPANCY_CSV)) {
+    const imported = await importHistory(ids);
+    console.log(`occupancy history: ${imported.read} samples read, ${imported.inserted} new`);
+  } else {
+    console.log(`occupancy history: ${OCCUPANCY_CSV.pathname} not found, skipped`);
+  }
+
+  for (const name of ['demo1', 'demo2', 'demo3']) {
+    // Same openid the fake WeChat server gives for the code `test-<name>`, so these users can log in.
+    await userDb.user.upsert({
+      where: { openid: `o-test-${name}` },
+      create: { openid: `o-test-${name}`, nickname: `演示用户 ${name.slice(-1)}`, cityCode: '310000' },
+      update: {},
+    });
+  }
+  console.log('users: 3 demo users (log in with WeChat code test-demo1 … test-demo3)');
+} finally {
+  await venueDb.$disconnect();
+  await userDb.$disconnect();
+}
+
+function venueData(v: SeedVenue, timeZone: string) {
+  return {
+    cityCode: v.cityCode,
+    slug: v.slug,
+    name: v.name,
+    address: v.address,
+    lat: v.lat,
+    lng: v.lng,
+    sports: v.sports,
+    capacity: v.capacity,
+    timeZone,
+    openingHours: openingHours(v.hours),
+  };
+}
+
+/** Streams the CSV and inserts samples in batches; existing (venue, at) rows are left alone. */
+async function importHistory(ids: Map<string, bigint>) {
+  const lines = createInterface({ input: createReadStream(OCCUPANCY_CSV), crlfDelay: Infinity });
+  let header: string[] | null = null;
+  let batch: Array<{ venueId: bigint; at: Date; count: number; source: string }> = [];
+  let read = 0;
+  let inserted = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    inserted += (await venueDb.occupancySample.createMany({ data: batch, skipDuplicates: true })).count;
+    batch = [];
+  };
+  for await (const line of lines) {
+    const cells = line.split(',');
+    if (!header) {
+      header = cells;
+      continue;
+    }
+    const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+    const venueId = ids.get(row.venue!);
+    // Blank = no number shown (closed or a failed scrape): not a sample of zero people.
+    if (venueId === undefined || row.occupancy === '') continue;
+    read += 1;
+    batch.push({
+      venueId,
+      at: new Date(row.timestamp_utc!),
+      count: Number(row.occupancy),
+      source: 'IMPORTED',
+    });
+    if (batch.length === 5_000) await flush();
+  }
+  await flush();
+  return { read, inserted };
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm test`: static checks first (fast failures), then the real services, then every unit and
+# integration test in one node:test run. Fails on the first failing step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+export NODE_ENV=test
+
+start=$(date +%s)
+step() { printf '\n== %s\n' "$1"; }
+
+step "lint (eslint + prettier)"
+eslint --max-warnings=0 .
+prettier --check --log-level=warn .
+
+step "typecheck"
+tsc -p tsconfig.json
+
+step "supergraph is composed from the current subgraph schemas"
+node scripts/compose.ts --check
+
+step "infrastructure"
+bash infra/infra.sh up
+
+step "tests (unit + integration)"
+node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
+  'packages/*/test/**/*.test.ts' \
+  'subgraphs/*/test/**/*.test.ts' \
+  'router/test/**/*.test.ts' \
+  'test/**/*.test.ts'
+
+printf '\nnpm test finished in %ss\n' "$(( $(date +%s) - start ))"

@@ -1,0 +1,3 @@
+import type { RequestInfo } from '@sport-venue/shared';
+
+export type Context = RequestInfo;

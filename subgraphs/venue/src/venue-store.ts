@@ -1,0 +1,45 @@
+import { mariadbAdapter } from '@sport-venue/shared';
+import { PrismaClient, type City, type Venue } from './generated/prisma/client.ts';
+
+export type VenueRow = Venue & { city?: City };
+export type CityRow = City;
+
+export function createVenueDb(databaseUrl: string): PrismaClient {
+  return new PrismaClient({ adapter: mariadbAdapter(databaseUrl) });
+}
+
+export function parseVenueId(id: string): bigint | null {
+  return /^[1-9]\d{0,18}$/.test(id) ? BigInt(id) : null;
+}
+
+export async function findVenuesByIds(
+  db: PrismaClient,
+  ids: readonly string[],
+): Promise<Array<VenueRow | null>> {
+  const keys = ids.map(parseVenueId);
+  const rows = await db.venue.findMany({
+    where: { id: { in: keys.filter((k): k is bigint => k !== null) } },
+    include: { city: true },
+  });
+  const byId = new Map(rows.map((row) => [row.id.toString(), row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export interface VenuePage {
+  rows: VenueRow[];
+  hasNextPage: boolean;
+}
+
+/** Keyset pagination on (cityCode, id): the same order the shard-key index is built in. */
+export async function listVenues(
+  db: PrismaClient,
+  { cityCode, first, afterId }: { cityCode?: string | null; first: number; afterId?: bigint | null },
+): Promise<VenuePage> {
+  const rows = await db.venue.findMany({
+    where: { ...(cityCode ? { cityCode } : {}), ...(afterId ? { id: { gt: afterId } } : {}) },
+    orderBy: { id: 'asc' },
+    take: first + 1,
+    include: { city: true },
+  });
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}

@@ -1,0 +1,54 @@
+// schema.prisma and the hand-written SQL migrations must describe the same tables.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import mariadb from 'mariadb';
+import { prismaSchemaPath, type DatabaseName } from '@sport-venue/shared/migrations';
+import { createTestDatabase } from '@sport-venue/shared/testing';
+import { checkDrift } from '../scripts/prisma-drift.ts';
+
+async function exec(databaseUrl: string, sql: string) {
+  const url = new URL(databaseUrl);
+  const conn = await mariadb.createConnection({
+    host: url.hostname,
+    port: Number(url.port),
+    user: url.username,
+    password: url.password,
+    database: url.pathname.slice(1),
+  });
+  try {
+    await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
+}
+
+describe('prisma drift check', () => {
+  for (const name of ['user', 'venue'] as DatabaseName[]) {
+    it(`a freshly migrated ${name} database matches schema.prisma`, async () => {
+      const db = await createTestDatabase(name);
+      try {
+        assert.deepEqual(await checkDrift(prismaSchemaPath(name), db.url), []);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
+
+  it('reports a column whose type, nullability or presence differs, and a missing index', async () => {
+    const db = await createTestDatabase('user');
+    try {
+      await exec(db.url, 'ALTER TABLE `User` MODIFY `nickname` VARCHAR(64) NOT NULL DEFAULT ""');
+      await exec(db.url, 'ALTER TABLE `User` DROP INDEX `User_unionid_key`');
+      await exec(db.url, 'ALTER TABLE `User` ADD COLUMN `legacy` INT NULL');
+      const problems = await checkDrift(prismaSchemaPath('user'), db.url);
+      assert.deepEqual(problems.sort(), [
+        'column User.legacy is not in schema.prisma',
+        'column User.nickname is NOT NULL, schema expects NULL',
+        'column User.nickname is varchar(64), schema expects varchar(191)',
+        'index User_unionid_key on User(unionid) is missing',
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

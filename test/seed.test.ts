@@ -1,0 +1,68 @@
+// `npm run seed` gives a living demo graph and can run any number of times.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase } from '@sport-venue/shared/testing';
+import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+
+const run = promisify(execFile);
+const root = new URL('../', import.meta.url).pathname;
+
+describe('demo seed', () => {
+  let userDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let venueDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let csv: string;
+  let csvSamples = 0;
+
+  before(async () => {
+    [userDb, venueDb] = await Promise.all([createTestDatabase('user'), createTestDatabase('venue')]);
+    // A slice of the real file: its header, then the first 3,000 rows.
+    const lines = readFileSync(join(root, '../shared/data/occupancy/fitnesspark-ch.csv'), 'utf8').split('\n');
+    const slice = lines.slice(0, 3_001);
+    csvSamples = slice.slice(1).filter((line) => line.split(',')[2] !== '').length;
+    csv = join(mkdtempSync(join(tmpdir(), 'sv-seed-')), 'slice.csv');
+    writeFileSync(csv, `${slice.join('\n')}\n`);
+  });
+
+  after(async () => {
+    await Promise.all([userDb?.drop(), venueDb?.drop()]);
+  });
+
+  const seed = () =>
+    run(process.execPath, ['scripts/seed.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        USER_DATABASE_URL: userDb.url,
+        VENUE_DATABASE_URL: venueDb.url,
+        SEED_OCCUPANCY_CSV: csv,
+      },
+    });
+
+  it('creates venues in three Chinese cities and the 16 Swiss gyms with history, twice without duplicates', async () => {
+    await seed();
+    await seed();
+    const venues = createVenueDb(venueDb.url);
+    const users = createUserDb(userDb.url);
+    try {
+      for (const code of ['310000', '110000', '440300']) {
+        const inCity = await venues.venue.findMany({ where: { cityCode: code } });
+        assert.ok(inCity.length >= 6, `${code} has ${inCity.length} venues`);
+        const allDay = inCity.filter((v) => JSON.stringify(v.openingHours).includes('[0,1440]'));
+        assert.ok(allDay.length >= 1, `${code} has a venue open 24 hours`);
+      }
+      assert.equal(await venues.venue.count({ where: { timeZone: 'Europe/Zurich' } }), 16);
+      assert.ok((await venues.venue.count()) >= 36);
+      assert.equal(await venues.occupancySample.count(), csvSamples);
+      assert.equal(await users.user.count(), 3);
+    } finally {
+      await venues.$disconnect();
+      await users.$disconnect();
+    }
+  });
+});
