@@ -7,3 +7,6 @@ export * from './http.ts';
 export * from './keys.ts';
 export * from './subgraph.ts';
 export * from './request.ts';
+export * from './identity.ts';
+export * from './authz.ts';
+export * from './events.ts';

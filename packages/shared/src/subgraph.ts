@@ -5,7 +5,13 @@ import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { maskUnexpectedErrors } from './errors.ts';
-import { closeServer, createGraphQLHttpServer, listen, type ReadinessCheck } from './http.ts';
+import {
+  closeServer,
+  createGraphQLHttpServer,
+  listen,
+  type GraphQLHttpOptions,
+  type ReadinessCheck,
+} from './http.ts';
 import type { Logger } from './logger.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
@@ -17,6 +23,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   readiness: Record<string, ReadinessCheck>;
   logger: Logger;
   production: boolean;
+  /** Extra HTTP routes on the same port (e.g. the JWKS document). */
+  routes?: GraphQLHttpOptions<TContext>['routes'];
 }
 
 export interface RunningSubgraph {
@@ -55,6 +63,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     context: async (req) => opts.context(req),
     readiness: opts.readiness,
     logger: opts.logger,
+    routes: opts.routes,
   });
   const address = await listen(server, port, host);
   opts.logger.info({ url: `${address.url}/graphql` }, `${opts.name} subgraph listening`);

@@ -1,0 +1,74 @@
+// Domain events on Kafka. Contracts between subgraphs: versioned, additive changes only; a new
+// incompatible shape gets a new `v`. Documented in docs/events.md.
+import { z } from 'zod';
+
+export const TOPICS = {
+  checkinEvents: 'checkin.events',
+  bookingEvents: 'booking.events',
+  pointsCommands: 'points.commands',
+} as const;
+
+/**
+ * `checkin.events`, key = userId (one user's events stay ordered on one partition).
+ * Produced by the venue subgraph through its outbox; consumed by user (points, streaks) and social
+ * (PK progress). Consumers dedupe by `id`.
+ */
+export const checkinEventV1 = z.object({
+  v: z.literal(1),
+  id: z.string().uuid(),
+  type: z.enum(['CHECKED_IN', 'CHECKED_OUT']),
+  userId: z.string(),
+  venueId: z.string(),
+  cityCode: z.string(),
+  sessionId: z.string(),
+  /** When it happened (ISO 8601, UTC). */
+  at: z.string().datetime(),
+  /** CHECKED_IN: whether it counts for points/streaks (one counted check-in per user and venue per 3 h). */
+  counted: z.boolean().default(true),
+  /** CHECKED_OUT: minutes present, capped by the venue's maximum stay. */
+  minutes: z.number().int().min(0).optional(),
+  /** CHECKED_OUT: EXPLICIT, AUTO (typical stay elapsed) or SUPERSEDED (checked in elsewhere). */
+  reason: z.enum(['EXPLICIT', 'AUTO', 'SUPERSEDED']).optional(),
+  source: z.enum(['GPS', 'QR', 'BOOKING']).default('GPS'),
+});
+export type CheckinEvent = z.infer<typeof checkinEventV1>;
+
+/**
+ * `points.commands`, key = userId. Anyone may ask the user subgraph's ledger for a points change;
+ * the idempotency key makes each command apply at most once (e.g. `pk:{challengeId}:reward:{userId}`).
+ */
+export const pointsCommandV1 = z.object({
+  v: z.literal(1),
+  id: z.string().uuid(),
+  userId: z.string(),
+  kind: z.enum(['EARN', 'SPEND', 'ADJUST', 'REVERSAL']),
+  delta: z.number().int(),
+  reason: z.string().max(191),
+  idempotencyKey: z.string().min(1).max(191),
+  at: z.string().datetime(),
+});
+export type PointsCommand = z.infer<typeof pointsCommandV1>;
+
+/** `booking.events`, key = venueId. */
+export const bookingEventV1 = z.object({
+  v: z.literal(1),
+  id: z.string().uuid(),
+  type: z.enum([
+    'HELD',
+    'CONFIRMED',
+    'CANCELLED',
+    'LATE_CANCELLED',
+    'CHECKED_IN',
+    'COMPLETED',
+    'NO_SHOW',
+    'EXPIRED',
+  ]),
+  bookingId: z.string(),
+  slotId: z.string(),
+  venueId: z.string(),
+  userId: z.string(),
+  slotStart: z.string().datetime(),
+  slotEnd: z.string().datetime(),
+  at: z.string().datetime(),
+});
+export type BookingEvent = z.infer<typeof bookingEventV1>;
