@@ -1,17 +1,28 @@
-import { baseConfig, port, url, z } from '@sport-venue/shared';
+import { baseConfig, identitySecret, port, rejectDevSecretInProduction, url, z } from '@sport-venue/shared';
 
-export const routerConfigSchema = baseConfig.extend({
-  ROUTER_PORT: port(4000),
-  SUPERGRAPH_PATH: z.string().optional(),
-  // Empty means "use the routing URL composed into the supergraph".
-  USER_SUBGRAPH_URL: url().optional(),
-  VENUE_SUBGRAPH_URL: url().optional(),
-  SOCIAL_SUBGRAPH_URL: url().optional(),
-  PREDICTION_SUBGRAPH_URL: url().optional(),
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-});
+export const routerConfigSchema = baseConfig
+  .extend({
+    ROUTER_PORT: port(4000),
+    SUPERGRAPH_PATH: z.string().optional(),
+    // Unset means "use the routing URL composed into the supergraph".
+    USER_SUBGRAPH_URL: url().optional(),
+    VENUE_SUBGRAPH_URL: url().optional(),
+    SOCIAL_SUBGRAPH_URL: url().optional(),
+    PREDICTION_SUBGRAPH_URL: url().optional(),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    USER_JWKS_URL: url('http://127.0.0.1:4001/.well-known/jwks.json', ['http', 'https']),
+    JWT_ISSUER: z.string().min(1).default('sport-venue-user'),
+    JWT_AUDIENCE: z.string().min(1).default('sport-venue'),
+    INTERNAL_IDENTITY_SECRET: identitySecret,
+    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+    /** Prefix of pub/sub channel names (tests isolate themselves with it). */
+    PUBSUB_PREFIX: z.string().default(''),
+    MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
+    WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  })
+  .superRefine(rejectDevSecretInProduction);
 
-export type RouterConfig = ReturnType<typeof routerConfigSchema.parse>;
+export type RouterConfig = z.infer<typeof routerConfigSchema>;
 
 export function subgraphUrlOverrides(config: RouterConfig): Record<string, string | undefined> {
   return {

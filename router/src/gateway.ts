@@ -4,39 +4,61 @@ import {
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
 import { readFileSync } from 'node:fs';
-import type { RequestInfo } from '@sport-venue/shared';
+import { IDENTITY_HEADER, signIdentity, type RequestInfo, type Viewer } from '@sport-venue/shared';
+import type { AuthenticationError } from './auth.ts';
 
-export type RouterContext = RequestInfo;
+export interface RouterContext extends RequestInfo {
+  viewer: Viewer | null;
+  /** Set when the client sent a token that did not verify; the operation is then refused. */
+  authError: AuthenticationError | null;
+  /** The identity header value, signed once per operation and reused for every subgraph fetch. */
+  identity?: Promise<string>;
+}
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
-/** Forwards what subgraphs need to trust and trace a request, and nothing else from the client. */
+/**
+ * Forwards to subgraphs only what they need: the request id and the router-signed identity.
+ * Client headers (including any forged x-sv-identity) are never passed through.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
-    if ('requestId' in context && context.requestId)
-      request.http?.headers.set('x-request-id', context.requestId);
+  readonly #secret: string;
+  constructor(url: string, secret: string) {
+    super({ url });
+    this.#secret = secret;
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
+    const headers = request.http?.headers;
+    if (!headers || !('requestId' in context)) return;
+    headers.set('x-request-id', context.requestId);
+    if (context.viewer) {
+      context.identity ??= signIdentity(context.viewer, this.#secret);
+      headers.set(IDENTITY_HEADER, await context.identity);
+    }
   }
 }
 
+export function readSupergraph(path?: string | URL): string {
+  return readFileSync(path ?? DEFAULT_SUPERGRAPH, 'utf8');
+}
+
 export function createGateway(opts: {
-  supergraphPath?: string | URL;
+  supergraphSdl: string;
   urlOverrides: Record<string, string | undefined>;
+  identitySecret: string;
 }) {
-  const supergraphSdl = readFileSync(opts.supergraphPath ?? DEFAULT_SUPERGRAPH, 'utf8');
   return new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: opts.urlOverrides[name] ?? url }),
+    supergraphSdl: opts.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(opts.urlOverrides[name] ?? url!, opts.identitySecret),
   });
 }
 
 /** Subgraph routing URLs after overrides, for readiness probes and the startup banner. */
-export function subgraphUrls(
-  supergraphPath: string | URL | undefined,
-  overrides: Record<string, string | undefined>,
-) {
-  const sdl = readFileSync(supergraphPath ?? DEFAULT_SUPERGRAPH, 'utf8');
+export function subgraphUrls(supergraphSdl: string, overrides: Record<string, string | undefined>) {
   const urls: Record<string, string> = {};
-  for (const match of sdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
+  for (const match of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
     const [, name, url] = match;
     urls[name!] = overrides[name!] ?? url!;
   }

@@ -1,17 +1,30 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { GraphQLSchema } from 'graphql';
 import {
   closeServer,
   createGraphQLHttpServer,
   createLogger,
+  createRedis,
   gracefulShutdown,
   listen,
   loadConfig,
   maskUnexpectedErrors,
-  requestInfo,
 } from '@sport-venue/shared';
+import { createAuthenticator, type Authenticate } from './auth.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
-import { createGateway, subgraphUrls, type RouterContext } from './gateway.ts';
+import { httpContext, rejectBadTokens } from './context.ts';
+import { createGateway, readSupergraph, subgraphUrls, type RouterContext } from './gateway.ts';
+import {
+  checkAccess,
+  extractSecurityPolicy,
+  withoutSecurityPurpose,
+  type SecurityPolicy,
+} from './security.ts';
+import { SubscriptionHub } from './subscriptions/hub.ts';
+import { eventSources } from './subscriptions/sources.ts';
+import { attachWebSocket } from './subscriptions/websocket.ts';
 
 async function probe(url: string, timeoutMs: number) {
   const ready = new URL('/ready', url);
@@ -19,37 +32,122 @@ async function probe(url: string, timeoutMs: number) {
   if (!res.ok) throw new Error(`${ready.host} answered ${res.status}`);
 }
 
-export async function startRouter(config: RouterConfig) {
+function enforceSecurity(policy: () => SecurityPolicy): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, contextValue }) {
+          const denied = checkAccess(schema, document, policy(), contextValue.viewer);
+          if (denied) throw denied;
+        },
+      };
+    },
+  };
+}
+
+export interface RouterOptions {
+  /** Token verification; defaults to the user subgraph's JWKS from config. */
+  authenticate?: Authenticate;
+}
+
+export async function startRouter(config: RouterConfig, options: RouterOptions = {}) {
   const logger = createLogger('router', config.LOG_LEVEL);
   const overrides = subgraphUrlOverrides(config);
-  const gateway = createGateway({ supergraphPath: config.SUPERGRAPH_PATH, urlOverrides: overrides });
+  const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
+  const policy = extractSecurityPolicy(supergraphSdl);
+  const gateway = createGateway({
+    supergraphSdl: withoutSecurityPurpose(supergraphSdl),
+    urlOverrides: overrides,
+    identitySecret: config.INTERNAL_IDENTITY_SECRET,
+  });
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
+    const reload = apiSchema !== null;
+    apiSchema = next;
+    if (reload) hub.closeAll('the schema changed; subscribe again', 'SCHEMA_RELOADED');
+  });
+
+  const authenticate =
+    options.authenticate ??
+    createAuthenticator({
+      jwksUrl: config.USER_JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: config.NODE_ENV !== 'production',
     formatError: maskUnexpectedErrors((err) => logger.error({ err }, 'unexpected router error')),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), rejectBadTokens, enforceSecurity(() => policy)],
   });
   await apollo.start();
 
-  const urls = subgraphUrls(config.SUPERGRAPH_PATH, overrides);
-  const readiness = Object.fromEntries(
-    Object.entries(urls).map(([name, url]) => [name, () => probe(url, 1_000)]),
-  );
+  const runOperation = async (request: GraphQLRequest, contextValue: RouterContext) => {
+    const response = await apollo.executeOperation(request, { contextValue });
+    return response.body.kind === 'single'
+      ? response.body.singleResult
+      : { errors: [{ message: 'incremental delivery is not supported here' }] };
+  };
+
+  // Separate connections: a subscribed Redis connection cannot publish or run commands.
+  const publisher = createRedis(config.REDIS_URL);
+  const subscriber = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const client of [publisher, subscriber])
+    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const pubsub = new RedisPubSub({ publisher, subscriber });
+  const hub = new SubscriptionHub({
+    pubsub,
+    sources: eventSources(config.PUBSUB_PREFIX),
+    policy: () => policy,
+    logger,
+    runQuery: (viewer) => async (query, variables) =>
+      (await runOperation(
+        { query, variables },
+        { requestId: crypto.randomUUID(), viewer, authError: null },
+      )) as never,
+  });
+
+  const urls = subgraphUrls(supergraphSdl, overrides);
+  const readiness = {
+    ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, () => probe(url, 1_000)])),
+    redis: () => publisher.ping(),
+  };
   const server = createGraphQLHttpServer<RouterContext>({
     apollo,
-    context: async (req) => requestInfo(req),
+    context: httpContext(authenticate),
     readiness,
     logger,
+  });
+  const websocket = attachWebSocket({
+    server,
+    path: '/graphql',
+    schema: () => apiSchema!,
+    policy: () => policy,
+    hub,
+    authenticate,
+    runOperation: (args, context) =>
+      runOperation(
+        { query: args.query, variables: args.variables, operationName: args.operationName ?? undefined },
+        context,
+      ),
+    logger,
+    maxSubscriptionsPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
   });
   const address = await listen(server, config.ROUTER_PORT, config.BIND_HOST);
   logger.info({ url: `${address.url}/graphql`, subgraphs: urls }, 'router listening');
   return {
     server,
+    hub,
+    pubsub,
     ...address,
     async stop() {
+      await websocket.close();
       await closeServer(server);
       await apollo.stop();
+      await pubsub.close();
     },
   };
 }

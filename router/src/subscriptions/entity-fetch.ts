@@ -1,0 +1,125 @@
+// Resolves the parts of a subscription payload that live elsewhere in the graph. A payload field
+// `venue` of entity type Venue is fetched as `query { venue(id: payload.venueId) { …selection } }`
+// through the gateway, with the subscriber's selection (fragments and variables included).
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isObjectType,
+  print,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+
+export type RunQuery = (
+  query: string,
+  variables: Record<string, unknown>,
+) => Promise<{
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+}>;
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** Variables and fragments the selection uses, transitively. */
+function dependencies(node: FieldNode, fragments: Record<string, FragmentDefinitionNode>) {
+  const variables = new Set<string>();
+  const used = new Map<string, FragmentDefinitionNode>();
+  const walk = (n: FieldNode | FragmentDefinitionNode) =>
+    visit(n, {
+      Variable(v) {
+        variables.add(v.name.value);
+      },
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (!used.has(name) && fragments[name]) {
+          used.set(name, fragments[name]);
+          walk(fragments[name]);
+        }
+      },
+    });
+  walk(node);
+  return { variables, fragments: [...used.values()] };
+}
+
+export function buildEntityQuery(info: GraphQLResolveInfo, rootField: string, idVariable: string) {
+  const field = info.fieldNodes[0]!;
+  const deps = dependencies(field, info.fragments);
+  const operation = info.operation as OperationDefinitionNode;
+  const variableDefinitions: VariableDefinitionNode[] = [
+    {
+      kind: Kind.VARIABLE_DEFINITION,
+      variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: idVariable } },
+      type: {
+        kind: Kind.NON_NULL_TYPE,
+        type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } },
+      },
+    },
+    ...(operation.variableDefinitions ?? []).filter((d) => deps.variables.has(d.variable.name.value)),
+  ];
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: 'query' as OperationDefinitionNode['operation'],
+        name: { kind: Kind.NAME, value: 'SubscriptionEntity' },
+        variableDefinitions,
+        selectionSet: {
+          kind: Kind.SELECTION_SET,
+          selections: [
+            {
+              kind: Kind.FIELD,
+              alias: { kind: Kind.NAME, value: 'entity' },
+              name: { kind: Kind.NAME, value: rootField },
+              arguments: [
+                {
+                  kind: Kind.ARGUMENT,
+                  name: { kind: Kind.NAME, value: 'id' },
+                  value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: idVariable } },
+                },
+              ],
+              selectionSet: field.selectionSet,
+            },
+          ],
+        },
+      } as OperationDefinitionNode,
+      ...deps.fragments,
+    ],
+  };
+  const variables = Object.fromEntries(
+    Object.entries(info.variableValues).filter(([name]) => deps.variables.has(name)),
+  );
+  return { query: print(document), variables };
+}
+
+/**
+ * Field resolver for executing a subscription selection over an event payload: plain values come
+ * from the payload; an entity field `x` of type T is fetched by `payload.xId` through Query.t(id).
+ */
+export function payloadFieldResolver(
+  runQuery: RunQuery,
+): GraphQLFieldResolver<Record<string, unknown>, unknown> {
+  return async (source, _args, _ctx, info) => {
+    const own = source[info.fieldName];
+    if (own !== undefined) return own;
+    const type = getNamedType(info.returnType);
+    const id = source[`${info.fieldName}Id`];
+    const rootField = lowerFirst(type.name);
+    if (!isObjectType(type) || id === undefined || !info.schema.getQueryType()?.getFields()[rootField])
+      return null;
+    const { query, variables } = buildEntityQuery(info, rootField, '__entityId');
+    const result = await runQuery(query, { ...variables, __entityId: String(id) });
+    if (result.errors?.length) {
+      const first = result.errors[0]!;
+      throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
+    }
+    return result.data?.entity ?? null;
+  };
+}

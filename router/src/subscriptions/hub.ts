@@ -1,0 +1,207 @@
+// Fan-out of subscription events. Subscribers with the same (document, variables, authorisation
+// scope) form one group: one Redis listener and ONE execution per event for the whole group, its
+// result pushed to every member. Selections that touch no @authenticated/@requiresScopes field are
+// public: executed anonymously and shared by everyone. Others are scoped to the user.
+import { createHash } from 'node:crypto';
+import {
+  GraphQLError,
+  Kind,
+  execute,
+  print,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type FieldNode,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import type { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { Logger, Viewer } from '@sport-venue/shared';
+import { payloadFieldResolver, type RunQuery } from './entity-fetch.ts';
+import type { EventSource } from './sources.ts';
+import { SubscriberQueue } from './subscriber-queue.ts';
+import { requirementsOf, type SecurityPolicy } from '../security.ts';
+
+export interface SubscribeRequest {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  variables: Record<string, unknown>;
+  operationName?: string | null;
+  viewer: Viewer | null;
+}
+
+interface Group {
+  key: string;
+  channel: string;
+  request: SubscribeRequest;
+  rootField: string;
+  source: EventSource;
+  members: Set<SubscriberQueue>;
+  subscription: Promise<number>;
+  /** Events waiting for execution; only the newest is kept while one executes. */
+  pending: Record<string, unknown> | null;
+  running: boolean;
+}
+
+export interface HubOptions {
+  pubsub: RedisPubSub;
+  sources: Record<string, EventSource>;
+  policy: () => SecurityPolicy;
+  /** Runs a query through the graph as the given viewer (null = anonymous). */
+  runQuery: (viewer: Viewer | null) => RunQuery;
+  logger: Logger;
+  onExecuted?: (group: { key: string; members: number; ms: number }) => void;
+}
+
+export class SubscriptionHub {
+  readonly #groups = new Map<string, Group>();
+  readonly #opts: HubOptions;
+
+  constructor(opts: HubOptions) {
+    this.#opts = opts;
+  }
+
+  stats() {
+    let subscribers = 0;
+    for (const group of this.#groups.values()) subscribers += group.members.size;
+    return { groups: this.#groups.size, subscribers };
+  }
+
+  /** Ends every subscription with the given error (schema reload, shutdown). */
+  closeAll(message: string, code = 'SUBSCRIPTION_CLOSED') {
+    const error = new GraphQLError(message, { extensions: { code } });
+    for (const group of [...this.#groups.values()]) {
+      for (const member of [...group.members]) member.end({ errors: [error] });
+    }
+  }
+
+  subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+    const operation = request.document.definitions.find(
+      (d): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION &&
+        (!request.operationName || d.name?.value === request.operationName),
+    );
+    const rootNode = operation?.selectionSet.selections[0];
+    if (!operation || operation.operation !== 'subscription' || rootNode?.kind !== Kind.FIELD) {
+      return { errors: [new GraphQLError('expected a subscription operation with one root field')] };
+    }
+    const rootField = (rootNode as FieldNode).name.value;
+    const source = this.#opts.sources[rootField];
+    const fieldDef = request.schema.getSubscriptionType()?.getFields()[rootField];
+    if (!source || !fieldDef) {
+      return { errors: [new GraphQLError(`subscription field ${rootField} has no event source`)] };
+    }
+    const args = getArgumentValues(fieldDef, rootNode as FieldNode, request.variables);
+    const isPublic = requirementsOf(request.schema, request.document, this.#opts.policy()).length === 0;
+    const scope = isPublic ? 'public' : `user:${request.viewer?.userId ?? 'anonymous'}`;
+    const key = createHash('sha256')
+      .update(print(request.document))
+      .update('\0')
+      .update(request.operationName ?? '')
+      .update('\0')
+      .update(stableJson(request.variables))
+      .update('\0')
+      .update(scope)
+      .digest('base64url');
+
+    let group = this.#groups.get(key);
+    if (!group) {
+      const channel = source.channel(args);
+      const created: Group = {
+        key,
+        channel,
+        request: { ...request, viewer: isPublic ? null : request.viewer },
+        rootField,
+        source,
+        members: new Set(),
+        subscription: this.#opts.pubsub.subscribe(channel, (message: unknown) =>
+          this.#onEvent(created, message),
+        ),
+        pending: null,
+        running: false,
+      };
+      created.subscription.catch((err) => {
+        this.#opts.logger.error({ err, channel }, 'redis subscribe failed');
+        this.#dispose(created, 'live updates are unavailable right now');
+      });
+      this.#groups.set(key, created);
+      group = created;
+    }
+    const owner = group;
+    const member = new SubscriberQueue(() => this.#leave(owner, member));
+    group.members.add(member);
+    return member;
+  }
+
+  #leave(group: Group, member: SubscriberQueue) {
+    group.members.delete(member);
+    if (group.members.size === 0 && this.#groups.get(group.key) === group) {
+      this.#groups.delete(group.key);
+      void group.subscription.then((id) => this.#opts.pubsub.unsubscribe(id)).catch(() => undefined);
+    }
+  }
+
+  #dispose(group: Group, message: string) {
+    const error = new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    for (const member of [...group.members]) member.end({ errors: [error] });
+  }
+
+  #onEvent(group: Group, message: unknown) {
+    const payload = group.source.decode(message);
+    if (!payload) {
+      this.#opts.logger.warn({ channel: group.channel }, 'dropped an event that does not match its contract');
+      return;
+    }
+    group.pending = payload;
+    if (!group.running) void this.#drain(group);
+  }
+
+  async #drain(group: Group) {
+    group.running = true;
+    try {
+      while (group.pending && group.members.size > 0) {
+        const payload = group.pending;
+        group.pending = null;
+        const started = performance.now();
+        const result = await this.#execute(group, payload);
+        for (const member of group.members) member.push(result);
+        this.#opts.onExecuted?.({
+          key: group.key,
+          members: group.members.size,
+          ms: performance.now() - started,
+        });
+      }
+    } finally {
+      group.running = false;
+    }
+  }
+
+  async #execute(group: Group, payload: Record<string, unknown>): Promise<ExecutionResult> {
+    const { schema, document, variables, operationName, viewer } = group.request;
+    try {
+      return await execute({
+        schema,
+        document,
+        variableValues: variables,
+        operationName,
+        rootValue: { [group.rootField]: payload },
+        contextValue: {},
+        fieldResolver: payloadFieldResolver(this.#opts.runQuery(viewer)),
+      });
+    } catch (err) {
+      this.#opts.logger.error({ err }, 'subscription execution failed');
+      return {
+        errors: [
+          new GraphQLError('internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+        ],
+      };
+    }
+  }
+}
+
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}

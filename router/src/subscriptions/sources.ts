@@ -1,0 +1,44 @@
+// Where each subscription root field gets its events: a Redis pub/sub channel per key, with a
+// versioned JSON payload (docs/events.md is the contract). Events carry keys and changed values;
+// anything else a subscriber selects is resolved through the graph.
+import { z } from 'zod';
+
+export interface EventSource {
+  channel(args: Record<string, unknown>): string;
+  /** Validates a message; null drops it (wrong version or malformed). */
+  decode(raw: unknown): Record<string, unknown> | null;
+}
+
+const occupancyV1 = z.object({
+  v: z.literal(1),
+  venueId: z.string(),
+  currentCount: z.number().int().min(0),
+  occupancyLevel: z.string().nullish(),
+  at: z.string(),
+});
+
+const leaderboardV1 = z.object({
+  v: z.literal(1),
+  challengeId: z.string(),
+  at: z.string(),
+});
+
+const decoder =
+  <S extends z.ZodType>(schema: S) =>
+  (raw: unknown) => {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? (parsed.data as Record<string, unknown>) : null;
+  };
+
+export function eventSources(prefix = ''): Record<string, EventSource> {
+  return {
+    occupancyChanged: {
+      channel: (args) => `${prefix}occupancy:${String(args.venueId)}`,
+      decode: decoder(occupancyV1),
+    },
+    pkLeaderboardChanged: {
+      channel: (args) => `${prefix}pk:leaderboard:${String(args.challengeId)}`,
+      decode: decoder(leaderboardV1),
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// GraphQL over WebSocket (`graphql-transport-ws`, the graphql-ws protocol; spec in docs/) on the
+// router's /graphql. Many subscriptions share one socket — a WeChat mini-program may hold at most
+// five — and queries/mutations may use the socket too. Close codes come from the protocol:
+// 4400 bad message, 4401 unauthorised, 4403 forbidden (bad or expired token), 4408 init timeout,
+// 4409 duplicate id, 4429 too many init requests.
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import type { Logger, Viewer } from '@sport-venue/shared';
+import { AuthenticationError, type Authenticate } from '../auth.ts';
+import { checkAccess, type SecurityPolicy } from '../security.ts';
+import type { RouterContext } from '../gateway.ts';
+import type { SubscriptionHub } from './hub.ts';
+
+export interface WebSocketOptions {
+  server: Server;
+  path: string;
+  schema: () => GraphQLSchema;
+  policy: () => SecurityPolicy;
+  hub: SubscriptionHub;
+  authenticate: Authenticate;
+  /** Runs a query or mutation through the gateway (same pipeline as HTTP). */
+  runOperation: (
+    args: { query: string; variables: Record<string, unknown>; operationName?: string | null },
+    context: RouterContext,
+  ) => Promise<unknown>;
+  logger: Logger;
+  maxSubscriptionsPerSocket: number;
+  initTimeoutMs: number;
+}
+
+interface SocketState {
+  viewer: Viewer | null;
+  expiryTimer?: NodeJS.Timeout;
+  active: Set<string>;
+}
+
+function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const raw = params?.authorization ?? params?.Authorization ?? params?.token;
+  if (typeof raw !== 'string' || raw === '') return null;
+  return raw.replace(/^Bearer\s+/i, '');
+}
+
+export function attachWebSocket(opts: WebSocketOptions) {
+  const wss = new WebSocketServer({ server: opts.server, path: opts.path, maxPayload: 1_000_000 });
+  const states = new WeakMap<object, SocketState>();
+  const stateOf = (extra: object) => {
+    let s = states.get(extra);
+    if (!s) states.set(extra, (s = { viewer: null, active: new Set() }));
+    return s;
+  };
+
+  const cleanup = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
+    {
+      connectionInitWaitTimeout: opts.initTimeoutMs,
+      onConnect: async (ctx) => {
+        const token = tokenFrom(ctx.connectionParams);
+        if (!token) return true; // anonymous sockets may subscribe to public data
+        try {
+          const { viewer, expiresAt } = await opts.authenticate(token);
+          const state = stateOf(ctx.extra);
+          state.viewer = viewer;
+          const ms = expiresAt * 1000 - Date.now();
+          // The socket outlives no token: at expiry every subscription on it ends with a clear reason.
+          state.expiryTimer = setTimeout(
+            () => ctx.extra.socket.close(4403, 'Forbidden: access token expired'),
+            Math.max(ms, 0),
+          );
+          state.expiryTimer.unref();
+          return true;
+        } catch (err) {
+          if (err instanceof AuthenticationError) return false; // 4403 Forbidden
+          throw err;
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(states.get(ctx.extra)?.expiryTimer);
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const state = stateOf(ctx.extra);
+        if (state.active.size >= opts.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`at most ${opts.maxSubscriptionsPerSocket} operations per socket`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        const schema = opts.schema();
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: 10_000 });
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length)
+          return errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
+        const denied = checkAccess(schema, document, opts.policy(), state.viewer);
+        if (denied) return [denied];
+        state.active.add(id);
+        const contextValue: RouterContext = {
+          requestId: randomUUID(),
+          viewer: state.viewer,
+          authError: null,
+        };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? null,
+          contextValue,
+        };
+        return args;
+      },
+      onComplete: (ctx, id) => {
+        stateOf(ctx.extra).active.delete(id);
+      },
+      subscribe: (args) =>
+        opts.hub.subscribe({
+          schema: args.schema,
+          document: args.document,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          operationName: args.operationName,
+          viewer: (args.contextValue as RouterContext).viewer,
+        }),
+      execute: async (args) =>
+        (await opts.runOperation(
+          {
+            query: (args.document.loc?.source.body ?? '') as string,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            operationName: args.operationName,
+          },
+          args.contextValue as RouterContext,
+        )) as never,
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    async close() {
+      opts.hub.closeAll('the server is shutting down', 'SHUTTING_DOWN');
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
