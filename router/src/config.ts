@@ -18,6 +18,15 @@ export const routerConfigSchema = baseConfig
     /** Prefix of pub/sub channel names (tests isolate themselves with it). */
     PUBSUB_PREFIX: z.string().default(''),
     MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
+    MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
+    MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
+    MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+    MAX_QUERY_COST: z.coerce.number().int().min(10).default(5_000),
+    DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(20),
+    MAX_BATCH_OPERATIONS: z.coerce.number().int().min(1).max(100).default(10),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1_000).default(200_000),
+    RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .superRefine(rejectDevSecretInProduction);

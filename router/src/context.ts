@@ -7,7 +7,7 @@ import type { RouterContext } from './gateway.ts';
 /** Builds the operation context from an HTTP request: request id and the verified caller. */
 export function httpContext(authenticate: Authenticate) {
   return async (req: IncomingMessage): Promise<RouterContext> => {
-    const info = requestInfo(req);
+    const info = { ...requestInfo(req), ip: req.socket.remoteAddress ?? 'unknown' };
     try {
       const token = bearerToken(req.headers.authorization);
       if (!token) return { ...info, viewer: null, authError: null };

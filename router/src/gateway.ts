@@ -9,6 +9,10 @@ import type { AuthenticationError } from './auth.ts';
 
 export interface RouterContext extends RequestInfo {
   viewer: Viewer | null;
+  /** Client address, for per-IP rate limits. */
+  ip?: string;
+  /** Set for the router's own follow-up queries (subscription fan-out): not a client request. */
+  internal?: boolean;
   /** Set when the client sent a token that did not verify; the operation is then refused. */
   authError: AuthenticationError | null;
   /** The identity header value, signed once per operation and reused for every subgraph fetch. */

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   closeServer,
   createGraphQLHttpServer,
@@ -11,7 +11,10 @@ import {
   listen,
   loadConfig,
   maskUnexpectedErrors,
+  type Logger,
 } from '@sport-venue/shared';
+import { checkLimits, exceedsTokenLimit, limitError, type Limits } from './limits.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
@@ -32,13 +35,44 @@ async function probe(url: string, timeoutMs: number) {
   if (!res.ok) throw new Error(`${ready.host} answered ${res.status}`);
 }
 
-function enforceSecurity(policy: () => SecurityPolicy): ApolloServerPlugin<RouterContext> {
+/**
+ * Every check that runs before a subgraph is called, cheapest first: token count (before the
+ * parser), then depth/aliases/cost, authorisation, and the shared rate limit.
+ */
+function guard(opts: {
+  limits: Limits;
+  policy: () => SecurityPolicy;
+  rateLimit: ReturnType<typeof createRateLimiter>;
+  logger: Logger;
+}): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, schema, contextValue }) {
-          const denied = checkAccess(schema, document, policy(), contextValue.viewer);
+        async didResolveSource({ source }) {
+          if (exceedsTokenLimit(source, opts.limits.maxTokens)) {
+            throw limitError(
+              'TOKEN_LIMIT_EXCEEDED',
+              `the query has more than ${opts.limits.maxTokens} tokens`,
+            );
+          }
+        },
+        async didResolveOperation({ document, schema, operation, request, contextValue }) {
+          if (!operation) return; // Apollo reports the missing operation itself
+          const overLimit = checkLimits(schema, document, operation, opts.limits, request.variables ?? {});
+          if (overLimit) throw overLimit;
+          const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
           if (denied) throw denied;
+          if (contextValue.internal) return;
+          try {
+            const limited = await opts.rateLimit({
+              userId: contextValue.viewer?.userId ?? null,
+              ip: contextValue.ip ?? 'unknown',
+            });
+            if (limited) throw limited;
+          } catch (err) {
+            if (err instanceof GraphQLError) throw err;
+            opts.logger.warn({ err: (err as Error).message }, 'rate limiter unavailable; serving without it');
+          }
         },
       };
     },
@@ -75,12 +109,38 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       audience: config.JWT_AUDIENCE,
     });
 
+  // Separate connections: a subscribed Redis connection cannot publish or run commands.
+  const publisher = createRedis(config.REDIS_URL);
+  const subscriber = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const client of [publisher, subscriber])
+    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+
+  const production = config.NODE_ENV === 'production';
+  const limits: Limits = {
+    maxTokens: config.MAX_QUERY_TOKENS,
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxCost: config.MAX_QUERY_COST,
+    defaultListSize: config.DEFAULT_LIST_SIZE,
+  };
+  const rateLimit = createRateLimiter(publisher, {
+    perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
+    perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+  });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    introspection: config.NODE_ENV !== 'production',
+    introspection: !production,
+    // No "Did you mean …" suggestions in production: they leak the schema introspection hides.
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: config.MAX_BATCH_OPERATIONS > 1,
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     formatError: maskUnexpectedErrors((err) => logger.error({ err }, 'unexpected router error')),
-    plugins: [ApolloServerPluginLandingPageDisabled(), rejectBadTokens, enforceSecurity(() => policy)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      rejectBadTokens,
+      guard({ limits, policy: () => policy, rateLimit, logger }),
+    ],
   });
   await apollo.start();
 
@@ -91,11 +151,6 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       : { errors: [{ message: 'incremental delivery is not supported here' }] };
   };
 
-  // Separate connections: a subscribed Redis connection cannot publish or run commands.
-  const publisher = createRedis(config.REDIS_URL);
-  const subscriber = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  for (const client of [publisher, subscriber])
-    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const pubsub = new RedisPubSub({ publisher, subscriber });
   const hub = new SubscriptionHub({
     pubsub,
@@ -105,7 +160,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
         { query, variables },
-        { requestId: crypto.randomUUID(), viewer, authError: null },
+        { requestId: crypto.randomUUID(), viewer, authError: null, internal: true },
       )) as never,
   });
 
@@ -119,6 +174,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     context: httpContext(authenticate),
     readiness,
     logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    maxBatch: config.MAX_BATCH_OPERATIONS,
   });
   const websocket = attachWebSocket({
     server,
@@ -134,6 +191,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ),
     logger,
     maxSubscriptionsPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
   });
   const address = await listen(server, config.ROUTER_PORT, config.BIND_HOST);

@@ -32,8 +32,11 @@ export const forbidden = (message = 'not allowed') => domainError(ErrorCode.FORB
  */
 export function maskUnexpectedErrors(onUnexpected: (error: unknown) => void) {
   return (formatted: { message: string; extensions?: Record<string, unknown> }, error: unknown) => {
-    const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? error.originalError : error;
+    // Apollo re-codes validation errors as GRAPHQL_VALIDATION_FAILED; a rule's own code wins.
+    const ownCode = original instanceof GraphQLError ? original.extensions?.code : undefined;
+    const code = ownCode ?? formatted.extensions?.code;
+    if (ownCode) formatted = { ...formatted, extensions: { ...formatted.extensions, code: ownCode } };
     // A plain object (not an Error) is an error a subgraph already formatted and masked itself.
     const isOurs = original === undefined || original instanceof GraphQLError || !(original instanceof Error);
     if (isOurs && code !== ErrorCode.INTERNAL_SERVER_ERROR) {

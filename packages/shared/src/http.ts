@@ -12,6 +12,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   logger: Logger;
   path?: string;
   maxBodyBytes?: number;
+  /** Largest accepted batch (a JSON array of operations); 1 refuses batching. */
+  maxBatch?: number;
   /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
 }
@@ -103,6 +105,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
             errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
           });
         }
+      }
+      if (Array.isArray(body) && body.length > (opts.maxBatch ?? 1)) {
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: `at most ${opts.maxBatch ?? 1} operations per batch`,
+              extensions: { code: 'BATCH_LIMIT_EXCEEDED' },
+            },
+          ],
+        });
       }
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
       const response = await opts.apollo.executeHTTPGraphQLRequest({

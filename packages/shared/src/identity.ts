@@ -36,6 +36,20 @@ export const identitySecret = z
   .min(32, 'must be at least 32 characters')
   .default(DEV_IDENTITY_SECRET);
 
+/** zod superRefine for configs holding INTERNAL_IDENTITY_SECRET: the dev default never runs in production. */
+export function rejectDevSecretInProduction(
+  config: { NODE_ENV: string; INTERNAL_IDENTITY_SECRET: string },
+  ctx: z.RefinementCtx,
+) {
+  if (config.NODE_ENV === 'production' && config.INTERNAL_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['INTERNAL_IDENTITY_SECRET'],
+      message: 'is required in production',
+    });
+  }
+}
+
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 export async function signIdentity(viewer: Viewer, secret: string, now = Date.now()): Promise<string> {

@@ -3,11 +3,19 @@
 // five — and queries/mutations may use the socket too. Close codes come from the protocol:
 // 4400 bad message, 4401 unauthorised, 4403 forbidden (bad or expired token), 4408 init timeout,
 // 4409 duplicate id, 4429 too many init requests.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import { checkLimits, type Limits } from '../limits.ts';
 import type { Logger, Viewer } from '@sport-venue/shared';
 import { AuthenticationError, type Authenticate } from '../auth.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
@@ -28,6 +36,7 @@ export interface WebSocketOptions {
   ) => Promise<unknown>;
   logger: Logger;
   maxSubscriptionsPerSocket: number;
+  limits: Limits;
   initTimeoutMs: number;
 }
 
@@ -52,7 +61,10 @@ export function attachWebSocket(opts: WebSocketOptions) {
     return s;
   };
 
-  const cleanup = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
+  const cleanup = useServer<
+    Record<string, unknown> | undefined,
+    { socket: WebSocket; request: IncomingMessage }
+  >(
     {
       connectionInitWaitTimeout: opts.initTimeoutMs,
       onConnect: async (ctx) => {
@@ -90,7 +102,7 @@ export function attachWebSocket(opts: WebSocketOptions) {
         const schema = opts.schema();
         let document;
         try {
-          document = parse(payload.query, { maxTokens: 10_000 });
+          document = parse(payload.query, { maxTokens: opts.limits.maxTokens });
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
         }
@@ -103,6 +115,10 @@ export function attachWebSocket(opts: WebSocketOptions) {
                 extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
+        const operation = getOperationAST(document, payload.operationName);
+        const overLimit =
+          operation && checkLimits(schema, document, operation, opts.limits, payload.variables ?? {});
+        if (overLimit) return [overLimit];
         const denied = checkAccess(schema, document, opts.policy(), state.viewer);
         if (denied) return [denied];
         state.active.add(id);
