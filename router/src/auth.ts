@@ -6,6 +6,7 @@ import { domainError, ErrorCode, ROLES, type Role, type Viewer } from '@sport-ve
 
 export interface AuthConfig {
   jwksUrl: string;
+  cooldownMs?: number;
   issuer: string;
   audience: string;
 }
@@ -26,7 +27,7 @@ export class AuthenticationError extends Error {
 
 export function createAuthenticator(
   config: AuthConfig,
-  keys: JWTVerifyGetKey = defaultKeySet(config.jwksUrl),
+  keys: JWTVerifyGetKey = defaultKeySet(config.jwksUrl, config.cooldownMs),
 ) {
   return async function authenticate(token: string): Promise<Authenticated> {
     try {
@@ -63,9 +64,9 @@ export type Authenticate = ReturnType<typeof createAuthenticator>;
  * The JWKS is cached; a token signed with an unknown `kid` triggers a refetch (at most every
  * 10 s), which is how a rotated-in key becomes valid without a restart.
  */
-function defaultKeySet(jwksUrl: string): JWTVerifyGetKey {
+function defaultKeySet(jwksUrl: string, cooldownMs = 10_000): JWTVerifyGetKey {
   return createRemoteJWKSet(new URL(jwksUrl), {
-    cooldownDuration: 10_000,
+    cooldownDuration: cooldownMs,
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 3_000,
   });

@@ -13,6 +13,8 @@ export const routerConfigSchema = baseConfig
     USER_JWKS_URL: url('http://127.0.0.1:4001/.well-known/jwks.json', ['http', 'https']),
     JWT_ISSUER: z.string().min(1).default('sport-venue-user'),
     JWT_AUDIENCE: z.string().min(1).default('sport-venue'),
+    /** Minimum time between JWKS refetches triggered by an unknown kid. */
+    JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(10_000),
     INTERNAL_IDENTITY_SECRET: identitySecret,
     REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
     /** Prefix of pub/sub channel names (tests isolate themselves with it). */

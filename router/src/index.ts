@@ -13,7 +13,7 @@ import {
   maskUnexpectedErrors,
   type Logger,
 } from '@sport-venue/shared';
-import { checkLimits, exceedsTokenLimit, limitError, type Limits } from './limits.ts';
+import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
@@ -36,8 +36,8 @@ async function probe(url: string, timeoutMs: number) {
 }
 
 /**
- * Every check that runs before a subgraph is called, cheapest first: token count (before the
- * parser), then depth/aliases/cost, authorisation, and the shared rate limit.
+ * Checks that run before any subgraph is called (the token count already ran before parsing):
+ * depth/aliases/cost, authorisation, and the shared rate limit.
  */
 function guard(opts: {
   limits: Limits;
@@ -48,14 +48,6 @@ function guard(opts: {
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          if (exceedsTokenLimit(source, opts.limits.maxTokens)) {
-            throw limitError(
-              'TOKEN_LIMIT_EXCEEDED',
-              `the query has more than ${opts.limits.maxTokens} tokens`,
-            );
-          }
-        },
         async didResolveOperation({ document, schema, operation, request, contextValue }) {
           if (!operation) return; // Apollo reports the missing operation itself
           const overLimit = checkLimits(schema, document, operation, opts.limits, request.variables ?? {});
@@ -107,6 +99,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       jwksUrl: config.USER_JWKS_URL,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
+      cooldownMs: config.JWKS_COOLDOWN_MS,
     });
 
   // Separate connections: a subscribed Redis connection cannot publish or run commands.
@@ -176,6 +169,15 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     maxBatch: config.MAX_BATCH_OPERATIONS,
+    // Counting tokens is far cheaper than parsing: refuse huge documents before the parser.
+    preflight: ({ query }) =>
+      typeof query === 'string' && exceedsTokenLimit(query, limits.maxTokens)
+        ? {
+            status: 400,
+            code: 'TOKEN_LIMIT_EXCEEDED',
+            message: `the query has more than ${limits.maxTokens} tokens`,
+          }
+        : null,
   });
   const websocket = attachWebSocket({
     server,

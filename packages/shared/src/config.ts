@@ -38,7 +38,8 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env = process.env):
   }
 }
 
-export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** A TCP port; 0 asks the OS for a free one (tests). */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const url = (fallback?: string, protocols?: string[]) => {
   const base = z.string().refine(

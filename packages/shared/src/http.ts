@@ -14,6 +14,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Largest accepted batch (a JSON array of operations); 1 refuses batching. */
   maxBatch?: number;
+  /** Cheap checks on each operation before Apollo parses it; a returned error refuses the request. */
+  preflight?: (operation: { query?: unknown }) => { status: number; code: string; message: string } | null;
   /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
 }
@@ -115,6 +117,20 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
             },
           ],
         });
+      }
+      if (opts.preflight) {
+        const operations = Array.isArray(body) ? body : [body ?? Object.fromEntries(url.searchParams)];
+        for (const operation of operations) {
+          const refused =
+            operation && typeof operation === 'object'
+              ? opts.preflight(operation as { query?: unknown })
+              : null;
+          if (refused) {
+            return sendJson(res, refused.status, {
+              errors: [{ message: refused.message, extensions: { code: refused.code } }],
+            });
+          }
+        }
       }
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
       const response = await opts.apollo.executeHTTPGraphQLRequest({
