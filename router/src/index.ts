@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import {
   closeServer,
   createGraphQLHttpServer,
@@ -89,7 +89,9 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
     const reload = apiSchema !== null;
-    apiSchema = next;
+    // Our own copy: Apollo wraps the resolvers of the schema it executes, which would override the
+    // subscription payload resolver.
+    apiSchema = buildSchema(printSchema(next));
     if (reload) hub.closeAll('the schema changed; subscribe again', 'SCHEMA_RELOADED');
   });
 

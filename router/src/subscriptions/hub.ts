@@ -38,6 +38,8 @@ interface Group {
   source: EventSource;
   members: Set<SubscriberQueue>;
   subscription: Promise<number>;
+  /** True once Redis confirmed the channel subscription (events before that are not seen). */
+  listening: boolean;
   /** Events waiting for execution; only the newest is kept while one executes. */
   pending: Record<string, unknown> | null;
   running: boolean;
@@ -56,6 +58,9 @@ export interface HubOptions {
 export class SubscriptionHub {
   readonly #groups = new Map<string, Group>();
   readonly #opts: HubOptions;
+  /** Executions of subscription selections since start (one per event per group). */
+  #executions = 0;
+  #delivered = 0;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -63,8 +68,18 @@ export class SubscriptionHub {
 
   stats() {
     let subscribers = 0;
-    for (const group of this.#groups.values()) subscribers += group.members.size;
-    return { groups: this.#groups.size, subscribers };
+    let listening = 0;
+    for (const group of this.#groups.values()) {
+      subscribers += group.members.size;
+      if (group.listening) listening += 1;
+    }
+    return {
+      groups: this.#groups.size,
+      listening,
+      subscribers,
+      executions: this.#executions,
+      delivered: this.#delivered,
+    };
   }
 
   /** Ends every subscription with the given error (schema reload, shutdown). */
@@ -119,7 +134,12 @@ export class SubscriptionHub {
         ),
         pending: null,
         running: false,
+        listening: false,
       };
+      created.subscription.then(
+        () => (created.listening = true),
+        () => undefined,
+      );
       created.subscription.catch((err) => {
         this.#opts.logger.error({ err, channel }, 'redis subscribe failed');
         this.#dispose(created, 'live updates are unavailable right now');
@@ -164,7 +184,9 @@ export class SubscriptionHub {
         group.pending = null;
         const started = performance.now();
         const result = await this.#execute(group, payload);
+        this.#executions += 1;
         for (const member of group.members) member.push(result);
+        this.#delivered += group.members.size;
         this.#opts.onExecuted?.({
           key: group.key,
           members: group.members.size,

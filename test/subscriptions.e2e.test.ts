@@ -1,0 +1,223 @@
+// Scenario: live updates through the router over graphql-ws, events carried on Redis pub/sub
+// (contract in docs/events.md), selections resolved through the graph once per event per group.
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { parseConfig } from '@sport-venue/shared';
+import { eventually } from '@sport-venue/shared/testing';
+import { routerConfigSchema } from '../router/src/config.ts';
+import { startRouter } from '../router/src/index.ts';
+import { startGraph, type Graph } from './support/graph.ts';
+import { startTokenIssuer } from './support/token-issuer.ts';
+import { subscribe, wsClient } from './support/ws-client.ts';
+
+const OCCUPANCY = `subscription($id: ID!) { occupancyChanged(venueId: $id) { currentCount venue { name city { name } } } }`;
+
+describe('subscriptions through the router', () => {
+  let graph: Graph;
+  let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
+  let redis: Redis;
+  let venueA: string;
+  let venueB: string;
+
+  before(async () => {
+    issuer = await startTokenIssuer();
+    graph = await startGraph({ routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '300' } });
+    redis = new Redis(graph.redisUrl);
+    await graph.venue.db.city.create({ data: { code: '440300', name: '深圳', timeZone: 'Asia/Shanghai' } });
+    const venue = (slug: string, name: string) =>
+      graph.venue.db.venue.create({
+        data: {
+          cityCode: '440300',
+          slug,
+          name,
+          address: '福田区',
+          lat: 22.54,
+          lng: 114.05,
+          sports: ['gym'],
+          timeZone: 'Asia/Shanghai',
+          openingHours: {},
+        },
+      });
+    venueA = (await venue('a', '莲花山健身房')).id.toString();
+    venueB = (await venue('b', '香蜜体育公园')).id.toString();
+  });
+  after(async () => {
+    redis?.disconnect();
+    await graph?.stop();
+    await issuer?.stop();
+  });
+
+  // Each case starts once the previous one's subscriptions are gone.
+  afterEach(async () => {
+    await eventually(() => graph.router.hub.stats().subscribers === 0);
+  });
+  // Counted and confirmed by Redis: an event published before SUBSCRIBE completes is not seen.
+  const subscribed = (n: number, router = graph.router) =>
+    eventually(() => {
+      const stats = router.hub.stats();
+      return stats.subscribers === n && stats.listening === stats.groups;
+    });
+
+  const publish = (venueId: string, currentCount: number) =>
+    redis.publish(
+      `${graph.pubsubPrefix}occupancy:${venueId}`,
+      JSON.stringify({
+        v: 1,
+        venueId,
+        currentCount,
+        occupancyLevel: 'NOT_BUSY',
+        at: new Date().toISOString(),
+      }),
+    );
+
+  it('a subscriber receives the event with fields resolved from the venue subgraph', async () => {
+    const { client } = wsClient(graph.router.url);
+    const sub = subscribe(client, OCCUPANCY, { id: venueA });
+    await subscribed(1);
+    const next = sub.next();
+    await publish(venueA, 7);
+    assert.deepEqual(await next, {
+      data: {
+        occupancyChanged: { currentCount: 7, venue: { name: '莲花山健身房', city: { name: '深圳' } } },
+      },
+    });
+    sub.stop();
+    await client.dispose();
+  });
+
+  it('only the subscribed venue’s events arrive', async () => {
+    const { client } = wsClient(graph.router.url);
+    const sub = subscribe(client, OCCUPANCY, { id: venueA });
+    await subscribed(1);
+    const next = sub.next();
+    await publish(venueB, 99);
+    await publish(venueA, 8);
+    const got = (await next) as { data?: { occupancyChanged: { currentCount: number } } };
+    assert.equal(got.data?.occupancyChanged.currentCount, 8, JSON.stringify(got));
+    assert.equal(sub.results.length, 1);
+    sub.stop();
+    await client.dispose();
+  });
+
+  it('many subscriptions on one socket with the same selection share one execution per event', async () => {
+    const { client } = wsClient(graph.router.url);
+    const subs = Array.from({ length: 20 }, () => subscribe(client, OCCUPANCY, { id: venueA }));
+    await subscribed(20);
+    assert.equal(graph.router.hub.stats().groups, 1);
+    const before = graph.router.hub.stats().executions;
+    const all = Promise.all(subs.map((s) => s.next()));
+    await publish(venueA, 11);
+    const results = await all;
+    assert.ok(results.every((r) => JSON.stringify(r).includes('"currentCount":11')));
+    assert.equal(graph.router.hub.stats().executions - before, 1);
+    subs.forEach((s) => s.stop());
+    await client.dispose();
+  });
+
+  it('a second router replica delivers events to its own subscribers', async () => {
+    const replica = await startRouter(
+      parseConfig(routerConfigSchema, {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        ROUTER_PORT: '0',
+        REDIS_URL: graph.redisUrl,
+        PUBSUB_PREFIX: graph.pubsubPrefix,
+        USER_SUBGRAPH_URL: `${graph.user.url}/graphql`,
+        VENUE_SUBGRAPH_URL: `${graph.venue.url}/graphql`,
+        SOCIAL_SUBGRAPH_URL: `${graph.social.url}/graphql`,
+        PREDICTION_SUBGRAPH_URL: `${graph.prediction.url}/graphql`,
+        USER_JWKS_URL: issuer.jwksUrl,
+      }),
+    );
+    try {
+      const one = wsClient(graph.router.url);
+      const two = wsClient(replica.url);
+      const a = subscribe(one.client, OCCUPANCY, { id: venueA });
+      const b = subscribe(two.client, OCCUPANCY, { id: venueA });
+      await subscribed(1);
+      await subscribed(1, replica);
+      const both = Promise.all([a.next(), b.next()]);
+      await publish(venueA, 21);
+      const [ra, rb] = await both;
+      assert.deepEqual(ra, rb);
+      a.stop();
+      b.stop();
+      await Promise.all([one.client.dispose(), two.client.dispose()]);
+    } finally {
+      await replica.stop();
+    }
+  });
+
+  it('1,000 connect/subscribe/disconnect cycles leave no listener behind', async () => {
+    const channel = `${graph.pubsubPrefix}occupancy:${venueA}`;
+    const channelSubscribers = async () =>
+      Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    await eventually(async () => graph.router.hub.stats().groups === 0 && (await channelSubscribers()) === 0);
+    const listenersBefore = graph.router.pubsub.getSubscriber().listenerCount('message');
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const { client } = wsClient(graph.router.url, {}, { lazy: false });
+          const sub = subscribe(client, OCCUPANCY, { id: venueA });
+          await eventually(() => graph.router.hub.stats().subscribers > 0, { intervalMs: 5 });
+          sub.stop();
+          await client.dispose();
+        }),
+      );
+    }
+    await eventually(
+      async () => graph.router.hub.stats().subscribers === 0 && graph.router.hub.stats().groups === 0,
+    );
+    await eventually(async () => (await channelSubscribers()) === 0);
+    assert.equal(graph.router.pubsub.getSubscriber().listenerCount('message'), listenersBefore);
+  });
+
+  it('a bad token at connection_init closes the socket with 4403', async () => {
+    const { client, closes } = wsClient(graph.router.url, { authorization: 'Bearer not.a.token' });
+    const sub = subscribe(client, OCCUPANCY, { id: venueA });
+    await eventually(() => sub.done);
+    assert.equal(closes[0]?.code, 4403);
+    await client.dispose();
+  });
+
+  it('the socket closes with 4403 and a clear reason when the access token expires', async () => {
+    const token = await issuer.sign({ sub: '1' }, { expiresIn: 2 });
+    const { client, closes } = wsClient(graph.router.url, { authorization: `Bearer ${token}` });
+    const sub = subscribe(client, OCCUPANCY, { id: venueA });
+    await eventually(() => sub.done, { timeoutMs: 10_000 });
+    assert.deepEqual(closes[0], { code: 4403, reason: 'Forbidden: access token expired' });
+    await client.dispose();
+  });
+
+  it('a socket that never sends connection_init is closed with 4408', async () => {
+    const socket = new WebSocket(`${graph.router.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    assert.equal(code, 4408);
+  });
+
+  it('a second subscribe with an id already in use closes the socket with 4409', async () => {
+    const socket = new WebSocket(`${graph.router.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    const message = {
+      id: 'same',
+      type: 'subscribe',
+      payload: { query: OCCUPANCY, variables: { id: venueA } },
+    };
+    socket.send(JSON.stringify(message));
+    socket.send(JSON.stringify(message));
+    const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    assert.equal(code, 4409);
+  });
+
+  it('a malformed message closes the socket with 4400', async () => {
+    const socket = new WebSocket(`${graph.router.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send('{"type":"no-such-type"}');
+    const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    assert.equal(code, 4400);
+  });
+});
