@@ -23,7 +23,9 @@ describe('subscriptions through the router', () => {
 
   before(async () => {
     issuer = await startTokenIssuer();
-    graph = await startGraph({ routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '300' } });
+    graph = await startGraph({
+      routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '300', MAX_SOCKETS_PER_USER: '3' },
+    });
     redis = new Redis(graph.redisUrl);
     await graph.venue.db.city.create({ data: { code: '440300', name: '深圳', timeZone: 'Asia/Shanghai' } });
     const venue = (slug: string, name: string) =>
@@ -189,6 +191,21 @@ describe('subscriptions through the router', () => {
     await eventually(() => sub.done, { timeoutMs: 10_000 });
     assert.deepEqual(closes[0], { code: 4403, reason: 'Forbidden: access token expired' });
     await client.dispose();
+  });
+
+  it('a user may hold a limited number of sockets; one more is refused with 4403', async () => {
+    const token = await issuer.sign({ sub: '42' });
+    const clients = Array.from({ length: 3 }, () =>
+      wsClient(graph.router.url, { authorization: `Bearer ${token}` }),
+    );
+    const subs = clients.map(({ client }) => subscribe(client, OCCUPANCY, { id: venueA }));
+    await subscribed(3);
+    const extra = wsClient(graph.router.url, { authorization: `Bearer ${token}` });
+    const refused = subscribe(extra.client, OCCUPANCY, { id: venueA });
+    await eventually(() => refused.done);
+    assert.deepEqual(extra.closes[0], { code: 4403, reason: 'Forbidden: too many sockets for this user' });
+    subs.forEach((s) => s.stop());
+    await Promise.all([...clients, extra].map(({ client }) => client.dispose()));
   });
 
   it('a socket that never sends connection_init is closed with 4408', async () => {

@@ -29,6 +29,7 @@ export const routerConfigSchema = baseConfig
     MAX_BODY_BYTES: z.coerce.number().int().min(1_000).default(200_000),
     RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+    MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .superRefine(rejectDevSecretInProduction);

@@ -27,8 +27,13 @@ export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', imp
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #secret: string;
-  constructor(url: string, secret: string) {
-    super({ url });
+  constructor(url: string, secret: string, timeoutMs: number) {
+    // Node's fetch keeps connections to each subgraph alive and pooled; every fetch has a deadline.
+    super({
+      url,
+      fetcher: (input, init) =>
+        fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit) as never,
+    });
     this.#secret = secret;
   }
 
@@ -51,11 +56,12 @@ export function createGateway(opts: {
   supergraphSdl: string;
   urlOverrides: Record<string, string | undefined>;
   identitySecret: string;
+  timeoutMs: number;
 }) {
   return new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(opts.urlOverrides[name] ?? url!, opts.identitySecret),
+      new SubgraphDataSource(opts.urlOverrides[name] ?? url!, opts.identitySecret, opts.timeoutMs),
   });
 }
 

@@ -85,6 +85,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     supergraphSdl: withoutSecurityPurpose(supergraphSdl),
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
@@ -195,6 +196,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ),
     logger,
     maxSubscriptionsPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
     limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
   });

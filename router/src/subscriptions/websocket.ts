@@ -36,6 +36,7 @@ export interface WebSocketOptions {
   ) => Promise<unknown>;
   logger: Logger;
   maxSubscriptionsPerSocket: number;
+  maxSocketsPerUser: number;
   limits: Limits;
   initTimeoutMs: number;
 }
@@ -55,6 +56,7 @@ function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): strin
 export function attachWebSocket(opts: WebSocketOptions) {
   const wss = new WebSocketServer({ server: opts.server, path: opts.path, maxPayload: 1_000_000 });
   const states = new WeakMap<object, SocketState>();
+  const socketsPerUser = new Map<string, number>();
   const stateOf = (extra: object) => {
     let s = states.get(extra);
     if (!s) states.set(extra, (s = { viewer: null, active: new Set() }));
@@ -72,6 +74,12 @@ export function attachWebSocket(opts: WebSocketOptions) {
         if (!token) return true; // anonymous sockets may subscribe to public data
         try {
           const { viewer, expiresAt } = await opts.authenticate(token);
+          const open = socketsPerUser.get(viewer.userId) ?? 0;
+          if (open >= opts.maxSocketsPerUser) {
+            ctx.extra.socket.close(4403, 'Forbidden: too many sockets for this user');
+            return false;
+          }
+          socketsPerUser.set(viewer.userId, open + 1);
           const state = stateOf(ctx.extra);
           state.viewer = viewer;
           const ms = expiresAt * 1000 - Date.now();
@@ -88,7 +96,14 @@ export function attachWebSocket(opts: WebSocketOptions) {
         }
       },
       onClose: (ctx) => {
-        clearTimeout(states.get(ctx.extra)?.expiryTimer);
+        const state = states.get(ctx.extra);
+        clearTimeout(state?.expiryTimer);
+        const userId = state?.viewer?.userId;
+        if (userId) {
+          const left = (socketsPerUser.get(userId) ?? 1) - 1;
+          if (left > 0) socketsPerUser.set(userId, left);
+          else socketsPerUser.delete(userId);
+        }
       },
       onSubscribe: (ctx, id, payload) => {
         const state = stateOf(ctx.extra);
