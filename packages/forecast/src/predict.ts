@@ -1,0 +1,171 @@
+/**
+ * Prediction API (for the gRPC server): loaded forecaster + venue + recent history → hourly
+ * forecasts with a p10–p90 interval and a busy level.
+ *
+ * Venues unknown to the artifact (or without history) still get a seasonal forecast: the generic
+ * peak-normalised weekly profile times a scale estimated from, in order of preference, the
+ * supplied history (least-squares fit of the generic shape), the capacity (× the artifact's
+ * typical peak/capacity ratio, or 0.5 when unknown), or the artifact's median venue scale.
+ */
+import type { HourForecast, WeatherHour } from './types.ts';
+import type { Forecaster, ForecastManifest } from './forecaster.ts';
+import { FeatureBatch, applyForecaster } from './forecaster.ts';
+import { HourGrid } from './grid.ts';
+import { HOUR_MS, localHourStart } from './calendar.ts';
+import { VenueFeatures } from './features.ts';
+import { regionForVenue } from './holidays.ts';
+import type { HolidayRegion } from './holidays.ts';
+import { busyLevel } from './levels.ts';
+import type { VenueModelView } from './venue-context.ts';
+import { holidayFlagsFor } from './venue-context.ts';
+
+/** Default share of capacity at the usual peak, when the artifact has no capacity data. */
+export const DEFAULT_PEAK_TO_CAPACITY = 0.5;
+/** Longest supported horizon (the model is trained and evaluated on 1..24; beyond that the inputs are extrapolated). */
+export const MAX_PREDICT_HORIZON = 168;
+/** History needed for all features: two weeks plus a day. */
+export const HISTORY_HOURS = 15 * 24;
+
+export interface PredictRequest {
+  venue: string;
+  /** Forecast origin; floored to the start of its local hour. Horizon 1 = the hour starting there. */
+  origin: Date;
+  /** Number of hours to forecast (1..168; validated 1..24). */
+  horizonHours: number;
+  /** Recent observations (raw samples or hourly means; averaged per local hour). Only those before the origin hour are used. */
+  history?: ReadonlyArray<{ at: Date; occupancy: number | null }>;
+  /** Confirmed bookings per hour (`at` inside the hour). */
+  bookings?: ReadonlyArray<{ at: Date; count: number }>;
+  /** Hourly weather (e.g. from a WeatherProvider). */
+  weather?: readonly WeatherHour[];
+  /** Venue capacity, used to scale an unknown venue. */
+  capacity?: number | null;
+  /** Holiday region; default: the artifact's region for the venue, else guessed from the name. */
+  region?: HolidayRegion;
+}
+
+export interface ResolvedVenue extends VenueModelView {
+  known: boolean;
+  /** How the scale was obtained. */
+  scaleSource: 'artifact' | 'history' | 'capacity' | 'default';
+}
+
+/**
+ * Profile/scale/region of a venue: from the artifact when known, otherwise the generic shape
+ * with an estimated scale. `history` holds hourly means aligned with `grid` (NaN = none).
+ */
+export function resolveVenue(
+  manifest: ForecastManifest,
+  venue: string,
+  opts: { capacity?: number | null; region?: HolidayRegion; grid?: HourGrid; history?: Float64Array } = {},
+): ResolvedVenue {
+  const info = manifest.venues[venue];
+  if (info) {
+    return {
+      profile: info.profile,
+      scale: info.scale,
+      region: opts.region ?? info.region,
+      known: true,
+      scaleSource: 'artifact',
+    };
+  }
+  const shape = manifest.generic.profile;
+  const region = opts.region ?? regionForVenue(venue);
+  let num = 0;
+  let den = 0;
+  let n = 0;
+  if (opts.grid && opts.history) {
+    for (let i = 0; i < opts.history.length && i < opts.grid.length; i++) {
+      const v = opts.history[i]!;
+      if (Number.isNaN(v)) continue;
+      const p = shape[opts.grid.hourOfWeek[i]!]!;
+      num += v * p;
+      den += p * p;
+      n++;
+    }
+  }
+  let scale: number;
+  let scaleSource: ResolvedVenue['scaleSource'];
+  if (n >= 6 && den > 0 && num > 0) {
+    scale = num / den;
+    scaleSource = 'history';
+  } else if (opts.capacity && opts.capacity > 0) {
+    scale = opts.capacity * (manifest.generic.peakToCapacity ?? DEFAULT_PEAK_TO_CAPACITY);
+    scaleSource = 'capacity';
+  } else {
+    scale = manifest.generic.scale;
+    scaleSource = 'default';
+  }
+  scale = Math.max(1, Number.isFinite(scale) ? scale : 1);
+  return { profile: shape.map((p) => p * scale), scale, region, known: false, scaleSource };
+}
+
+/** Mean of `value` per local hour of `grid` (NaN where there is none). */
+function hourly<T extends { at: Date }>(
+  grid: HourGrid,
+  items: readonly T[] | undefined,
+  value: (item: T) => number | null | undefined,
+): Float64Array {
+  const out = new Float64Array(grid.length).fill(Number.NaN);
+  if (!items) return out;
+  const cnt = new Uint32Array(grid.length);
+  for (const it of items) {
+    const v = value(it);
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    const i = grid.index(it.at.getTime());
+    if (i < 0 || i >= grid.length) continue;
+    out[i] = cnt[i] === 0 ? v : out[i]! + (v - out[i]!) / (cnt[i]! + 1);
+    cnt[i]!++;
+  }
+  return out;
+}
+
+/** Forecast the next `horizonHours` local hours for one venue. */
+export function predict(forecaster: Forecaster, request: PredictRequest): HourForecast[] {
+  const m = forecaster.manifest;
+  const horizon = Math.floor(request.horizonHours);
+  if (!(horizon >= 1 && horizon <= MAX_PREDICT_HORIZON))
+    throw new RangeError(`horizonHours must be 1..${MAX_PREDICT_HORIZON}, got ${request.horizonHours}`);
+  const originMs = request.origin.getTime();
+  if (!Number.isFinite(originMs)) throw new RangeError('invalid origin');
+  const tz = m.timeZone;
+  const originHour = localHourStart(originMs, tz);
+  const grid = new HourGrid(tz, originHour - HISTORY_HOURS * HOUR_MS, HISTORY_HOURS + horizon);
+  const o = HISTORY_HOURS;
+  const history = hourly(grid, request.history, (r) => r.occupancy);
+  for (let i = o; i < grid.length; i++) history[i] = Number.NaN; // never use the future
+  const view = resolveVenue(m, request.venue, {
+    ...(request.capacity !== undefined ? { capacity: request.capacity } : {}),
+    ...(request.region !== undefined ? { region: request.region } : {}),
+    grid,
+    history,
+  });
+  const features = new VenueFeatures({
+    grid,
+    history,
+    profile: view.profile,
+    scale: view.scale,
+    holidays: holidayFlagsFor(grid, view.region),
+    temperature: hourly(grid, request.weather, (w) => w.temperatureC),
+    precipitation: hourly(grid, request.weather, (w) => w.precipitationMm),
+    bookings: hourly(grid, request.bookings, (b) => b.count),
+    useWeather: m.uses.weather,
+    useBookings: m.uses.bookings,
+  });
+  const batch = new FeatureBatch(horizon);
+  for (let h = 1; h <= horizon; h++) batch.add(features, o, h);
+  const res = applyForecaster(forecaster, batch);
+  const out: HourForecast[] = [];
+  for (let h = 1; h <= horizon; h++) {
+    const r = h - 1;
+    const expected = res.expected[r]!;
+    out.push({
+      at: new Date(grid.time(o + h - 1)),
+      expected,
+      low: res.low[r]!,
+      high: res.high[r]!,
+      level: busyLevel(expected, view.scale, m.levelThresholds),
+    });
+  }
+  return out;
+}

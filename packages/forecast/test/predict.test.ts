@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trainForecaster } from '../src/trainer.ts';
+import { predict } from '../src/predict.ts';
+import type { Forecaster } from '../src/forecaster.ts';
+import { syntheticRows, TZ } from './support/synthetic.ts';
+
+const LEVELS = ['NOT_BUSY', 'A_LITTLE_BUSY', 'BUSY', 'VERY_BUSY'];
+let forecaster: Forecaster;
+const rows = syntheticRows({ days: 28 });
+
+test.before(async () => {
+  forecaster = await trainForecaster(rows, { timeZone: TZ, epochs: 2, hidden: [16], horizonsPerTarget: 2 });
+});
+
+function assertWellFormed(out: ReturnType<typeof predict>, origin: Date, n: number): void {
+  assert.equal(out.length, n);
+  out.forEach((f, i) => {
+    assert.equal(f.at.getTime(), origin.getTime() - (origin.getTime() % 3_600_000) + i * 3_600_000);
+    for (const v of [f.expected, f.low, f.high]) assert.ok(Number.isFinite(v) && v >= 0, JSON.stringify(f));
+    assert.ok(f.low <= f.expected && f.expected <= f.high, JSON.stringify(f));
+    assert.ok(LEVELS.includes(f.level));
+  });
+}
+
+test('predict works for a venue unknown to the artifact and without history (seasonal fallback)', () => {
+  const origin = new Date('2025-04-01T04:00:00Z'); // 06:00 local
+  const out = predict(forecaster, { venue: 'Brand New Gym', origin, horizonHours: 24 });
+  assertWellFormed(out, origin, 24);
+  // follows the generic weekly shape: the evening is busier than the early morning, night ≈ closed
+  const at = (localHour: number): number => out[(localHour - 6 + 24) % 24]!.expected;
+  assert.ok(at(18) > at(7), `evening ${at(18)} vs morning ${at(7)}`);
+  assert.ok(at(3) < at(18) / 4);
+});
+
+test('an unknown venue is scaled by its capacity, or by its own history when given', () => {
+  const origin = new Date('2025-04-01T15:00:00Z');
+  const small = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 50 });
+  const large = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 500 });
+  assert.ok(large[0]!.expected > 5 * small[0]!.expected);
+  // history from a venue that is 3× the Bern test venue: forecasts land in its range
+  const history = rows
+    .filter((r) => r.venue === 'Fitnesspark Bern Test' && r.at < origin)
+    .map((r) => ({ at: r.at, occupancy: r.occupancy === null ? null : r.occupancy * 3 }));
+  const out = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 6, history });
+  assertWellFormed(out, origin, 6);
+  const bern = predict(forecaster, {
+    venue: 'Fitnesspark Bern Test',
+    origin,
+    horizonHours: 6,
+    history: rows.filter((r) => r.venue === 'Fitnesspark Bern Test' && r.at < origin),
+  });
+  const ratio = out[3]!.expected / bern[3]!.expected;
+  assert.ok(ratio > 2 && ratio < 4.5, `ratio ${ratio}`);
+});
+
+test('predict for a known venue ignores history at or after the origin and validates the horizon', () => {
+  const origin = new Date('2025-03-27T12:20:00Z');
+  const venue = 'Fitnesspark Zürich Test';
+  const past = rows.filter((r) => r.venue === venue && r.at.getTime() < Date.parse('2025-03-27T12:00:00Z'));
+  const withFuture = [
+    ...past,
+    ...rows
+      .filter((r) => r.venue === venue && r.at.getTime() >= Date.parse('2025-03-27T12:00:00Z'))
+      .map((r) => ({ ...r, occupancy: 999 })),
+  ];
+  const a = predict(forecaster, { venue, origin, horizonHours: 12, history: past });
+  const b = predict(forecaster, { venue, origin, horizonHours: 12, history: withFuture });
+  assert.deepEqual(b, a);
+  assertWellFormed(a, origin, 12);
+  assert.equal(a[0]!.at.toISOString(), '2025-03-27T12:00:00.000Z');
+  assert.throws(() => predict(forecaster, { venue, origin, horizonHours: 0 }), /horizonHours/);
+  assert.throws(() => predict(forecaster, { venue, origin, horizonHours: 169 }), /horizonHours/);
+  assert.throws(
+    () => predict(forecaster, { venue, origin: new Date(Number.NaN), horizonHours: 1 }),
+    /origin/,
+  );
+});
+
+test('weather and booking columns in the training rows become model inputs', async () => {
+  const withExtras = syntheticRows({ days: 21, venues: { 'Fitnesspark Bern Test': 80 } }).map((r, i) => ({
+    ...r,
+    temperatureC: 5 + (i % 24),
+    precipitationMm: i % 7 === 0 ? 1.5 : 0,
+    bookings: r.occupancy === null ? null : Math.round(r.occupancy / 4),
+  }));
+  const f = await trainForecaster(withExtras, {
+    timeZone: TZ,
+    epochs: 3,
+    hidden: [16],
+    horizonsPerTarget: 2,
+  });
+  assert.deepEqual(f.manifest.uses, { weather: true, bookings: true });
+  assert.deepEqual(forecaster.manifest.uses, { weather: false, bookings: false });
+  const origin = new Date('2025-03-20T10:00:00Z');
+  const base = {
+    venue: 'Fitnesspark Bern Test',
+    origin,
+    horizonHours: 4,
+    history: withExtras.filter((r) => r.at < origin),
+  };
+  const plain = predict(f, base);
+  const weather = [0, 1, 2, 3].map((h) => ({
+    at: new Date(origin.getTime() + h * 3_600_000),
+    temperatureC: 30,
+    precipitationMm: 8,
+  }));
+  const bookings = [0, 1, 2, 3].map((h) => ({
+    at: new Date(origin.getTime() + h * 3_600_000 + 60_000),
+    count: 60,
+  }));
+  assert.notDeepEqual(predict(f, { ...base, weather, bookings }), plain);
+  // a model trained without weather ignores it
+  const b2 = { ...base, venue: 'Fitnesspark Zürich Test' };
+  assert.deepEqual(predict(forecaster, { ...b2, weather }), predict(forecaster, b2));
+});
