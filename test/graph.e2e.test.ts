@@ -119,6 +119,6 @@ describe('federated graph through the router', () => {
     const res = await fetch(`${graph.router.url}/ready`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { checks: Record<string, string> };
-    assert.deepEqual(Object.keys(body.checks).sort(), ['prediction', 'social', 'user', 'venue']);
+    assert.deepEqual(Object.keys(body.checks).sort(), ['prediction', 'redis', 'social', 'user', 'venue']);
   });
 });

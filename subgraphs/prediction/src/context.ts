@@ -1,3 +1,7 @@
 import type { RequestInfo } from '@sport-venue/shared';
+import type { ForecastLoader } from './forecast-loader.ts';
 
-export type Context = RequestInfo;
+export interface Context extends RequestInfo {
+  /** One per request, so all venues of a request share one predictor call. */
+  forecasts: ForecastLoader;
+}

@@ -3,12 +3,24 @@ import type { Redis } from 'ioredis';
 
 /**
  * `venue:{id}:predicted` holds the latest forecast as JSON:
- * `{ "generatedAt": ISO, "points": [{ "at": ISO hour, "expected": n, "low": n, "high": n, "level": L }] }`.
+ * `{ "generatedAt": ISO, "points": [{ "at": ISO hour, "expected": n, "low": n, "high": n, "level": L }],
+ *    "modelVersion"?: string }`. `modelVersion` was added later: readers must not require it.
  */
 export interface CachedForecast {
   generatedAt: string;
-  points: Array<{ at: string; expected: number; low: number; high: number; level: string }>;
+  points: CachedPoint[];
+  modelVersion?: string;
 }
+
+export interface CachedPoint {
+  at: string;
+  expected: number;
+  low: number;
+  high: number;
+  level: string;
+}
+
+const HOUR_MS = 3_600_000;
 
 export async function readForecasts(
   redis: Redis,
@@ -38,7 +50,28 @@ export async function writeForecast(
 /** The expected headcount for the hour containing `now`, if the forecast covers it. */
 export function expectedAt(forecast: CachedForecast | null, now: Date): number | null {
   if (!forecast) return null;
-  const hourStart = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
+  const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const point = forecast.points.find((p) => Date.parse(p.at) === hourStart);
   return point ? Math.round(point.expected) : null;
+}
+
+/**
+ * The `hours` consecutive points starting at the hour that contains `now`, or null when the
+ * forecast does not cover all of them (then it has to be fetched again).
+ */
+export function forecastWindow(
+  forecast: CachedForecast | null,
+  now: Date,
+  hours: number,
+): CachedPoint[] | null {
+  if (!forecast) return null;
+  const start = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const byHour = new Map(forecast.points.map((p) => [Date.parse(p.at), p]));
+  const out: CachedPoint[] = [];
+  for (let h = 0; h < hours; h++) {
+    const point = byHour.get(start + h * HOUR_MS);
+    if (!point) return null;
+    out.push(point);
+  }
+  return out;
 }

@@ -6,19 +6,49 @@ import {
   requestInfo,
   startSubgraph,
 } from '@sport-venue/shared';
-import { predictionConfigSchema, type PredictionConfig } from './config.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { predictionConfigSchema, withPredictionDefaults, type PredictionSettings } from './config.ts';
+import type { Context } from './context.ts';
+import { createForecastLoader } from './forecast-loader.ts';
+import { PredictorClient } from './predictor-client.ts';
 import { createResolvers } from './resolvers.ts';
 
-export async function startPredictionSubgraph(config: PredictionConfig) {
+export interface PredictionSubgraphOptions {
+  now?: () => Date;
+}
+
+export async function startPredictionSubgraph(
+  settings: PredictionSettings,
+  options: PredictionSubgraphOptions = {},
+) {
+  const config = withPredictionDefaults(settings);
   const logger = createLogger('prediction', config.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const running = await startSubgraph(
+  const predictor = new PredictorClient(config.PREDICTOR_URL, config.PREDICTOR_DEADLINE_MS);
+  const breaker = new CircuitBreaker({
+    failureThreshold: config.PREDICTOR_BREAKER_FAILURES,
+    cooldownMs: config.PREDICTOR_BREAKER_COOLDOWN_MS,
+    onStateChange: (state) => logger.warn({ state }, 'predictor circuit breaker'),
+  });
+  const source = {
+    redis,
+    predictor,
+    breaker,
+    logger,
+    cacheTtlSeconds: config.FORECAST_CACHE_TTL_S,
+    fetchHours: config.FORECAST_FETCH_HOURS,
+    now,
+  };
+  const running = await startSubgraph<Context>(
     {
       name: 'prediction',
       schemaPath: new URL('../schema.graphql', import.meta.url),
-      resolvers: createResolvers(redis),
-      context: (req) => requestInfo(req),
+      resolvers: createResolvers(now),
+      context: (req) => ({ ...requestInfo(req), forecasts: createForecastLoader(source) }),
+      // The predictor is not a readiness check: without it the subgraph still answers (cached
+      // forecasts, PREDICTION_UNAVAILABLE otherwise), so it must stay in the load balancer.
       readiness: { redis: () => redis.ping() },
       logger,
       production: config.NODE_ENV === 'production',
@@ -29,12 +59,16 @@ export async function startPredictionSubgraph(config: PredictionConfig) {
   return {
     ...running,
     redis,
+    breaker,
     async stop() {
       await running.stop();
+      predictor.close();
       redis.disconnect();
     },
   };
 }
+
+export type RunningPredictionSubgraph = Awaited<ReturnType<typeof startPredictionSubgraph>>;
 
 if (import.meta.main) {
   const config = loadConfig(predictionConfigSchema);

@@ -1,0 +1,138 @@
+/**
+ * Per-request forecast loading: every venue a GraphQL request asks about is answered from the
+ * Redis cache, and the rest with ONE Forecast call to the predictor (DataLoader collects the
+ * venues of a request; > 100 venues become several calls). Predictor calls go through the
+ * circuit breaker; a failure turns into PREDICTION_UNAVAILABLE for just the affected fields.
+ */
+import * as grpc from '@grpc/grpc-js';
+import DataLoader from 'dataloader';
+import { domainError, type Logger } from '@sport-venue/shared';
+import type { Redis } from 'ioredis';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import {
+  forecastWindow,
+  readForecasts,
+  writeForecast,
+  type CachedForecast,
+  type CachedPoint,
+} from './forecast-cache.ts';
+import { PredictorError, type PredictorClient } from './predictor-client.ts';
+import { MAX_HORIZON_HOURS, MAX_VENUES_PER_CALL, type ForecastResponseMessage } from './predictor-proto.ts';
+
+export const PREDICTION_UNAVAILABLE = 'PREDICTION_UNAVAILABLE';
+
+export interface ForecastKey {
+  venueId: string;
+  /** Hours needed from the current hour on (1..168). */
+  hours: number;
+}
+
+export interface ForecastSource {
+  redis: Redis;
+  predictor: Pick<PredictorClient, 'forecast'>;
+  breaker: CircuitBreaker;
+  logger: Logger;
+  cacheTtlSeconds: number;
+  /** Minimum horizon fetched, so shorter later requests are served from the cache. */
+  fetchHours: number;
+  now: () => Date;
+}
+
+export type ForecastLoader = DataLoader<ForecastKey, CachedPoint[], string>;
+
+const unavailable = () =>
+  domainError(PREDICTION_UNAVAILABLE, 'forecasts are unavailable right now; try again later');
+
+// Caller mistakes and "not found" say nothing about the predictor's health.
+const countsAsFailure = (err: unknown) =>
+  !(err instanceof PredictorError) ||
+  (err.code !== grpc.status.INVALID_ARGUMENT && err.code !== grpc.status.NOT_FOUND);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toCached(response: ForecastResponseMessage, generatedAt: string): Map<string, CachedForecast> {
+  const out = new Map<string, CachedForecast>();
+  for (const f of response.forecasts ?? []) {
+    out.set(f.venueId, {
+      generatedAt,
+      modelVersion: response.modelVersion,
+      points: (f.points ?? []).map((p) => ({
+        at: p.at,
+        expected: p.expected ?? 0,
+        low: p.low ?? 0,
+        high: p.high ?? 0,
+        level: p.level,
+      })),
+    });
+  }
+  return out;
+}
+
+export function createForecastLoader(source: ForecastSource): ForecastLoader {
+  return new DataLoader<ForecastKey, CachedPoint[], string>(
+    async (keys) => {
+      const now = source.now();
+      const venueIds = [...new Set(keys.map((k) => k.venueId))];
+      const needed = new Map<string, number>();
+      for (const k of keys) needed.set(k.venueId, Math.max(needed.get(k.venueId) ?? 0, k.hours));
+
+      const cached = new Map<string, CachedForecast | null>();
+      try {
+        const values = await readForecasts(source.redis, venueIds);
+        venueIds.forEach((id, i) => cached.set(id, values[i] ?? null));
+      } catch (err) {
+        // The cache is an optimisation: without Redis, ask the predictor.
+        source.logger.warn({ err: (err as Error).message }, 'forecast cache read failed');
+      }
+      const missing = venueIds.filter((id) => !forecastWindow(cached.get(id) ?? null, now, needed.get(id)!));
+
+      const failed = new Set<string>();
+      if (missing.length > 0) {
+        const horizon = Math.min(
+          MAX_HORIZON_HOURS,
+          Math.max(source.fetchHours, ...missing.map((id) => needed.get(id)!)),
+        );
+        await Promise.all(
+          chunks(missing, MAX_VENUES_PER_CALL).map(async (batch) => {
+            try {
+              const response = await source.breaker.run(
+                () =>
+                  source.predictor.forecast({
+                    venues: batch.map((venueId) => ({ venueId })),
+                    startTime: now.toISOString(),
+                    horizonHours: horizon,
+                  }),
+                countsAsFailure,
+              );
+              const fresh = toCached(response, now.toISOString());
+              for (const [id, forecast] of fresh) cached.set(id, forecast);
+              await Promise.all(
+                [...fresh].map(([id, forecast]) =>
+                  writeForecast(source.redis, id, forecast, source.cacheTtlSeconds).catch((err: Error) =>
+                    source.logger.warn({ err: err.message }, 'forecast cache write failed'),
+                  ),
+                ),
+              );
+            } catch (err) {
+              source.logger.warn(
+                { err: (err as Error).message, venues: batch.length },
+                'predictor call failed',
+              );
+              for (const id of batch) failed.add(id);
+            }
+          }),
+        );
+      }
+
+      return keys.map((k) => {
+        if (failed.has(k.venueId)) return unavailable();
+        return forecastWindow(cached.get(k.venueId) ?? null, now, k.hours) ?? unavailable();
+      });
+    },
+    { cacheKeyFn: (k) => `${k.venueId}:${k.hours}` },
+  );
+}

@@ -1,0 +1,11 @@
+import { baseConfig, port, z } from '@sport-venue/shared';
+
+export const modelServerConfigSchema = baseConfig.extend({
+  MODEL_SERVER_PORT: port(50051),
+  /** Root of versioned artifacts (`<dir>/<version>/manifest.json`, packages/forecast artifact.ts). */
+  MODEL_ARTIFACT_DIR: z.string().min(1).default('.state/models'),
+  /** How often the directory is checked for a newer version (polling works on every filesystem). */
+  MODEL_RELOAD_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+});
+
+export type ModelServerConfig = z.infer<typeof modelServerConfigSchema>;

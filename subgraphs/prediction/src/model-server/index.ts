@@ -1,0 +1,75 @@
+/**
+ * Model server: its own process serving the Predictor gRPC service from the newest artifact in
+ * MODEL_ARTIFACT_DIR (hot-reloaded). `node subgraphs/prediction/src/model-server/index.ts`
+ */
+import * as grpc from '@grpc/grpc-js';
+import { createLogger, gracefulShutdown, loadConfig } from '@sport-venue/shared';
+import { predictionProto } from '../predictor-proto.ts';
+import { modelServerConfigSchema, type ModelServerConfig } from './config.ts';
+import { ModelHolder } from './model-holder.ts';
+import { healthHandlers, predictorHandlers, type PredictorServiceOptions } from './predictor-service.ts';
+
+export interface ModelServerOptions {
+  onForecast?: PredictorServiceOptions['onForecast'];
+  now?: () => Date;
+  /** Grace period for in-flight calls before they are cut off. */
+  shutdownGraceMs?: number;
+}
+
+export async function startModelServer(config: ModelServerConfig, options: ModelServerOptions = {}) {
+  const logger = createLogger('model-server', config.LOG_LEVEL);
+  const holder = new ModelHolder(config.MODEL_ARTIFACT_DIR, logger);
+  // Start serving even without an artifact: health says NOT_SERVING and Forecast UNAVAILABLE
+  // until one appears, so a deploy does not depend on training having run first.
+  await holder.check();
+  if (!holder.forecaster)
+    logger.warn({ dir: config.MODEL_ARTIFACT_DIR }, 'no model artifact yet; NOT_SERVING');
+  holder.watch(config.MODEL_RELOAD_INTERVAL_MS);
+
+  const { Predictor, Health } = predictionProto();
+  const server = new grpc.Server();
+  server.addService(
+    Predictor.service,
+    predictorHandlers({ holder, logger, onForecast: options.onForecast, now: options.now }),
+  );
+  server.addService(Health.service, healthHandlers(holder));
+  const host = config.BIND_HOST.includes(':') ? `[${config.BIND_HOST}]` : config.BIND_HOST;
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      `${host}:${config.MODEL_SERVER_PORT}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    ),
+  );
+  logger.info({ address: `${config.BIND_HOST}:${port}`, version: holder.version }, 'model server listening');
+
+  return {
+    port,
+    address: `${host}:${port}`,
+    holder,
+    /** Stops taking calls, lets in-flight ones finish for a grace period, then cuts them off. */
+    async stop() {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, options.shutdownGraceMs ?? 5_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await holder.stop();
+    },
+  };
+}
+
+export type RunningModelServer = Awaited<ReturnType<typeof startModelServer>>;
+
+if (import.meta.main) {
+  const config = loadConfig(modelServerConfigSchema);
+  const server = await startModelServer(config);
+  gracefulShutdown(createLogger('model-server', config.LOG_LEVEL)).register('model server', () =>
+    server.stop(),
+  );
+}

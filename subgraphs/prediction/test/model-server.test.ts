@@ -1,0 +1,108 @@
+// The model server over real gRPC on an ephemeral port, with a tiny artifact trained at start.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { eventually } from '@sport-venue/shared/testing';
+import { PredictorClient, PredictorError } from '../src/predictor-client.ts';
+import { KNOWN_VENUE, startTestModelServer, tempArtifactDir, writeTinyArtifact } from './support/model.ts';
+
+const isCode = (code: grpc.status) => (err: unknown) => err instanceof PredictorError && err.code === code;
+
+describe('model server', () => {
+  let artifacts: Awaited<ReturnType<typeof tempArtifactDir>>;
+  let server: Awaited<ReturnType<typeof startTestModelServer>>;
+  let client: PredictorClient;
+
+  before(async () => {
+    artifacts = await tempArtifactDir();
+    // Starts before any artifact exists, like a fresh deployment.
+    server = await startTestModelServer(artifacts.dir, { reloadMs: 50 });
+    client = new PredictorClient(`127.0.0.1:${server.port}`, 5_000);
+  });
+
+  after(async () => {
+    client?.close();
+    await server?.stop();
+    await artifacts?.remove();
+  });
+
+  it('is NOT_SERVING and answers UNAVAILABLE until an artifact appears, then SERVING', async () => {
+    assert.equal(await client.health(), 'NOT_SERVING');
+    assert.equal(await client.health('sportvenue.prediction.v1.Predictor'), 'NOT_SERVING');
+    await assert.rejects(client.health('some.other.Service'), isCode(grpc.status.NOT_FOUND));
+    await assert.rejects(
+      client.forecast({ venues: [{ venueId: 'a' }], horizonHours: 6 }),
+      isCode(grpc.status.UNAVAILABLE),
+    );
+    await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
+    await eventually(async () => (await client.health()) === 'SERVING', { timeoutMs: 5_000 });
+  });
+
+  it('forecasts two venues for six hours in one call', async () => {
+    const before = server.calls.length;
+    const res = await client.forecast({
+      venues: [{ venueId: KNOWN_VENUE }, { venueId: '42', capacity: 200 }],
+      startTime: '2026-11-24T09:15:00Z',
+      horizonHours: 6,
+    });
+    assert.equal(server.calls.length - before, 1);
+    assert.equal(res.modelVersion, 'v1');
+    assert.deepEqual(
+      res.forecasts.map((f) => [f.venueId, f.knownVenue ?? false, f.points.length]),
+      [
+        [KNOWN_VENUE, true, 6],
+        ['42', false, 6],
+      ],
+    );
+    for (const f of res.forecasts) {
+      assert.deepEqual(
+        f.points.map((p) => p.at),
+        [9, 10, 11, 12, 13, 14].map((h) => `2026-11-24T${String(h).padStart(2, '0')}:00:00.000Z`),
+      );
+      for (const p of f.points) {
+        assert.ok(Number.isFinite(p.expected ?? 0));
+        assert.ok((p.low ?? 0) <= (p.high ?? 0));
+        assert.match(p.level, /^(NOT_BUSY|A_LITTLE_BUSY|BUSY|VERY_BUSY)$/);
+      }
+    }
+  });
+
+  it('answers INVALID_ARGUMENT for a bad horizon or too many venues', async () => {
+    await assert.rejects(
+      client.forecast({ venues: [{ venueId: 'a' }], horizonHours: 169 }),
+      (err: unknown) => isCode(grpc.status.INVALID_ARGUMENT)(err) && /horizon_hours/.test(String(err)),
+    );
+    await assert.rejects(
+      client.forecast({ venues: [{ venueId: 'a' }], horizonHours: 0 }),
+      isCode(grpc.status.INVALID_ARGUMENT),
+    );
+    await assert.rejects(
+      client.forecast({
+        venues: Array.from({ length: 101 }, (_, i) => ({ venueId: `v${i}` })),
+        horizonHours: 6,
+      }),
+      (err: unknown) => isCode(grpc.status.INVALID_ARGUMENT)(err) && /at most 100/.test(String(err)),
+    );
+  });
+
+  it('gives up on a call whose deadline passed instead of finishing it', async () => {
+    const before = server.calls.length;
+    const big = { venues: Array.from({ length: 100 }, (_, i) => ({ venueId: `v${i}` })), horizonHours: 168 };
+    await assert.rejects(client.forecast(big, 20), isCode(grpc.status.DEADLINE_EXCEEDED));
+    const outcome = await eventually(() => server.calls.slice(before).find((c) => c.venues === 100)?.outcome);
+    assert.ok(outcome === 'deadline' || outcome === 'cancelled', `server outcome ${outcome}`);
+  });
+
+  it('hot-reloads a newer artifact version', async () => {
+    await writeTinyArtifact(artifacts.dir, 'v2', new Date('2026-02-01T00:00:00Z'));
+    const version = await eventually(
+      async () => {
+        const res = await client.forecast({ venues: [{ venueId: 'a' }], horizonHours: 1 });
+        return res.modelVersion === 'v2' && res.modelVersion;
+      },
+      { timeoutMs: 5_000 },
+    );
+    assert.equal(version, 'v2');
+    assert.equal(server.holder.version, 'v2');
+  });
+});
