@@ -5,6 +5,18 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
 
+// Development logs in through a local fake of the WeChat API (codes `test-<name>`), unless a real
+// WECHAT_API_BASE is given. Production never starts it.
+const fakeWeChat =
+  env.NODE_ENV === 'development' && !env.WECHAT_API_BASE
+    ? {
+        name: 'wechat-fake',
+        entry: 'subgraphs/user/src/wechat-fake.ts',
+        port: env.WECHAT_FAKE_PORT ?? '4011',
+      }
+    : null;
+if (fakeWeChat) env.WECHAT_API_BASE = `http://127.0.0.1:${fakeWeChat.port}`;
+
 const services = [
   { name: 'user', entry: 'subgraphs/user/src/index.ts', port: env.USER_PORT ?? '4001' },
   { name: 'venue', entry: 'subgraphs/venue/src/index.ts', port: env.VENUE_PORT ?? '4002' },
@@ -35,7 +47,7 @@ function stopAll(code: number) {
   ).then(() => process.exit(code));
 }
 
-for (const service of services) {
+for (const service of fakeWeChat ? [fakeWeChat, ...services] : services) {
   const child = spawn(process.execPath, [service.entry], {
     cwd: root,
     env,
@@ -85,5 +97,7 @@ if (!stopping) {
   );
   for (const s of services.slice(0, 4))
     console.log(`  ${s.name.padEnd(11)} http://127.0.0.1:${s.port}/graphql`);
+  if (fakeWeChat)
+    console.log(`  wechat-fake http://127.0.0.1:${fakeWeChat.port}  (log in with code test-<name>)`);
   console.log('Ctrl-C stops everything (infrastructure keeps running: npm run infra:down).');
 }

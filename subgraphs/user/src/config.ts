@@ -1,8 +1,135 @@
-import { baseConfig, port, url } from '@sport-venue/shared';
+import {
+  baseConfig,
+  brokerList,
+  DEV_IDENTITY_SECRET,
+  identitySecret,
+  port,
+  url,
+  z,
+} from '@sport-venue/shared';
+import { parseSigningKeys } from './signing-keys.ts';
+import { parseStreakBonuses } from './points-rules.ts';
 
-export const userConfigSchema = baseConfig.extend({
+/** Development-only fallbacks; production refuses to start while any of them is in use. */
+export const DEV_SECRETS = {
+  WECHAT_APPID: 'wx-dev-appid',
+  WECHAT_SECRET: 'dev-only-wechat-secret',
+  // 32 readable ASCII bytes, base64: recognisably not a real key.
+  SESSION_KEY_ENCRYPTION_KEY: Buffer.from('dev-only-session-key-encryption!').toString('base64'),
+} as const;
+
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const topicName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,249}$/, 'must be a Kafka topic name ([A-Za-z0-9._-])')
+    .default(fallback);
+
+const userSettings = baseConfig.extend({
   USER_PORT: port(4001),
   USER_DATABASE_URL: url('mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_user', ['mysql', 'mariadb']),
+  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+  KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+  INTERNAL_IDENTITY_SECRET: identitySecret,
+
+  // WeChat jscode2session. In development `npm start` points the base at the local fake.
+  WECHAT_API_BASE: url('https://api.weixin.qq.com', ['http', 'https']),
+  WECHAT_APPID: z.string().min(1).default(DEV_SECRETS.WECHAT_APPID),
+  WECHAT_SECRET: z.string().min(1).default(DEV_SECRETS.WECHAT_SECRET),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  /** base64 of 32 bytes: AES-256-GCM key for the stored session_key. */
+  SESSION_KEY_ENCRYPTION_KEY: z
+    .string()
+    .default(DEV_SECRETS.SESSION_KEY_ENCRYPTION_KEY)
+    .transform((v) => Buffer.from(v, 'base64'))
+    .refine((key) => key.length === 32, 'must be base64 of exactly 32 bytes'),
+
+  // Access tokens (RS256). Unset outside production: generated (development keeps them in .state/).
+  JWT_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return parseSigningKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  JWT_ISSUER: z.string().min(1).default('sport-venue-user'),
+  JWT_AUDIENCE: z.string().min(1).default('sport-venue'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+
+  // Operator console passwords (scrypt) and lockout.
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+  OPERATOR_MAX_FAILED_LOGINS: positiveInt(5, 100),
+  OPERATOR_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
+
+  // Points (积分) and the ledger consumer.
+  POINTS_PER_CHECKIN: positiveInt(10, 10_000),
+  POINTS_DAILY_CHECKIN_CAP: positiveInt(3, 1_000),
+  POINTS_STREAK_BONUSES: z
+    .string()
+    .default('3:20,7:50,30:200')
+    .transform((value, ctx) => {
+      try {
+        return parseStreakBonuses(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  CHECKIN_EVENTS_TOPIC: topicName('checkin.events'),
+  POINTS_COMMANDS_TOPIC: topicName('points.commands'),
+  POINTS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-points'),
+  POINTS_CONSUMER_ENABLED: booleanFlag(true),
+  /** Messages applied per ledger transaction. */
+  POINTS_CONSUMER_CHUNK_SIZE: positiveInt(500, 500),
+  /** Kafka group session timeout: how long a crashed consumer holds its partitions. */
+  POINTS_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
 });
 
-export type UserConfig = ReturnType<typeof userConfigSchema.parse>;
+export const userConfigSchema = userSettings.superRefine((config, ctx) => {
+  if (config.NODE_ENV !== 'production') return;
+  const required = (variable: string) =>
+    ctx.addIssue({ code: 'custom', path: [variable], message: 'is required in production' });
+  if (config.INTERNAL_IDENTITY_SECRET === DEV_IDENTITY_SECRET) required('INTERNAL_IDENTITY_SECRET');
+  if (config.WECHAT_APPID === DEV_SECRETS.WECHAT_APPID) required('WECHAT_APPID');
+  if (config.WECHAT_SECRET === DEV_SECRETS.WECHAT_SECRET) required('WECHAT_SECRET');
+  if (config.SESSION_KEY_ENCRYPTION_KEY.toString('base64') === DEV_SECRETS.SESSION_KEY_ENCRYPTION_KEY)
+    required('SESSION_KEY_ENCRYPTION_KEY');
+  if (!config.JWT_SIGNING_KEYS) required('JWT_SIGNING_KEYS');
+  // The fake WeChat server speaks plain HTTP on loopback; production talks to the real API only.
+  if (!config.WECHAT_API_BASE.startsWith('https://'))
+    ctx.addIssue({ code: 'custom', path: ['WECHAT_API_BASE'], message: 'must be https in production' });
+});
+
+export type UserConfig = z.infer<typeof userConfigSchema>;
+
+/** The standalone points consumer needs no secrets: only the database, Kafka and the rules. */
+export const pointsConsumerConfigSchema = userSettings.pick({
+  NODE_ENV: true,
+  LOG_LEVEL: true,
+  USER_DATABASE_URL: true,
+  KAFKA_BROKERS: true,
+  POINTS_PER_CHECKIN: true,
+  POINTS_DAILY_CHECKIN_CAP: true,
+  POINTS_STREAK_BONUSES: true,
+  CHECKIN_EVENTS_TOPIC: true,
+  POINTS_COMMANDS_TOPIC: true,
+  POINTS_CONSUMER_GROUP: true,
+  POINTS_CONSUMER_CHUNK_SIZE: true,
+  POINTS_CONSUMER_SESSION_TIMEOUT_MS: true,
+});
+
+export type PointsConsumerConfig = z.infer<typeof pointsConsumerConfigSchema>;
