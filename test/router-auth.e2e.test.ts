@@ -89,3 +89,34 @@ describe('router authentication', () => {
     assert.equal(old.status, 200, 'the previous key still verifies during the overlap');
   });
 });
+
+describe('session mutations with a stale token', () => {
+  let graph: Graph;
+  let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
+
+  before(async () => {
+    issuer = await startTokenIssuer();
+    graph = await startGraph({ routerEnv: { USER_JWKS_URL: issuer.jwksUrl } });
+  });
+  after(async () => {
+    await graph?.stop();
+    await issuer?.stop();
+  });
+
+  it('login still works when the client attaches an expired token; other operations do not', async () => {
+    const expired = { authorization: `Bearer ${await issuer.sign({ sub: '1' }, { expiresIn: -60 })}` };
+    const login = await graph.graphql<{ loginWithWeChat: { accessToken: string } }>(
+      'mutation { loginWithWeChat(code: "test-stale") { accessToken } }',
+      {},
+      expired,
+    );
+    assert.equal(login.errors, undefined, JSON.stringify(login.errors));
+    assert.ok(login.data?.loginWithWeChat.accessToken);
+    const mixed = await graph.graphql(
+      'mutation { loginWithWeChat(code: "test-stale") { accessToken } updateProfile(input: {}) { id } }',
+      {},
+      expired,
+    );
+    assert.equal(mixed.status, 401);
+  });
+});

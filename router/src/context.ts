@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind } from 'graphql';
 import { requestInfo } from '@sport-venue/shared';
 import { AuthenticationError, authError, bearerToken, type Authenticate } from './auth.ts';
 import type { RouterContext } from './gateway.ts';
@@ -20,19 +21,31 @@ export function httpContext(authenticate: Authenticate) {
   };
 }
 
+/** Operations a client with an expired (or no) access token must still be able to run. */
+const SESSION_FIELDS = new Set(['loginWithWeChat', 'loginWithPassword', 'refreshToken', 'logout']);
+
 /**
  * A bad token is refused as UNAUTHENTICATED (HTTP 401) rather than silently treated as anonymous,
- * so a client with an expired token knows to refresh it.
+ * so a client with an expired token knows to refresh it. Login, refresh and logout still run
+ * (anonymously), since mini-program clients tend to attach the stale token to every request.
  */
 export const rejectBadTokens: ApolloServerPlugin<RouterContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue }) {
-        if (contextValue.authError) {
-          const error = authError(contextValue.authError);
-          error.extensions.http = { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) };
-          throw error;
+      async didResolveOperation({ contextValue, operation }) {
+        if (!contextValue.authError) return;
+        const sessionOnly =
+          operation?.operation === 'mutation' &&
+          operation.selectionSet.selections.every(
+            (s) => s.kind === Kind.FIELD && SESSION_FIELDS.has(s.name.value),
+          );
+        if (sessionOnly) {
+          contextValue.viewer = null;
+          return;
         }
+        const error = authError(contextValue.authError);
+        error.extensions.http = { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) };
+        throw error;
       },
     };
   },
