@@ -135,7 +135,7 @@ function compare(
     if (!tables.has(c.TABLE_NAME)) tables.set(c.TABLE_NAME, new Map());
     tables
       .get(c.TABLE_NAME)!
-      .set(c.COLUMN_NAME, { type: c.COLUMN_TYPE.toLowerCase(), nullable: c.IS_NULLABLE === 'YES' });
+      .set(c.COLUMN_NAME, { type: c.COLUMN_TYPE, nullable: c.IS_NULLABLE === 'YES' });
   }
   const indexes = new Map<string, { table: string; unique: boolean; columns: string[] }>();
   for (const s of stats) {
@@ -172,7 +172,9 @@ function compare(
         continue;
       }
       const want = expectedColumnType(field, dmmf.datamodel.enums);
-      if (!want.includes(got.type))
+      // Type names compare case-insensitively; enum values exactly (they are data).
+      const same = (w: string) => (w.startsWith('enum(') ? w === got.type : w === got.type.toLowerCase());
+      if (!want.some(same))
         problems.push(`column ${table}.${column} is ${got.type}, schema expects ${want[0]}`);
       if (got.nullable === field.isRequired) {
         problems.push(
