@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { DATABASES, migrate } from '@sport-venue/shared/migrations';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { demoSlots } from './seed/slots.ts';
 import { chineseVenues, cities, openingHours, swissGyms, type SeedVenue } from './seed/venues.ts';
 
 const OCCUPANCY_CSV = process.env.SEED_OCCUPANCY_CSV
@@ -38,6 +39,13 @@ try {
     if (v.occupancyName) ids.set(v.occupancyName, row.id);
   }
   console.log(`venues: ${chineseVenues.length} in China, ${swissGyms.length} in Switzerland`);
+
+  const slotVenues = await venueDb.venue.findMany({ select: { id: true, timeZone: true, sports: true } });
+  const slots = await venueDb.bookingSlot.createMany({
+    data: demoSlots(new Date(), slotVenues),
+    skipDuplicates: true,
+  });
+  console.log(`booking slots: ${slots.count} new evening slots for the coming week`);
 
   if (existsSync(OCCUPANCY_CSV)) {
     const imported = await importHistory(ids);

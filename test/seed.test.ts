@@ -59,6 +59,7 @@ describe('demo seed', () => {
       assert.equal(await venues.venue.count({ where: { timeZone: 'Europe/Zurich' } }), 16);
       assert.ok((await venues.venue.count()) >= 36);
       assert.equal(await venues.occupancySample.count(), csvSamples);
+      assert.ok((await venues.bookingSlot.count()) > 0, 'bookable slots for the coming week');
       assert.equal(await users.user.count(), 3);
     } finally {
       await venues.$disconnect();

@@ -1,12 +1,17 @@
 // Starts the whole graph in-process for end-to-end tests: the four subgraphs on their own fresh
 // stores (databases, Redis logical DB, Mongo database) and the router in front, all on ephemeral
 // ports over real HTTP.
-import { createTestDatabase, createTestRedis, testMongoUrl } from '@sport-venue/shared/testing';
+import { createTestDatabase, createTestRedis, testMongoUrl, uniqueId } from '@sport-venue/shared/testing';
 import { startUserSubgraph } from '../../subgraphs/user/src/index.ts';
+import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
+import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
 import { startVenueSubgraph } from '../../subgraphs/venue/src/index.ts';
+import { defaultVenueConfig } from '../../subgraphs/venue/src/config.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
 import { startRouter } from '../../router/src/index.ts';
+import { routerConfigSchema } from '../../router/src/config.ts';
+import { parseConfig } from '@sport-venue/shared';
 
 const base = {
   NODE_ENV: 'test' as const,
@@ -14,32 +19,64 @@ const base = {
   BIND_HOST: '127.0.0.1',
 };
 
-export async function startGraph() {
+export interface GraphOptions {
+  /** Router settings to override (e.g. USER_JWKS_URL, limits). */
+  routerEnv?: Record<string, string>;
+}
+
+export async function startGraph(options: GraphOptions = {}) {
   const [userDb, venueDb, redis] = await Promise.all([
     createTestDatabase('user'),
     createTestDatabase('venue'),
     createTestRedis(),
   ]);
   const mongoUrl = testMongoUrl('social');
-  const user = await startUserSubgraph({ ...base, USER_PORT: 0, USER_DATABASE_URL: userDb.url });
+  // The venue subgraph produces check-in events, the user subgraph turns them into points.
+  const topics = { checkinEvents: uniqueId('checkin.events.'), pointsCommands: uniqueId('points.commands.') };
+  // Login goes through the fake WeChat API: codes `test-<name>` log in as openid `o-test-<name>`.
+  const wechat = await startFakeWeChat();
+  const user = await startUserSubgraph({
+    ...parseConfig(userConfigSchema, {
+      ...base,
+      USER_DATABASE_URL: userDb.url,
+      REDIS_URL: redis.url,
+      WECHAT_API_BASE: wechat.url,
+      CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+      POINTS_COMMANDS_TOPIC: topics.pointsCommands,
+      POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
+      POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+      PASSWORD_SCRYPT_LOG_N: '12',
+    }),
+    USER_PORT: 0,
+  });
+  const pubsubPrefix = `${uniqueId('t')}:`;
   const venue = await startVenueSubgraph({
+    ...defaultVenueConfig(),
     ...base,
     VENUE_PORT: 0,
     VENUE_DATABASE_URL: venueDb.url,
     REDIS_URL: redis.url,
+    // Own topics and channels: test events never reach the shared ones (docs/events.md).
+    CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+    BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+    OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
   });
   const social = await startSocialSubgraph({ ...base, SOCIAL_PORT: 0, MONGO_URL: mongoUrl });
   const prediction = await startPredictionSubgraph({ ...base, PREDICTION_PORT: 0, REDIS_URL: redis.url });
-  const router = await startRouter({
-    ...base,
-    ROUTER_PORT: 0,
-    SUPERGRAPH_PATH: undefined,
-    USER_SUBGRAPH_URL: `${user.url}/graphql`,
-    VENUE_SUBGRAPH_URL: `${venue.url}/graphql`,
-    SOCIAL_SUBGRAPH_URL: `${social.url}/graphql`,
-    PREDICTION_SUBGRAPH_URL: `${prediction.url}/graphql`,
-    SUBGRAPH_TIMEOUT_MS: 10_000,
-  });
+  const router = await startRouter(
+    parseConfig(routerConfigSchema, {
+      ...base,
+      ROUTER_PORT: '0',
+      REDIS_URL: redis.url,
+      PUBSUB_PREFIX: pubsubPrefix,
+      USER_SUBGRAPH_URL: `${user.url}/graphql`,
+      VENUE_SUBGRAPH_URL: `${venue.url}/graphql`,
+      SOCIAL_SUBGRAPH_URL: `${social.url}/graphql`,
+      PREDICTION_SUBGRAPH_URL: `${prediction.url}/graphql`,
+      USER_JWKS_URL: `${user.url}/.well-known/jwks.json`,
+      ...options.routerEnv,
+    }),
+  );
 
   async function graphql<T = Record<string, unknown>>(
     query: string,
@@ -69,10 +106,13 @@ export async function startGraph() {
     social,
     prediction,
     redisUrl: redis.url,
+    pubsubPrefix,
+    topics,
+    wechat,
     graphql,
     async stop() {
       await router.stop();
-      await Promise.all([user.stop(), venue.stop(), social.stop(), prediction.stop()]);
+      await Promise.all([user.stop(), venue.stop(), social.stop(), prediction.stop(), wechat.stop()]);
       await Promise.all([userDb.drop(), venueDb.drop()]);
     },
   };

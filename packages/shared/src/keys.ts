@@ -15,14 +15,18 @@ export type StatsPeriod = 'week' | 'month';
 
 const SHANGHAI = 'Asia/Shanghai';
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one; the check-in path
+// formats four stats fields per request.
+const shanghaiDateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: SHANGHAI,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** The Asia/Shanghai calendar date of an instant, as YYYY-MM-DD. */
 export function shanghaiDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: SHANGHAI,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return shanghaiDateFormat.format(at);
 }
 
 /** ISO week (e.g. `2026-W48`) or month (`2026-11`) of an instant, in Asia/Shanghai. */

@@ -1,9 +1,71 @@
-import { baseConfig, port, url } from '@sport-venue/shared';
+import {
+  baseConfig,
+  brokerList,
+  DEV_IDENTITY_SECRET,
+  identitySecret,
+  port,
+  url,
+  z,
+} from '@sport-venue/shared';
 
-export const venueConfigSchema = baseConfig.extend({
-  VENUE_PORT: port(4002),
-  VENUE_DATABASE_URL: url('mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_venue', ['mysql', 'mariadb']),
-  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
-});
+const ms = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+const topic = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
+    .default(fallback);
 
-export type VenueConfig = ReturnType<typeof venueConfigSchema.parse>;
+export const venueConfigSchema = baseConfig
+  .extend({
+    VENUE_PORT: port(4002),
+    VENUE_DATABASE_URL: url('mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_venue', ['mysql', 'mariadb']),
+    VENUE_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+    KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+    INTERNAL_IDENTITY_SECRET: identitySecret,
+    CHECKIN_EVENTS_TOPIC: topic('checkin.events'),
+    BOOKING_EVENTS_TOPIC: topic('booking.events'),
+    /** Redis pub/sub channel of a venue's headcount is `${prefix}${venueId}` (docs/events.md). */
+    OCCUPANCY_CHANNEL_PREFIX: z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
+      .default('occupancy:'),
+    /** Headcount history: every venue's live count is stored this often. */
+    OCCUPANCY_SAMPLE_INTERVAL_MS: ms(300_000, 1_000),
+    AUTO_CHECKOUT_INTERVAL_MS: ms(15_000, 100),
+    OUTBOX_RELAY_INTERVAL_MS: ms(1_000, 10),
+    /** Published outbox rows are deleted after this many hours. */
+    OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
+    /** Check-in rules (product defaults; see docs/decisions/0006). */
+    CHECKIN_MAX_ACCURACY_M: z.coerce.number().positive().max(5_000).default(100),
+    CHECKIN_MAX_STAY_MIN: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(240),
+    CHECKIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    CHECKIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(600),
+    CHECKIN_MAX_SPEED_KMH: z.coerce.number().positive().default(120),
+    BOOKING_FREE_CANCEL_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(12),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.INTERNAL_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTERNAL_IDENTITY_SECRET'],
+        message: 'is required in production',
+      });
+    }
+  });
+
+export type VenueConfig = z.infer<typeof venueConfigSchema>;
+
+/** Every setting at its default: the base tests and scripts override. */
+export function defaultVenueConfig(): VenueConfig {
+  return venueConfigSchema.parse({});
+}

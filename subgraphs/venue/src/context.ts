@@ -1,13 +1,18 @@
 import DataLoader from 'dataloader';
-import type { RequestInfo } from '@sport-venue/shared';
+import { identityFromRequest, requestInfo, type RequestInfo, type Viewer } from '@sport-venue/shared';
+import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import { heatScores } from './heat-store.ts';
 import { currentCounts } from './occupancy-store.ts';
 import { findVenuesByIds, type VenueRow } from './venue-store.ts';
 
 export interface Context extends RequestInfo {
+  /** The caller as the router vouches for it (x-sv-identity), or null when anonymous. */
+  viewer: Viewer | null;
   venues: DataLoader<string, VenueRow | null>;
   currentCount: DataLoader<string, number>;
+  heatScore: DataLoader<string, number>;
 }
 
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
@@ -15,5 +20,19 @@ export function createLoaders(db: PrismaClient, redis: Redis) {
   return {
     venues: new DataLoader<string, VenueRow | null>((ids) => findVenuesByIds(db, ids)),
     currentCount: new DataLoader<string, number>((ids) => currentCounts(redis, ids)),
+    heatScore: new DataLoader<string, number>((ids) => heatScores(redis, ids)),
+  };
+}
+
+export async function createContext(
+  req: IncomingMessage,
+  db: PrismaClient,
+  redis: Redis,
+  identitySecret: string,
+): Promise<Context> {
+  return {
+    ...requestInfo(req),
+    viewer: await identityFromRequest(req, identitySecret),
+    ...createLoaders(db, redis),
   };
 }

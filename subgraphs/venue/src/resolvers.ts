@@ -1,16 +1,66 @@
-import { notFound } from '@sport-venue/shared';
-import type { Resolvers } from './generated/graphql.ts';
+import type { Redis } from 'ioredis';
+import { badInput, domainError, notFound } from '@sport-venue/shared';
+import { parseInstant } from './booking-rules.ts';
+import type { BookingService } from './booking-service.ts';
+import type { Clock } from './clock.ts';
+import type { Context } from './context.ts';
+import type { HistoryBucket, Resolvers } from './generated/graphql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import { assertCoordinates, MAX_GEO_LAT } from './geo.ts';
+import { searchNearby } from './geo-index.ts';
+import { bookingOut, sessionOut, slotOut } from './graphql-views.ts';
+import { heatValue } from './heat.ts';
+import { heatRanking } from './heat-store.ts';
+import { localParts } from './local-time.ts';
+import type { OccupancyInsights } from './occupancy-insights.ts';
+import { historyBuckets } from './occupancy-samples.ts';
+import { isOpenAt, openingHoursToDays, readOpeningHours } from './opening-hours.ts';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.ts';
-import { listVenues } from './venue-store.ts';
+import type { PresenceService } from './presence-service.ts';
+import { venueSports } from './venue-input.ts';
+import type { VenueService } from './venue-service.ts';
+import { listVenues, type VenueRow } from './venue-store.ts';
 
-export function createResolvers(db: PrismaClient): Resolvers {
+export interface ResolverDeps {
+  db: PrismaClient;
+  redis: Redis;
+  clock: Clock;
+  venues: VenueService;
+  presence: PresenceService;
+  bookings: BookingService;
+  insights: OccupancyInsights;
+}
+
+const BUCKET_SECONDS: Record<HistoryBucket, number> = { FIVE_MINUTES: 300, HOUR: 3_600, DAY: 86_400 };
+const MAX_HISTORY_BUCKETS = 2_000;
+
+function boundedInt(value: number | null | undefined, fallback: number, max: number, field: string) {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw badInput(`${field} must be between 1 and ${max}`, field);
+  return n;
+}
+
+function subscriptionViaRouter(): never {
+  throw domainError(
+    'SUBSCRIPTION_NOT_SUPPORTED',
+    'subscribe to occupancyChanged through the router (graphql-ws); the venue subgraph only publishes the updates',
+  );
+}
+
+export function createResolvers(deps: ResolverDeps): Resolvers {
+  const { db, redis, clock, insights } = deps;
+
+  const snapshot = async (venue: VenueRow, ctx: Context) =>
+    insights.snapshot(venue, await ctx.currentCount.load(venue.id.toString()), clock.now());
+
   return {
     Query: {
       venue: (_root, { id }, ctx) => ctx.venues.load(id),
-      venues: async (_root, { cityCode, first, after }) => {
+      venues: async (_root, { cityCode, sport, first, after }) => {
         const page = await listVenues(db, {
           cityCode,
+          sport,
           first: pageSize(first),
           afterId: after ? decodeCursor(after) : null,
         });
@@ -20,7 +70,71 @@ export function createResolvers(db: PrismaClient): Resolvers {
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
         };
       },
+      nearbyVenues: async (_root, { lat, lng, radiusKm, sport, first }, ctx) => {
+        assertCoordinates({ lat, lng }, 'lat');
+        if (Math.abs(lat) > MAX_GEO_LAT)
+          throw badInput(`lat must be within ±${MAX_GEO_LAT} for a map search`, 'lat');
+        const radius = radiusKm ?? 5;
+        if (!(radius > 0 && radius <= 50)) throw badInput('radiusKm must be in (0, 50]', 'radiusKm');
+        const hits = await searchNearby(redis, {
+          lat,
+          lng,
+          radiusKm: radius,
+          sport,
+          count: boundedInt(first, 20, 100, 'first'),
+        });
+        const venues = await ctx.venues.loadMany(hits.map((h) => h.venueId));
+        return hits.flatMap((hit, i) => {
+          const venue = venues[i];
+          return venue && !(venue instanceof Error) ? [{ venue, distanceM: hit.distanceM }] : [];
+        });
+      },
+      venueHeatRanking: async (_root, { cityCode, first }, ctx) => {
+        const entries = await heatRanking(redis, cityCode ?? null, boundedInt(first, 20, 100, 'first'));
+        const venues = await ctx.venues.loadMany(entries.map((e) => e.venueId));
+        const now = clock.now();
+        return entries.flatMap((entry, i) => {
+          const venue = venues[i];
+          if (!venue || venue instanceof Error) return [];
+          return [{ rank: i + 1, venue, heat: heatValue(entry.score, localParts(now, venue.timeZone).date) }];
+        });
+      },
       cities: () => db.city.findMany({ orderBy: { code: 'asc' } }),
+      myPresence: async (_root, _args, ctx) => {
+        const session = await deps.presence.myPresence(ctx.viewer);
+        return session ? sessionOut(session, ctx) : null;
+      },
+      myBookings: async (_root, { upcomingOnly, first }, ctx) =>
+        (await deps.bookings.myBookings(ctx.viewer, upcomingOnly ?? true, first ?? 20)).map((b) =>
+          bookingOut(b, ctx, deps.bookings.freeCancelHours),
+        ),
+    },
+    Mutation: {
+      createVenue: (_root, { input }, ctx) => deps.venues.create(ctx.viewer, input),
+      updateVenue: (_root, { id, input }, ctx) => deps.venues.update(ctx.viewer, id, input),
+      checkIn: async (_root, { input }, ctx) => {
+        const result = await deps.presence.checkIn(ctx.viewer, input);
+        return {
+          session: sessionOut(result.session, ctx),
+          previous: result.previous ? sessionOut(result.previous, ctx) : null,
+          replayed: result.replayed,
+        };
+      },
+      checkOut: async (_root, { venueId }, ctx) => {
+        const result = await deps.presence.checkOut(ctx.viewer, venueId);
+        return { session: sessionOut(result.session, ctx), replayed: result.replayed };
+      },
+      createBookingSlots: async (_root, { venueId, slots }, ctx) =>
+        (await deps.bookings.createSlots(ctx.viewer, venueId, slots)).map((s) => slotOut(s, ctx)),
+      bookSlot: async (_root, { slotId }, ctx) =>
+        bookingOut(await deps.bookings.book(ctx.viewer, slotId), ctx, deps.bookings.freeCancelHours),
+      cancelBooking: async (_root, { bookingId }, ctx) =>
+        bookingOut(await deps.bookings.cancel(ctx.viewer, bookingId), ctx, deps.bookings.freeCancelHours),
+    },
+    Subscription: {
+      // Apollo subgraphs cannot run subscriptions (over HTTP Apollo Server would even execute the
+      // field like a query); the router serves it from Redis pub/sub (docs/events.md).
+      occupancyChanged: { subscribe: subscriptionViaRouter, resolve: subscriptionViaRouter },
     },
     Venue: {
       __resolveReference: (ref, ctx) => ctx.venues.load(ref.id),
@@ -30,9 +144,36 @@ export function createResolvers(db: PrismaClient): Resolvers {
         (await db.city.findUnique({ where: { code: venue.cityCode } })) ??
         Promise.reject(notFound('city')),
       location: (venue) => ({ lat: venue.lat, lng: venue.lng }),
-      sports: (venue) =>
-        Array.isArray(venue.sports) ? venue.sports.filter((s): s is string => typeof s === 'string') : [],
+      sports: (venue) => venueSports(venue.sports),
+      openingHours: (venue) => openingHoursToDays(readOpeningHours(venue.openingHours)),
       currentCount: (venue, _args, ctx) => ctx.currentCount.load(venue.id.toString()),
+      occupancyLevel: async (venue, _args, ctx) => (await snapshot(venue, ctx)).occupancyLevel,
+      occupancyPercent: async (venue, _args, ctx) => (await snapshot(venue, ctx)).occupancyPercent,
+      comparedToUsual: async (venue, _args, ctx) => (await snapshot(venue, ctx)).comparedToUsual,
+      isOpenNow: (venue) => isOpenAt(readOpeningHours(venue.openingHours), clock.now(), venue.timeZone),
+      popularTimes: async (venue) =>
+        (await insights.popularTimes(venue))?.scaled.map((hours, i) => ({ weekday: i + 1, hours })) ?? [],
+      occupancyHistory: async (venue, { from, to, bucket }) => {
+        const start = parseInstant(from, 'from');
+        const end = parseInstant(to, 'to');
+        const seconds = BUCKET_SECONDS[bucket ?? 'HOUR'];
+        const buckets = (end.getTime() - start.getTime()) / 1000 / seconds;
+        if (!(buckets > 0 && buckets <= MAX_HISTORY_BUCKETS))
+          throw badInput(`to must be after from and span at most ${MAX_HISTORY_BUCKETS} buckets`, 'to');
+        const points = await historyBuckets(db, venue.id, start, end, seconds);
+        return points.map((p) => ({ ...p, at: p.at.toISOString() }));
+      },
+      heat: async (venue, _args, ctx) =>
+        heatValue(
+          await ctx.heatScore.load(venue.id.toString()),
+          localParts(clock.now(), venue.timeZone).date,
+        ),
+      bookingSlots: async (venue, { from, to }, ctx) =>
+        (await deps.bookings.slots(venue.id, from, to)).map((s) => slotOut(s, ctx)),
+      bookings: async (venue, { from, to }, ctx) =>
+        (await deps.bookings.venueBookings(ctx.viewer, venue.id, from, to)).map((b) =>
+          bookingOut(b, ctx, deps.bookings.freeCancelHours),
+        ),
     },
     City: {
       code: (city) => city.code,

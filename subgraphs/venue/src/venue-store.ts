@@ -1,11 +1,12 @@
-import { mariadbAdapter } from '@sport-venue/shared';
+import { badInput, mariadbAdapter } from '@sport-venue/shared';
 import { PrismaClient, type City, type Venue } from './generated/prisma/client.ts';
+import type { VenueFields } from './venue-input.ts';
 
 export type VenueRow = Venue & { city?: City };
 export type CityRow = City;
 
-export function createVenueDb(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: mariadbAdapter(databaseUrl) });
+export function createVenueDb(databaseUrl: string, connectionLimit?: number): PrismaClient {
+  return new PrismaClient({ adapter: mariadbAdapter(databaseUrl, connectionLimit) });
 }
 
 export function parseVenueId(id: string): bigint | null {
@@ -33,13 +34,42 @@ export interface VenuePage {
 /** Keyset pagination on (cityCode, id): the same order the shard-key index is built in. */
 export async function listVenues(
   db: PrismaClient,
-  { cityCode, first, afterId }: { cityCode?: string | null; first: number; afterId?: bigint | null },
+  {
+    cityCode,
+    sport,
+    first,
+    afterId,
+  }: { cityCode?: string | null; sport?: string | null; first: number; afterId?: bigint | null },
 ): Promise<VenuePage> {
   const rows = await db.venue.findMany({
-    where: { ...(cityCode ? { cityCode } : {}), ...(afterId ? { id: { gt: afterId } } : {}) },
+    where: {
+      ...(cityCode ? { cityCode } : {}),
+      ...(sport ? { sports: { array_contains: [sport.trim().toLowerCase()] } } : {}),
+      ...(afterId ? { id: { gt: afterId } } : {}),
+    },
     orderBy: { id: 'asc' },
     take: first + 1,
     include: { city: true },
   });
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+function isPrismaError(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+export async function createVenue(
+  db: PrismaClient,
+  data: VenueFields & { cityCode: string; slug: string },
+): Promise<VenueRow> {
+  try {
+    return await db.venue.create({ data, include: { city: true } });
+  } catch (err) {
+    if (isPrismaError(err, 'P2002')) throw badInput(`slug ${data.slug} is taken in this city`, 'slug');
+    throw err;
+  }
+}
+
+export function updateVenue(db: PrismaClient, id: bigint, changes: Partial<VenueFields>): Promise<VenueRow> {
+  return db.venue.update({ where: { id }, data: changes, include: { city: true } });
 }

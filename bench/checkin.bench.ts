@@ -1,0 +1,306 @@
+// `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--no-router]`
+//
+// Check-in mutations per second and latency (p50/p99), measured from this process against the
+// venue subgraph running as its own process (real MariaDB, Redis, Kafka relay), then through the
+// router in front of it, next to `redis-benchmark` INCR on the same Redis as the ceiling. Every
+// request is a first check-in of a fresh user: one Lua step, one MariaDB transaction (session +
+// outbox), one PUBLISH. Load generator and servers share this machine; prints one JSON object.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { IDENTITY_HEADER, signIdentity } from '@sport-venue/shared';
+import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
+import { freePort } from '../infra/instance.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+
+const run = promisify(execFile);
+const root = new URL('../', import.meta.url).pathname;
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const REQUESTS = option('requests', 3_000);
+const CONCURRENCY = option('concurrency', 32);
+const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
+const WITH_ROUTER = !process.argv.includes('--no-router');
+
+const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
+const VENUE = { lat: 31.2352, lng: 121.4456 };
+
+interface Measured {
+  requests: number;
+  concurrency: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Runs `requests` calls with `concurrency` workers; latency per call, throughput over the run. */
+async function load(
+  requests: number,
+  concurrency: number,
+  call: (i: number) => Promise<boolean>,
+): Promise<Measured> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < requests; i = next++) {
+        const t0 = performance.now();
+        const ok = await call(i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests,
+    concurrency,
+    seconds: round(seconds),
+    perSecond: round(requests / seconds, 0),
+    p50Ms: round(quantile(latencies, 0.5)),
+    p99Ms: round(quantile(latencies, 0.99)),
+    errors,
+  };
+}
+
+async function redisCeiling(db: number) {
+  const port =
+    new URL(process.env.TEST_REDIS_URL ?? `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6379}`).port ||
+    '6379';
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    port,
+    '--dbnum',
+    String(db),
+    '-t',
+    'incr',
+    '-n',
+    '200000',
+    '-c',
+    '50',
+    '--csv',
+  ];
+  const { stdout } = await run('redis-benchmark', args);
+  // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  const [header, row] = stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split(',').map((c) => c.replace(/"/g, '')));
+  const cell = (name: string) => Number(row![header!.indexOf(name)]);
+  return {
+    command: `redis-benchmark ${args.join(' ')}`,
+    perSecond: round(cell('rps'), 0),
+    p50Ms: cell('p50_latency_ms'),
+    p99Ms: cell('p99_latency_ms'),
+  };
+}
+
+function startProcess(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
+  return child;
+}
+
+async function waitReady(url: string, child: ChildProcess) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready within 60 s`);
+}
+
+/** A JWKS endpoint for the router and RS256 access tokens like the user subgraph issues. */
+async function tokenIssuer() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const sign = (sub: string) =>
+    new SignJWT({ roles: ['USER'], venues: [] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
+      .setSubject(sub)
+      .setIssuer('sport-venue-user')
+      .setAudience('sport-venue')
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(privateKey);
+  return { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, sign, close: () => server.close() };
+}
+
+const children: ChildProcess[] = [];
+const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
+const issuer = await tokenIssuer();
+const secret = randomBytes(32).toString('hex');
+const db = createVenueDb(database.url);
+
+try {
+  await db.city.create({ data: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' } });
+  const venueId = (
+    await db.venue.create({
+      data: {
+        cityCode: '310000',
+        slug: 'bench-venue',
+        name: '基准测试场馆',
+        address: '静安区江宁路 428 号',
+        ...VENUE,
+        sports: ['basketball'],
+        capacity: 100_000,
+        timeZone: 'Asia/Shanghai',
+        openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]])),
+      },
+    })
+  ).id.toString();
+
+  const ceiling = await redisCeiling(redis.db);
+
+  const venuePort = await freePort();
+  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    VENUE_PORT: String(venuePort),
+    VENUE_DATABASE_URL: database.url,
+    VENUE_DB_POOL_SIZE: '20',
+    REDIS_URL: redis.url,
+    INTERNAL_IDENTITY_SECRET: secret,
+    CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
+    BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
+    OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('bench')}:occupancy:`,
+    CHECKIN_RATE_LIMIT: '1000000',
+  });
+  children.push(venue);
+  const venueUrl = `http://127.0.0.1:${venuePort}`;
+  await waitReady(venueUrl, venue);
+
+  let nextUser = 1;
+  const checkInBody = () =>
+    JSON.stringify({
+      query: CHECK_IN,
+      variables: { input: { venueId, ...VENUE, accuracyM: 10, idempotencyKey: uniqueId('bench-') } },
+    });
+
+  // Direct: the router's signed identity header, prepared before the clock starts.
+  const directHeaders = await Promise.all(
+    Array.from({ length: WARMUP + REQUESTS }, async () => ({
+      'content-type': 'application/json',
+      [IDENTITY_HEADER]: await signIdentity(
+        { userId: String(nextUser++), roles: ['USER'], venueIds: [] },
+        secret,
+      ),
+    })),
+  );
+  const direct = (offset: number) => async (i: number) => {
+    const res = await fetch(`${venueUrl}/graphql`, {
+      method: 'POST',
+      headers: directHeaders[offset + i]!,
+      body: checkInBody(),
+    });
+    const body = (await res.json()) as { errors?: unknown };
+    return res.ok && !body.errors;
+  };
+  await load(WARMUP, CONCURRENCY, direct(0));
+  const subgraph = await load(REQUESTS, CONCURRENCY, direct(WARMUP));
+
+  let router: Measured | { skipped: string };
+  if (WITH_ROUTER) {
+    const routerPort = await freePort();
+    const routerProcess = startProcess('router', 'router/src/index.ts', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ROUTER_PORT: String(routerPort),
+      VENUE_SUBGRAPH_URL: `${venueUrl}/graphql`,
+      USER_JWKS_URL: issuer.jwksUrl,
+      INTERNAL_IDENTITY_SECRET: secret,
+      REDIS_URL: redis.url,
+      PUBSUB_PREFIX: `${uniqueId('bench')}:`,
+      RATE_LIMIT_PER_USER_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+    });
+    children.push(routerProcess);
+    const routerUrl = `http://127.0.0.1:${routerPort}`;
+    try {
+      // The router's /ready needs every subgraph; only the venue one is running here.
+      const deadline = Date.now() + 60_000;
+      while ((await fetch(`${routerUrl}/health`).catch(() => null))?.ok !== true) {
+        if (Date.now() > deadline || routerProcess.exitCode !== null) throw new Error('router did not start');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const tokens = await Promise.all(
+        Array.from({ length: WARMUP + REQUESTS }, () => issuer.sign(String(nextUser++))),
+      );
+      const viaRouter = (offset: number) => async (i: number) => {
+        const res = await fetch(`${routerUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[offset + i]}` },
+          body: checkInBody(),
+        });
+        const body = (await res.json()) as { errors?: unknown };
+        return res.ok && !body.errors;
+      };
+      await load(WARMUP, CONCURRENCY, viaRouter(0));
+      router = await load(REQUESTS, CONCURRENCY, viaRouter(WARMUP));
+    } catch (err) {
+      router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  } else {
+    router = { skipped: '--no-router' };
+  }
+
+  const stored = await db.checkIn.count();
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'checkin',
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+        workload: 'first check-in of a fresh user (Lua step + MariaDB session/outbox transaction + PUBLISH)',
+        note: 'load generator, subgraph, router, MariaDB, Redis and Kafka all share this machine',
+        redisIncrCeiling: ceiling,
+        subgraph,
+        router,
+        checkInsStored: stored,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+  );
+  await db.$disconnect();
+  issuer.close();
+  await database.drop();
+}

@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+import {
+  badInput,
+  canOperateVenue,
+  requireVenueOperator,
+  requireViewer,
+  type Logger,
+  type Viewer,
+} from '@sport-venue/shared';
+import { cancellationOutcome, parseInstant, validateSlot, type SlotInput } from './booking-rules.ts';
+import {
+  bookSeat,
+  bookingsOfUser,
+  bookingsOfVenue,
+  cancelSeat,
+  createSlots,
+  slotsBetween,
+  type BookingRow,
+  type SlotRow,
+} from './booking-store.ts';
+import { DAY_MS, type Clock } from './clock.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { heatWeight } from './heat.ts';
+import { addHeat } from './heat-store.ts';
+import { localParts } from './local-time.ts';
+import { decodeScopedId } from './scoped-id.ts';
+import type { VenueCatalog } from './venue-catalog.ts';
+import { bookingNotFound, slotNotFound, venueNotFound } from './venue-errors.ts';
+import { parseVenueId } from './venue-store.ts';
+
+export interface BookingServiceDeps {
+  db: PrismaClient;
+  redis: Redis;
+  venues: VenueCatalog;
+  relay: { wake(): void };
+  clock: Clock;
+  freeCancelHours: number;
+  bookingTopic: string;
+  logger: Logger;
+}
+
+const MAX_RANGE_MS = 31 * DAY_MS;
+
+export class BookingService {
+  readonly #d: BookingServiceDeps;
+
+  constructor(deps: BookingServiceDeps) {
+    this.#d = deps;
+  }
+
+  get freeCancelHours() {
+    return this.#d.freeCancelHours;
+  }
+
+  /** [from, to) from optional ISO inputs, defaulting to the next 7 days, at most 31 days long. */
+  range(from: string | null | undefined, to: string | null | undefined): { from: Date; to: Date } {
+    const start = from ? parseInstant(from, 'from') : this.#d.clock.now();
+    const end = to ? parseInstant(to, 'to') : new Date(start.getTime() + 7 * DAY_MS);
+    if (end.getTime() <= start.getTime() || end.getTime() - start.getTime() > MAX_RANGE_MS)
+      throw badInput('to must be after from, at most 31 days later', 'to');
+    return { from: start, to: end };
+  }
+
+  async createSlots(viewer: Viewer | null, venueId: string, inputs: SlotInput[]): Promise<SlotRow[]> {
+    requireVenueOperator(viewer, venueId);
+    const id = parseVenueId(venueId);
+    if (!id || !(await this.#d.venues.get(venueId))) throw venueNotFound();
+    if (inputs.length === 0 || inputs.length > 200) throw badInput('create 1–200 slots at a time', 'slots');
+    const now = this.#d.clock.now();
+    return createSlots(
+      this.#d.db,
+      id,
+      inputs.map((s) => validateSlot(s, now)),
+    );
+  }
+
+  slots(venueId: bigint, from: string | null | undefined, to: string | null | undefined): Promise<SlotRow[]> {
+    const range = this.range(from, to);
+    return slotsBetween(this.#d.db, venueId, range.from, range.to);
+  }
+
+  async book(viewer: Viewer | null, slotId: string): Promise<BookingRow> {
+    const v = requireViewer(viewer);
+    const scoped = decodeScopedId(slotId);
+    if (!scoped) throw slotNotFound();
+    const now = this.#d.clock.now();
+    const booking = await bookSeat(this.#d.db, {
+      venueId: scoped.venueId,
+      slotId: scoped.localId,
+      userId: BigInt(v.userId),
+      now,
+      topic: this.#d.bookingTopic,
+    });
+    this.#d.relay.wake();
+    await this.#heat(booking, now, 1);
+    return booking;
+  }
+
+  async cancel(viewer: Viewer | null, bookingId: string): Promise<BookingRow> {
+    const v = requireViewer(viewer);
+    const scoped = decodeScopedId(bookingId);
+    if (!scoped) throw bookingNotFound();
+    const now = this.#d.clock.now();
+    const { booking, changed } = await cancelSeat(this.#d.db, {
+      venueId: scoped.venueId,
+      bookingId: scoped.localId,
+      now,
+      topic: this.#d.bookingTopic,
+      outcomeFor: (slotStart) => cancellationOutcome(slotStart, now, this.#d.freeCancelHours),
+      // Others' bookings are "not found", except for the venue's operators.
+      mayCancel: (b) => b.userId.toString() === v.userId || canOperateVenue(v, b.venueId.toString()),
+    });
+    if (changed) {
+      this.#d.relay.wake();
+      await this.#heat(booking, booking.confirmedAt, -1);
+    }
+    return booking;
+  }
+
+  myBookings(viewer: Viewer | null, upcomingOnly: boolean, first: number): Promise<BookingRow[]> {
+    const v = requireViewer(viewer);
+    if (!Number.isInteger(first) || first < 1 || first > 100)
+      throw badInput('first must be between 1 and 100', 'first');
+    return bookingsOfUser(this.#d.db, BigInt(v.userId), {
+      upcomingAfter: upcomingOnly ? this.#d.clock.now() : null,
+      first,
+    });
+  }
+
+  venueBookings(
+    viewer: Viewer | null,
+    venueId: bigint,
+    from: string | null | undefined,
+    to: string | null | undefined,
+  ) {
+    requireVenueOperator(viewer, venueId.toString());
+    const range = this.range(from, to);
+    return bookingsOfVenue(this.#d.db, venueId, range.from, range.to);
+  }
+
+  /** Confirmed bookings count toward heat on the (venue-local) day they were confirmed. */
+  async #heat(booking: BookingRow, confirmedAt: Date, sign: 1 | -1): Promise<void> {
+    try {
+      const venue = await this.#d.venues.get(booking.venueId.toString());
+      if (!venue) return;
+      const weight = heatWeight(localParts(confirmedAt, venue.timeZone).date);
+      await addHeat(this.#d.redis, venue.id.toString(), venue.cityCode, sign * weight);
+    } catch (err) {
+      this.#d.logger.warn({ err }, 'booking heat not updated');
+    }
+  }
+}

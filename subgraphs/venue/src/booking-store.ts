@@ -1,0 +1,183 @@
+// MariaDB adapter for bookings. Every transaction stays on one venue's shard (the venue id comes
+// from the scoped booking/slot id). Seats are taken by a conditional UPDATE (booked < capacity):
+// the row lock it takes also serialises everything else about that slot until commit.
+import { badInput, type BookingEvent } from '@sport-venue/shared';
+import type { Booking, BookingSlot, PrismaClient } from './generated/prisma/client.ts';
+import { SEAT_HOLDING, canTransition, type BookingStatus, type ValidSlot } from './booking-rules.ts';
+import { insertOutbox } from './outbox.ts';
+import { bookingEvent } from './booking-events.ts';
+import {
+  alreadyBooked,
+  bookingClosed,
+  bookingNotCancellable,
+  bookingNotFound,
+  cancellationClosed,
+  slotFull,
+  slotNotFound,
+} from './venue-errors.ts';
+
+export type SlotRow = BookingSlot;
+export type BookingRow = Booking & { slot: BookingSlot };
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+function queueEvent(tx: Tx, topic: string, event: BookingEvent) {
+  return insertOutbox(tx, {
+    id: event.id,
+    venueId: event.venueId,
+    topic,
+    key: event.venueId,
+    payload: event,
+  });
+}
+
+const isDeadlock = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  /deadlock|1213|P2034/i.test(String((err as Error).message ?? err));
+
+/** Runs a transaction again when InnoDB picked it as a deadlock victim (nothing was committed). */
+async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || !isDeadlock(err)) throw err;
+    }
+  }
+}
+
+export async function createSlots(db: PrismaClient, venueId: bigint, slots: ValidSlot[]): Promise<SlotRow[]> {
+  try {
+    return await db.$transaction(slots.map((s) => db.bookingSlot.create({ data: { venueId, ...s } })));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002')
+      throw badInput('a slot of this resource already starts at that time', 'slots');
+    throw err;
+  }
+}
+
+export function slotsBetween(db: PrismaClient, venueId: bigint, from: Date, to: Date): Promise<SlotRow[]> {
+  return db.bookingSlot.findMany({
+    where: { venueId, startsAt: { gte: from, lt: to } },
+    orderBy: [{ startsAt: 'asc' }, { resource: 'asc' }],
+    take: 1_000,
+  });
+}
+
+export function findSlot(db: PrismaClient, venueId: bigint, slotId: bigint): Promise<SlotRow | null> {
+  return db.bookingSlot.findFirst({ where: { id: slotId, venueId } });
+}
+
+export async function bookSeat(
+  db: PrismaClient,
+  args: { venueId: bigint; slotId: bigint; userId: bigint; now: Date; topic: string },
+): Promise<BookingRow> {
+  const { venueId, slotId, userId, now, topic } = args;
+  return withDeadlockRetry(() =>
+    db.$transaction(async (tx) => {
+      const key = { venueId_slotId_userId: { venueId, slotId, userId } };
+      const took = await tx.$executeRaw`
+        UPDATE BookingSlot SET booked = booked + 1
+        WHERE id = ${slotId} AND venueId = ${venueId} AND booked < capacity AND startsAt > ${now}`;
+      if (took === 0) {
+        const slot = await tx.bookingSlot.findFirst({ where: { id: slotId, venueId } });
+        if (!slot) throw slotNotFound();
+        const mine = await tx.booking.findUnique({ where: key });
+        if (mine && SEAT_HOLDING.includes(mine.status as BookingStatus)) throw alreadyBooked();
+        throw slot.startsAt.getTime() <= now.getTime() ? bookingClosed() : slotFull();
+      }
+      // From here the slot row is locked by this transaction: reading the booking is race-free.
+      const mine = await tx.booking.findUnique({ where: key });
+      let booking: BookingRow;
+      if (!mine) {
+        booking = await tx.booking.create({
+          data: { venueId, slotId, userId, status: 'CONFIRMED', confirmedAt: now },
+          include: { slot: true },
+        });
+      } else if (canTransition(mine.status as BookingStatus, 'CONFIRMED')) {
+        booking = await tx.booking.update({
+          where: key,
+          data: { status: 'CONFIRMED', confirmedAt: now, cancelledAt: null },
+          include: { slot: true },
+        });
+      } else {
+        throw alreadyBooked(); // rolls the seat back
+      }
+      await queueEvent(tx, topic, bookingEvent('CONFIRMED', booking, now));
+      return booking;
+    }),
+  );
+}
+
+/**
+ * Cancels a CONFIRMED booking as `outcome` (CANCELLED or LATE_CANCELLED, from the cancellation
+ * window) and gives the seat back. Cancelling an already cancelled booking returns it unchanged.
+ */
+export async function cancelSeat(
+  db: PrismaClient,
+  args: {
+    venueId: bigint;
+    bookingId: bigint;
+    now: Date;
+    topic: string;
+    outcomeFor: (slotStart: Date) => 'CANCELLED' | 'LATE_CANCELLED' | 'CLOSED';
+    mayCancel: (booking: BookingRow) => boolean;
+  },
+): Promise<{ booking: BookingRow; changed: boolean }> {
+  const { venueId, bookingId, now, topic } = args;
+  return withDeadlockRetry(() =>
+    db.$transaction(async (tx) => {
+      // Booking row first, then the slot row (seat release): the reverse of bookSeat. They can only
+      // meet on one person's own booking (re-book racing cancel); InnoDB then picks a deadlock victim
+      // and withDeadlockRetry runs it again.
+      const locked = await tx.$queryRaw<Array<{ id: bigint }>>`
+        SELECT id FROM Booking WHERE id = ${bookingId} AND venueId = ${venueId} FOR UPDATE`;
+      const booking = locked.length
+        ? await tx.booking.findUnique({ where: { id: bookingId }, include: { slot: true } })
+        : null;
+      if (!booking || !args.mayCancel(booking)) throw bookingNotFound();
+      const status = booking.status as BookingStatus;
+      if (status === 'CANCELLED' || status === 'LATE_CANCELLED') return { booking, changed: false };
+      const outcome = args.outcomeFor(booking.slot.startsAt);
+      if (!canTransition(status, 'CANCELLED')) throw bookingNotCancellable(status);
+      if (outcome === 'CLOSED') throw cancellationClosed();
+      await tx.$executeRaw`
+        UPDATE BookingSlot SET booked = booked - 1 WHERE id = ${booking.slotId} AND venueId = ${venueId} AND booked > 0`;
+      const updated = await tx.booking.update({
+        where: { id: bookingId },
+        data: { status: outcome, cancelledAt: now },
+        include: { slot: true },
+      });
+      await queueEvent(tx, topic, bookingEvent(outcome, updated, now));
+      return { booking: updated, changed: true };
+    }),
+  );
+}
+
+export function bookingsOfUser(
+  db: PrismaClient,
+  userId: bigint,
+  { upcomingAfter, first }: { upcomingAfter: Date | null; first: number },
+): Promise<BookingRow[]> {
+  return db.booking.findMany({
+    where: { userId, ...(upcomingAfter ? { slot: { endsAt: { gt: upcomingAfter } } } : {}) },
+    include: { slot: true },
+    orderBy: { slot: { startsAt: upcomingAfter ? 'asc' : 'desc' } },
+    take: first,
+  });
+}
+
+export function bookingsOfVenue(
+  db: PrismaClient,
+  venueId: bigint,
+  from: Date,
+  to: Date,
+): Promise<BookingRow[]> {
+  return db.booking.findMany({
+    where: { venueId, slot: { startsAt: { gte: from, lt: to } } },
+    include: { slot: true },
+    orderBy: [{ slot: { startsAt: 'asc' } }, { id: 'asc' }],
+    take: 5_000,
+  });
+}

@@ -1,0 +1,21 @@
+import type { PrismaClient } from './generated/prisma/client.ts';
+
+export interface OutboxMessage {
+  /** Event id; a second insert of the same id is a no-op, so retried writes stay exactly-once. */
+  id: string;
+  /** Shard key of the change (the outbox row lives on the same shard as the change). */
+  venueId: bigint | string;
+  topic: string;
+  key: string;
+  payload: unknown;
+}
+
+type RawExecutor = Pick<PrismaClient, '$executeRaw'>;
+
+/** Queues an event for the relay; call it on the transaction that makes the change. */
+export function insertOutbox(db: RawExecutor, m: OutboxMessage) {
+  return db.$executeRaw`
+    INSERT INTO OutboxEvent (id, venueId, topic, msgKey, payload)
+    VALUES (${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)})
+    ON DUPLICATE KEY UPDATE id = id`;
+}

@@ -1,0 +1,240 @@
+// Check-in and check-out: validation against the venue, one atomic Redis step that decides and
+// applies the live state, then durability (session rows + outbox in MariaDB) and the live
+// occupancy message. docs/decisions/0006 explains the order.
+import { badInput, requireViewer, type Logger, type Viewer } from '@sport-venue/shared';
+import { assertAccuracy, assertIdempotencyKey, sessionExpiry, type PresenceRules } from './check-in-rules.ts';
+import type { Clock } from './clock.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { assertCoordinates, checkGeofence } from './geo.ts';
+import { heatWeight } from './heat.ts';
+import { localParts } from './local-time.ts';
+import type { OccupancyPublisher } from './occupancy-publisher.ts';
+import { closesAt, readOpeningHours } from './opening-hours.ts';
+import { persistPresenceChange } from './presence-persistence.ts';
+import type {
+  EndReason,
+  PresenceChange,
+  PresenceOutcome,
+  PresenceStore,
+  SessionFacts,
+} from './presence-store.ts';
+import type { VenueCatalog } from './venue-catalog.ts';
+import {
+  alreadyCheckedIn,
+  implausibleTravel,
+  locationTooInaccurate,
+  notCheckedIn,
+  outsideGeofence,
+  rateLimited,
+  venueClosed,
+  venueNotFound,
+} from './venue-errors.ts';
+import { parseVenueId } from './venue-store.ts';
+
+/** A presence session as the API shows it. */
+export interface SessionView {
+  id: string;
+  venueId: string;
+  startedAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  minutes: number | null;
+  endReason: EndReason | null;
+  counted: boolean;
+}
+
+export interface CheckInArgs {
+  venueId: string;
+  lat: number;
+  lng: number;
+  accuracyM: number;
+  idempotencyKey: string;
+}
+
+export interface PresenceServiceDeps {
+  db: PrismaClient;
+  store: PresenceStore;
+  venues: VenueCatalog;
+  publisher: OccupancyPublisher;
+  /** Nudged after every outbox write so events leave promptly. */
+  relay: { wake(): void };
+  clock: Clock;
+  rules: PresenceRules;
+  checkinTopic: string;
+  logger: Logger;
+}
+
+export function sessionView(s: SessionFacts): SessionView {
+  return {
+    id: s.sessionId,
+    venueId: s.venueId,
+    startedAt: new Date(s.startedAt),
+    expiresAt: new Date(s.expiresAt),
+    endedAt: s.endedAt === undefined ? null : new Date(s.endedAt),
+    minutes: s.minutes ?? null,
+    endReason: s.reason ?? null,
+    counted: s.counted,
+  };
+}
+
+function rejection(outcome: Extract<PresenceOutcome, { ok: false }>): Error {
+  switch (outcome.code) {
+    case 'ALREADY_CHECKED_IN':
+      return alreadyCheckedIn(outcome.sessionId);
+    case 'RATE_LIMITED':
+      return rateLimited(outcome.retryAfterMs);
+    case 'IMPLAUSIBLE_TRAVEL':
+      return implausibleTravel(outcome.distanceM);
+    case 'NOT_CHECKED_IN':
+    case 'NOT_DUE':
+      return notCheckedIn();
+  }
+}
+
+export class PresenceService {
+  readonly #d: PresenceServiceDeps;
+
+  constructor(deps: PresenceServiceDeps) {
+    this.#d = deps;
+  }
+
+  async checkIn(viewer: Viewer | null, input: CheckInArgs) {
+    const { userId } = requireViewer(viewer);
+    assertCoordinates(input, 'lat');
+    assertAccuracy(input.accuracyM);
+    assertIdempotencyKey(input.idempotencyKey);
+
+    // A repeated request answers what the first one did, even if the rules would now refuse it.
+    const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
+    if (stored) return this.#replayedCheckIn(stored, input.venueId);
+
+    const venue = parseVenueId(input.venueId) ? await this.#d.venues.get(input.venueId) : null;
+    if (!venue) throw venueNotFound();
+    const { rules } = this.#d;
+    const fence = checkGeofence(
+      { lat: venue.lat, lng: venue.lng, radiusM: venue.checkinRadiusM },
+      input,
+      rules.maxAccuracyM,
+    );
+    if (!fence.ok && fence.reason === 'TOO_INACCURATE')
+      throw locationTooInaccurate(input.accuracyM, rules.maxAccuracyM);
+    if (!fence.ok) throw outsideGeofence(fence.distanceM, venue.checkinRadiusM);
+
+    const now = this.#d.clock.now();
+    const closing = closesAt(readOpeningHours(venue.openingHours), now, venue.timeZone);
+    if (closing === 'closed') throw venueClosed();
+    const localDate = localParts(now, venue.timeZone).date;
+
+    const outcome = await this.#d.store.checkIn({
+      userId,
+      venueId: input.venueId,
+      cityCode: venue.cityCode,
+      venueLat: venue.lat,
+      venueLng: venue.lng,
+      now,
+      expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
+      heatDate: localDate,
+      heatWeight: heatWeight(localDate),
+      source: 'GPS',
+      idempotencyKey: input.idempotencyKey,
+    });
+    if (!outcome.ok) throw rejection(outcome);
+    if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
+    await this.#afterChange(outcome.change);
+    return {
+      session: sessionView(outcome.change.opened!),
+      previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
+      replayed: false,
+    };
+  }
+
+  #replayedCheckIn(change: PresenceChange, venueId: string) {
+    if (change.opened?.venueId !== venueId)
+      throw badInput('idempotencyKey was already used for a check-in at another venue', 'idempotencyKey');
+    return {
+      session: sessionView(change.opened),
+      previous: change.closed ? sessionView(change.closed) : null,
+      replayed: true,
+    };
+  }
+
+  async checkOut(viewer: Viewer | null, venueId: string) {
+    const { userId } = requireViewer(viewer);
+    if (!parseVenueId(venueId)) throw venueNotFound();
+    const outcome = await this.#d.store.checkOut(userId, venueId, this.#d.clock.now());
+    if (!outcome.ok) throw rejection(outcome);
+    if (!outcome.replayed) await this.#afterChange(outcome.change);
+    return { session: sessionView(outcome.change.closed!), replayed: outcome.replayed };
+  }
+
+  /** The caller's open session; one whose expiry passed is over even before the sweeper ends it. */
+  async myPresence(viewer: Viewer | null): Promise<SessionView | null> {
+    const { userId } = requireViewer(viewer);
+    const open = await this.#d.store.openSession(userId);
+    if (!open || open.expiresAt <= this.#d.clock.now().getTime()) return null;
+    return {
+      id: open.sessionId,
+      venueId: open.venueId,
+      startedAt: new Date(open.startedAt),
+      expiresAt: new Date(open.expiresAt),
+      endedAt: null,
+      minutes: null,
+      endReason: null,
+      counted: open.counted,
+    };
+  }
+
+  /** Ends every session whose typical stay has elapsed (minutes = the stay, not the delay). */
+  async autoCheckOutDue(limit = 500): Promise<number> {
+    const now = this.#d.clock.now();
+    let ended = 0;
+    for (const userId of await this.#d.store.dueForAutoCheckOut(now, limit)) {
+      const outcome = await this.#d.store.autoCheckOut(userId, now);
+      if (!outcome.ok) continue;
+      await this.#afterChange(outcome.change);
+      ended += 1;
+    }
+    return ended;
+  }
+
+  /**
+   * Persists changes a request applied in Redis but could not write to MariaDB (database outage,
+   * crash in between). `graceMs` leaves in-flight requests to finish their own write.
+   */
+  async saveJournal(graceMs = 10_000): Promise<number> {
+    const pending = await this.#d.store.pendingJournal(Date.now() - graceMs);
+    let saved = 0;
+    for (const change of pending) {
+      try {
+        await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
+        await this.#d.store.clearJournal([change.batchId]);
+        saved += 1;
+      } catch (err) {
+        // One entry that cannot be written must not hold back the others; it is retried next time.
+        this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+      }
+    }
+    if (saved > 0) this.#d.relay.wake();
+    return saved;
+  }
+
+  async #afterChange(change: PresenceChange): Promise<void> {
+    try {
+      await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
+      await this.#d.store.clearJournal([change.batchId]);
+      this.#d.relay.wake();
+    } catch (err) {
+      // The change stands (Redis decided it); the journal keeps it until the sweeper persists it.
+      this.#d.logger.error(
+        { err, batchId: change.batchId },
+        'presence change not persisted yet; journal keeps it',
+      );
+    }
+    const at = this.#d.clock.now();
+    await Promise.all(
+      [change.closed, change.opened]
+        .filter((s): s is SessionFacts => s !== undefined && s.count !== undefined && s.seq !== undefined)
+        .map((s) => this.#d.publisher.publish(s.venueId, s.count!, s.seq!, at)),
+    );
+  }
+}

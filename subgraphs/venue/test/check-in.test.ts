@@ -1,0 +1,436 @@
+// Check-in and check-out rules against real Redis and MariaDB, through the subgraph's HTTP API.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { checkinEventV1, redisKeys, userStatsField } from '@sport-venue/shared';
+import { PresenceStore } from '../src/presence-store.ts';
+import { presenceKeys } from '../src/presence-keys.ts';
+import { presenceRulesFrom } from '../src/index.ts';
+import {
+  CHECK_IN,
+  CHECK_OUT,
+  TEST_START,
+  checkInInput,
+  startVenueApp,
+  user,
+  type TestVenue,
+  type VenueTestApp,
+} from './support/venue-app.ts';
+
+type CheckInData = {
+  checkIn: {
+    replayed: boolean;
+    session: {
+      id: string;
+      expiresAt: string;
+      counted: boolean;
+      venue: { id: string; currentCount: number };
+    };
+    previous: null | {
+      id: string;
+      endReason: string;
+      minutes: number;
+      venue: { id: string; currentCount: number };
+    };
+  };
+};
+type CheckOutData = {
+  checkOut: {
+    replayed: boolean;
+    session: { id: string; endedAt: string; minutes: number; endReason: string };
+  };
+};
+
+const MIN = 60_000;
+let t: VenueTestApp;
+let redis: Redis;
+let nextUser = 1_000;
+const newUser = () => user(++nextUser);
+/** ~111 m per 0.001° of latitude. */
+const northOf = (v: TestVenue, metres: number) => ({ lat: v.lat + metres / 111_195, lng: v.lng });
+
+before(async () => {
+  t = await startVenueApp({ CHECKIN_RATE_LIMIT: 4 });
+  redis = new Redis(t.redisUrl);
+});
+after(async () => {
+  redis?.disconnect();
+  await t?.stop();
+});
+
+async function stateOf(userId: string, venueId: string) {
+  return {
+    current: await redis.get(redisKeys.venueCurrent(venueId)),
+    session: await redis.hgetall(presenceKeys.session(userId)),
+    stats: await redis.hgetall(redisKeys.userStats(userId)),
+    heat: await redis.zscore(redisKeys.venueHeatRank(), venueId),
+    journal: await redis.hlen(presenceKeys.journal()),
+    checkIns: await t.app.db.checkIn.count({ where: { userId: BigInt(userId) } }),
+    outbox: await t.app.db.outboxEvent.count(),
+  };
+}
+
+async function events(userId: string) {
+  const rows = await t.app.db.outboxEvent.findMany({ where: { msgKey: userId }, orderBy: { seq: 'asc' } });
+  return rows.map((r) => checkinEventV1.parse(JSON.parse(r.payload)));
+}
+
+const codeOf = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+  r.errors?.[0]?.extensions?.code;
+
+describe('check-in rejections change nothing', () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED', async () => {
+    const venue = await t.createVenue();
+    const result = await t.graphql(CHECK_IN, { input: checkInInput(venue) });
+    assert.equal(codeOf(result), 'UNAUTHENTICATED');
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), null);
+  });
+
+  it('refuses coordinates off the globe with BAD_USER_INPUT', async () => {
+    const venue = await t.createVenue();
+    for (const bad of [{ lat: 91 }, { lng: -181 }, { accuracyM: -5 }]) {
+      const result = await t.graphql(CHECK_IN, { input: { ...checkInInput(venue), ...bad } }, newUser());
+      assert.equal(codeOf(result), 'BAD_USER_INPUT', JSON.stringify(bad));
+    }
+  });
+
+  it('refuses an unknown venue with VENUE_NOT_FOUND', async () => {
+    const venue = await t.createVenue();
+    for (const venueId of ['999999', 'not-an-id']) {
+      const result = await t.graphql(CHECK_IN, { input: { ...checkInInput(venue), venueId } }, newUser());
+      assert.equal(codeOf(result), 'VENUE_NOT_FOUND');
+    }
+  });
+
+  it('refuses a fix outside the geofence with OUTSIDE_GEOFENCE, leaving every store as it was', async () => {
+    const venue = await t.createVenue({ checkinRadiusM: 200 });
+    const viewer = newUser();
+    const before = await stateOf(viewer.userId, venue.id);
+    const result = await t.graphql(
+      CHECK_IN,
+      { input: checkInInput(venue, { ...northOf(venue, 400), accuracyM: 50 }) },
+      viewer,
+    );
+    assert.equal(codeOf(result), 'OUTSIDE_GEOFENCE');
+    assert.equal(result.errors?.[0]?.extensions?.radiusM, 200);
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+
+  it('accepts a fix whose accuracy circle reaches the venue circle', async () => {
+    const venue = await t.createVenue({ checkinRadiusM: 200 });
+    const result = await t.graphql(
+      CHECK_IN,
+      { input: checkInInput(venue, { ...northOf(venue, 260), accuracyM: 80 }) },
+      newUser(),
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  });
+
+  it('refuses a fix less accurate than 100 m with LOCATION_TOO_INACCURATE, leaving every store as it was', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const before = await stateOf(viewer.userId, venue.id);
+    const result = await t.graphql(CHECK_IN, { input: checkInInput(venue, { accuracyM: 150 }) }, viewer);
+    assert.equal(codeOf(result), 'LOCATION_TOO_INACCURATE');
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+
+  it('refuses a check-in while the venue is closed (venue time zone) with VENUE_CLOSED', async () => {
+    // 10:00 in Shanghai is 03:00 in Zürich: a Zürich gym opening at 06:00 is closed.
+    const venue = await t.createVenue({
+      timeZone: 'Europe/Zurich',
+      cityCode: 'CH-261',
+      openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[360, 1380]]])),
+    });
+    const viewer = newUser();
+    const before = await stateOf(viewer.userId, venue.id);
+    const result = await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    assert.equal(codeOf(result), 'VENUE_CLOSED');
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+});
+
+describe('check-in effects', () => {
+  it('a double submit (same idempotency key, concurrently) is one check-in with one event', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const input = checkInInput(venue);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => t.graphql<CheckInData>(CHECK_IN, { input }, viewer)),
+    );
+    for (const r of results) assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const sessions = new Set(results.map((r) => r.data!.checkIn.session.id));
+    assert.equal(sessions.size, 1);
+    assert.equal(results.filter((r) => !r.data!.checkIn.replayed).length, 1);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
+    assert.deepEqual(
+      (await events(viewer.userId)).map((e) => e.type),
+      ['CHECKED_IN'],
+    );
+
+    const reused = await t.graphql(
+      CHECK_IN,
+      { input: { ...input, venueId: (await t.createVenue()).id } },
+      viewer,
+    );
+    assert.equal(codeOf(reused), 'BAD_USER_INPUT', 'a key reused for another venue is refused');
+  });
+
+  it('a second check-in at the same venue with a new key is ALREADY_CHECKED_IN', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    const before = await stateOf(viewer.userId, venue.id);
+    const again = await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    assert.equal(codeOf(again), 'ALREADY_CHECKED_IN');
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+
+  it('checking in elsewhere closes the old session (SUPERSEDED) and moves the headcount', async () => {
+    const a = await t.createVenue();
+    const b = await t.createVenue({ ...northOf(a, 600) });
+    const viewer = newUser();
+    const first = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(a) }, viewer);
+    t.clock.advance(20 * MIN);
+    const second = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(b) }, viewer);
+    t.clock.set(TEST_START);
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors));
+    const previous = second.data!.checkIn.previous!;
+    assert.equal(previous.id, first.data!.checkIn.session.id);
+    assert.deepEqual(
+      [previous.endReason, previous.minutes, previous.venue.currentCount],
+      ['SUPERSEDED', 20, 0],
+    );
+    assert.equal(second.data!.checkIn.session.venue.currentCount, 1);
+    assert.deepEqual(
+      (await events(viewer.userId)).map((e) => [e.type, e.venueId, e.reason ?? null]),
+      [
+        ['CHECKED_IN', a.id, null],
+        ['CHECKED_OUT', a.id, 'SUPERSEDED'],
+        ['CHECKED_IN', b.id, null],
+      ],
+    );
+  });
+
+  it('refuses implied travel faster than 120 km/h since the previous check-in', async () => {
+    const a = await t.createVenue();
+    const far = await t.createVenue({ ...northOf(a, 30_000) });
+    const viewer = newUser();
+    await t.graphql(CHECK_IN, { input: checkInInput(a) }, viewer);
+    t.clock.advance(10 * MIN); // 30 km in 10 min = 180 km/h
+    const tooFast = await t.graphql(CHECK_IN, { input: checkInInput(far) }, viewer);
+    assert.equal(codeOf(tooFast), 'IMPLAUSIBLE_TRAVEL');
+    t.clock.advance(10 * MIN); // 30 km in 20 min = 90 km/h
+    const plausible = await t.graphql(CHECK_IN, { input: checkInInput(far) }, viewer);
+    t.clock.set(TEST_START);
+    assert.equal(plausible.errors, undefined, JSON.stringify(plausible.errors));
+  });
+
+  it('counts at most one check-in per user and venue per 3 hours, in the event and the stats', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const counted: boolean[] = [];
+    for (const offset of [0, 60 * MIN, 3 * 60 * MIN]) {
+      t.clock.set(Date.parse(TEST_START) + offset);
+      const r = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(venue) }, viewer);
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      counted.push(r.data!.checkIn.session.counted);
+      await t.graphql(CHECK_OUT, { venueId: venue.id }, viewer);
+    }
+    t.clock.set(TEST_START);
+    assert.deepEqual(counted, [true, false, true]);
+    assert.deepEqual(
+      (await events(viewer.userId)).filter((e) => e.type === 'CHECKED_IN').map((e) => e.counted),
+      [true, false, true],
+    );
+    const stats = await redis.hgetall(redisKeys.userStats(viewer.userId));
+    const at = new Date(TEST_START);
+    assert.equal(stats[userStatsField('checkins', 'week', at)], '2');
+    assert.equal(stats[userStatsField('checkins', 'month', at)], '2');
+  });
+
+  it('check-out ends the session with whole minutes, adds them to the stats, and a repeated tap replays it', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    t.clock.advance(47 * MIN + 30_000);
+    const out = await t.graphql<CheckOutData>(CHECK_OUT, { venueId: venue.id }, viewer);
+    const again = await t.graphql<CheckOutData>(CHECK_OUT, { venueId: venue.id }, viewer);
+    t.clock.set(TEST_START);
+    assert.equal(out.errors, undefined, JSON.stringify(out.errors));
+    assert.deepEqual(
+      [out.data!.checkOut.session.minutes, out.data!.checkOut.session.endReason],
+      [47, 'EXPLICIT'],
+    );
+    assert.deepEqual(again.data!.checkOut, { ...out.data!.checkOut, replayed: true });
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '0');
+    const stats = await redis.hgetall(redisKeys.userStats(viewer.userId));
+    assert.equal(stats[userStatsField('minutes', 'week', new Date(TEST_START))], '47');
+    assert.equal(stats[userStatsField('minutes', 'month', new Date(TEST_START))], '47');
+    const row = await t.app.db.checkIn.findFirstOrThrow({ where: { userId: BigInt(viewer.userId) } });
+    assert.deepEqual([row.minutes, row.endReason], [47, 'EXPLICIT']);
+    const checkout = (await events(viewer.userId)).filter((e) => e.type === 'CHECKED_OUT');
+    assert.deepEqual(
+      checkout.map((e) => [e.minutes, e.reason]),
+      [[47, 'EXPLICIT']],
+    );
+  });
+
+  it('check-out without a session at that venue is NOT_CHECKED_IN and changes nothing', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const before = await stateOf(viewer.userId, venue.id);
+    assert.equal(codeOf(await t.graphql(CHECK_OUT, { venueId: venue.id }, viewer)), 'NOT_CHECKED_IN');
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+
+  it('checks out automatically after the typical stay, with the stay as minutes', async () => {
+    const venue = await t.createVenue({ typicalStayMin: 45 });
+    const viewer = newUser();
+    const r = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    assert.equal(
+      r.data!.checkIn.session.expiresAt,
+      new Date(Date.parse(TEST_START) + 45 * MIN).toISOString(),
+    );
+    t.clock.advance(44 * MIN);
+    assert.equal(await t.app.jobs.autoCheckOut(), 0, 'not due yet');
+    t.clock.advance(2 * 60 * MIN); // the sweeper runs late: minutes are still the stay
+    assert.ok((await t.app.jobs.autoCheckOut()) >= 1);
+    const presence = await t.graphql<{ myPresence: null }>(`{ myPresence { id } }`, {}, viewer);
+    t.clock.set(TEST_START);
+    assert.deepEqual(presence.data, { myPresence: null });
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '0');
+    const row = await t.app.db.checkIn.findFirstOrThrow({ where: { userId: BigInt(viewer.userId) } });
+    assert.deepEqual(
+      [row.minutes, row.endReason, row.endedAt],
+      [45, 'AUTO', new Date(Date.parse(TEST_START) + 45 * MIN)],
+    );
+    const out = (await events(viewer.userId)).find((e) => e.type === 'CHECKED_OUT')!;
+    assert.deepEqual([out.minutes, out.reason], [45, 'AUTO']);
+  });
+
+  it('ends a session at closing time when the venue closes before the typical stay', async () => {
+    const venue = await t.createVenue({
+      typicalStayMin: 90,
+      openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[360, 630]]])), // 06:00–10:30
+    });
+    const r = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(venue) }, newUser());
+    assert.equal(r.data!.checkIn.session.expiresAt, '2026-12-01T02:30:00.000Z');
+  });
+
+  it('limits accepted check-ins and check-outs per user (RATE_LIMITED), changing nothing', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer)).errors, undefined);
+      assert.equal((await t.graphql(CHECK_OUT, { venueId: venue.id }, viewer)).errors, undefined);
+    }
+    const before = await stateOf(viewer.userId, venue.id);
+    const limited = await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    assert.equal(codeOf(limited), 'RATE_LIMITED');
+    assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterS) > 0);
+    assert.deepEqual(await stateOf(viewer.userId, venue.id), before);
+  });
+
+  it('counts distinct users per day for the heat ranking, per city and overall', async () => {
+    const quiet = await t.createVenue({ cityCode: '110000' });
+    const busy = await t.createVenue({ cityCode: '110000', ...northOf(quiet, 300) });
+    const [u1, u2, u3] = [newUser(), newUser(), newUser()];
+    for (const u of [u1, u2, u3]) await t.graphql(CHECK_IN, { input: checkInInput(busy) }, u);
+    // Checking in again the same day adds nothing.
+    await t.graphql(CHECK_OUT, { venueId: busy.id }, u1);
+    await t.graphql(CHECK_IN, { input: checkInInput(busy) }, u1);
+    await t.graphql(CHECK_IN, { input: checkInInput(quiet) }, u2);
+    const ranking = await t.graphql<{
+      venueHeatRanking: Array<{ rank: number; heat: number; venue: { id: string } }>;
+    }>(`{ venueHeatRanking(cityCode: "110000") { rank heat venue { id } } }`);
+    assert.deepEqual(ranking.data!.venueHeatRanking, [
+      { rank: 1, heat: 3, venue: { id: busy.id } },
+      { rank: 2, heat: 1, venue: { id: quiet.id } },
+    ]);
+    const overall = await t.graphql<{ venueHeatRanking: Array<{ venue: { id: string } }> }>(
+      `{ venueHeatRanking(first: 100) { venue { id } } }`,
+    );
+    assert.ok(overall.data!.venueHeatRanking.some((e) => e.venue.id === busy.id));
+  });
+
+  it('publishes the new headcount on the venue’s pub/sub channel (contract v1)', async () => {
+    const venue = await t.createVenue({ capacity: 10 });
+    const subscriber = new Redis(t.redisUrl);
+    const messages: Array<Record<string, unknown>> = [];
+    const channel = `${t.config.OCCUPANCY_CHANNEL_PREFIX}${venue.id}`;
+    subscriber.on('message', (ch, payload) => ch === channel && messages.push(JSON.parse(payload)));
+    await subscriber.subscribe(channel);
+    try {
+      const viewer = newUser();
+      await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+      await t.graphql(CHECK_OUT, { venueId: venue.id }, viewer);
+      const deadline = Date.now() + 5_000;
+      while (messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        messages.map((m) => [m.v, m.venueId, m.currentCount, m.occupancyLevel, typeof m.at, typeof m.seq]),
+        [
+          [1, venue.id, 1, 'NOT_BUSY', 'string', 'number'],
+          [1, venue.id, 0, 'NOT_BUSY', 'string', 'number'],
+        ],
+      );
+      assert.ok((messages[1]!.seq as number) > (messages[0]!.seq as number));
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+
+  it('never lets the headcount go negative', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    await redis.set(redisKeys.venueCurrent(venue.id), '0'); // e.g. an operator reset the counter
+    await t.graphql(CHECK_OUT, { venueId: venue.id }, viewer);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '0');
+  });
+
+  it('shows the caller their open session', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const r = await t.graphql<CheckInData>(CHECK_IN, { input: checkInInput(venue) }, viewer);
+    const presence = await t.graphql<{ myPresence: { id: string; venue: { id: string } } }>(
+      `{ myPresence { id venue { id } } }`,
+      {},
+      viewer,
+    );
+    assert.deepEqual(presence.data!.myPresence, { id: r.data!.checkIn.session.id, venue: { id: venue.id } });
+  });
+});
+
+describe('presence journal', () => {
+  it('persists a change Redis accepted but the database never received (crash between the two)', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    // The Redis step alone, as if the process died right after it.
+    const store = new PresenceStore(redis, presenceRulesFrom(t.config));
+    const outcome = await store.checkIn({
+      userId: viewer.userId,
+      venueId: venue.id,
+      cityCode: '310000',
+      venueLat: venue.lat,
+      venueLng: venue.lng,
+      now: new Date(TEST_START),
+      expiresAt: new Date(Date.parse(TEST_START) + 90 * MIN),
+      heatDate: '2026-12-01',
+      heatWeight: 1,
+      source: 'GPS',
+      idempotencyKey: 'journal-test-0001',
+    });
+    assert.equal(outcome.ok, true);
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 0);
+    assert.equal(await t.app.jobs.saveJournal(60_000), 0, 'in-flight changes are left to their request');
+    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1);
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
+    assert.deepEqual(
+      (await events(viewer.userId)).map((e) => e.type),
+      ['CHECKED_IN'],
+    );
+    assert.equal(await redis.hlen(presenceKeys.journal()), 0);
+  });
+});
