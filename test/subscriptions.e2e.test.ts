@@ -103,6 +103,35 @@ describe('subscriptions through the router', () => {
     await client.dispose();
   });
 
+  it('an event older than one already delivered (lower seq) is dropped', async () => {
+    const { client } = wsClient(graph.router.url);
+    const sub = subscribe(client, OCCUPANCY, { id: venueA });
+    await subscribed(1);
+    const channel = `${graph.pubsubPrefix}occupancy:${venueA}`;
+    const event = (seq: number, currentCount: number) =>
+      JSON.stringify({
+        v: 1,
+        venueId: venueA,
+        currentCount,
+        occupancyLevel: null,
+        at: new Date().toISOString(),
+        seq,
+      });
+    const first = sub.next();
+    await redis.publish(channel, event(10, 5));
+    await first;
+    await redis.publish(channel, event(9, 4));
+    const latest = sub.next();
+    await redis.publish(channel, event(11, 6));
+    assert.match(JSON.stringify(await latest), /"currentCount":6/);
+    assert.deepEqual(
+      sub.results.map((r) => JSON.stringify(r).match(/"currentCount":(\d+)/)?.[1]),
+      ['5', '6'],
+    );
+    sub.stop();
+    await client.dispose();
+  });
+
   it('many subscriptions on one socket with the same selection share one execution per event', async () => {
     const { client } = wsClient(graph.router.url);
     const subs = Array.from({ length: 20 }, () => subscribe(client, OCCUPANCY, { id: venueA }));

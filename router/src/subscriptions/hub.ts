@@ -43,6 +43,8 @@ interface Group {
   /** Events waiting for execution; only the newest is kept while one executes. */
   pending: Record<string, unknown> | null;
   running: boolean;
+  /** Highest `seq` seen on the channel; events that carry an older one are stale. */
+  lastSeq: number;
 }
 
 export interface HubOptions {
@@ -135,6 +137,7 @@ export class SubscriptionHub {
         pending: null,
         running: false,
         listening: false,
+        lastSeq: -Infinity,
       };
       created.subscription.then(
         () => (created.listening = true),
@@ -171,6 +174,10 @@ export class SubscriptionHub {
     if (!payload) {
       this.#opts.logger.warn({ channel: group.channel }, 'dropped an event that does not match its contract');
       return;
+    }
+    if (typeof payload.seq === 'number') {
+      if (payload.seq <= group.lastSeq) return;
+      group.lastSeq = payload.seq;
     }
     group.pending = payload;
     if (!group.running) void this.#drain(group);

@@ -15,6 +15,8 @@ const occupancyV1 = z.object({
   currentCount: z.number().int().min(0),
   occupancyLevel: z.string().nullish(),
   at: z.string(),
+  /** Rises per venue; pub/sub may reorder, so an older value never overwrites a newer one. */
+  seq: z.number().int().optional(),
 });
 
 const leaderboardV1 = z.object({
