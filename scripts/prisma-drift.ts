@@ -133,9 +133,7 @@ function compare(
   const tables = new Map<string, Map<string, { type: string; nullable: boolean }>>();
   for (const c of columns) {
     if (!tables.has(c.TABLE_NAME)) tables.set(c.TABLE_NAME, new Map());
-    tables
-      .get(c.TABLE_NAME)!
-      .set(c.COLUMN_NAME, { type: c.COLUMN_TYPE, nullable: c.IS_NULLABLE === 'YES' });
+    tables.get(c.TABLE_NAME)!.set(c.COLUMN_NAME, { type: c.COLUMN_TYPE, nullable: c.IS_NULLABLE === 'YES' });
   }
   const indexes = new Map<string, { table: string; unique: boolean; columns: string[] }>();
   for (const s of stats) {
