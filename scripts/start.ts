@@ -17,6 +17,15 @@ const fakeWeChat =
     : null;
 if (fakeWeChat) env.WECHAT_API_BASE = `http://127.0.0.1:${fakeWeChat.port}`;
 
+// The gRPC model server answers forecasts once an artifact exists (npm run seed && npm run train);
+// until then forecast fields are null with PREDICTION_UNAVAILABLE and everything else works.
+const modelServer = {
+  name: 'model-server',
+  entry: 'subgraphs/prediction/src/model-server/index.ts',
+  port: env.MODEL_SERVER_PORT ?? '50051',
+};
+const helpers = fakeWeChat ? [fakeWeChat, modelServer] : [modelServer];
+
 const services = [
   { name: 'user', entry: 'subgraphs/user/src/index.ts', port: env.USER_PORT ?? '4001' },
   { name: 'venue', entry: 'subgraphs/venue/src/index.ts', port: env.VENUE_PORT ?? '4002' },
@@ -47,7 +56,7 @@ function stopAll(code: number) {
   ).then(() => process.exit(code));
 }
 
-for (const service of fakeWeChat ? [fakeWeChat, ...services] : services) {
+for (const service of [...helpers, ...services]) {
   const child = spawn(process.execPath, [service.entry], {
     cwd: root,
     env,
@@ -99,5 +108,8 @@ if (!stopping) {
     console.log(`  ${s.name.padEnd(11)} http://127.0.0.1:${s.port}/graphql`);
   if (fakeWeChat)
     console.log(`  wechat-fake http://127.0.0.1:${fakeWeChat.port}  (log in with code test-<name>)`);
+  console.log(
+    `  model       grpc://127.0.0.1:${modelServer.port}  (forecasts after: npm run seed && npm run train)`,
+  );
   console.log('Ctrl-C stops everything (infrastructure keeps running: npm run infra:down).');
 }

@@ -46,6 +46,24 @@ export function createKafka(
   });
 }
 
+/**
+ * Creates the topics that do not exist yet and waits for their leaders. A consumer that subscribes
+ * to a topic before it exists may be assigned no partitions until its next metadata refresh
+ * (minutes), so producers and consumers call this before they start.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin({ retry: { initialRetryTime: 200, retries: 2 } });
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0)
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export async function connectMongo(url: string): Promise<typeof mongoose> {
   // The connection is per process; commands are not buffered while it is down so that requests
   // fail quickly and /ready reports the outage.

@@ -9,6 +9,7 @@
 import {
   checkinEventV1,
   createKafka,
+  ensureTopics,
   createLogger,
   gracefulShutdown,
   loadConfig,
@@ -192,6 +193,7 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
         log.error({ err: payload.error, restart: payload.restart }, 'points consumer crashed'),
       );
       try {
+        await ensureTopics(opts.kafka, [opts.topics.checkinEvents, opts.topics.pointsCommands]);
         await c.connect();
         await c.subscribe({
           topics: [opts.topics.checkinEvents, opts.topics.pointsCommands],

@@ -3,7 +3,7 @@
 // producer, and marked published in the same transaction; a failed send rolls back and the batch
 // is retried after a backoff. Delivery is at-least-once: consumers dedupe on the event id.
 import type { Kafka, Producer } from 'kafkajs';
-import type { Logger } from '@sport-venue/shared';
+import { ensureTopics, type Logger } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 
 export interface OutboxRelayOptions {
@@ -154,16 +154,7 @@ export class OutboxRelay {
 
   async #ensureProducer(): Promise<Producer> {
     if (this.#producer) return this.#producer;
-    const admin = this.#o.kafka.admin({ retry: { initialRetryTime: 200, retries: 2 } });
-    try {
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      const missing = this.#o.topics.filter((t) => !existing.has(t));
-      if (missing.length > 0)
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await ensureTopics(this.#o.kafka, this.#o.topics);
     const producer = this.#o.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
