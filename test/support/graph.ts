@@ -1,7 +1,7 @@
 // Starts the whole graph in-process for end-to-end tests: the four subgraphs on their own fresh
 // stores (databases, Redis logical DB, Mongo database) and the router in front, all on ephemeral
 // ports over real HTTP.
-import { createTestDatabase, createTestRedis, testMongoUrl, uniqueId } from '@sport-venue/shared/testing';
+import { createTestDatabase, createTestRedis, testMongoUrl, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { startUserSubgraph } from '../../subgraphs/user/src/index.ts';
 import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
 import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
@@ -39,6 +39,7 @@ export async function startGraph(options: GraphOptions = {}) {
     ...parseConfig(userConfigSchema, {
       ...base,
       USER_DATABASE_URL: userDb.url,
+      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
       REDIS_URL: redis.url,
       WECHAT_API_BASE: wechat.url,
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
@@ -55,6 +56,7 @@ export async function startGraph(options: GraphOptions = {}) {
     ...base,
     VENUE_PORT: 0,
     VENUE_DATABASE_URL: venueDb.url,
+    KAFKA_BROKERS: testServices.kafkaBrokers,
     REDIS_URL: redis.url,
     // Own topics and channels: test events never reach the shared ones (docs/events.md).
     CHECKIN_EVENTS_TOPIC: topics.checkinEvents,

@@ -10,3 +10,4 @@ export * from './request.ts';
 export * from './identity.ts';
 export * from './authz.ts';
 export * from './events.ts';
+export * from './metrics.ts';
