@@ -1,7 +1,13 @@
 // Starts the whole graph in-process for end-to-end tests: the four subgraphs on their own fresh
 // stores (databases, Redis logical DB, Mongo database) and the router in front, all on ephemeral
 // ports over real HTTP.
-import { createTestDatabase, createTestRedis, testMongoUrl, testServices, uniqueId } from '@sport-venue/shared/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  testMongoUrl,
+  testServices,
+  uniqueId,
+} from '@sport-venue/shared/testing';
 import { startUserSubgraph } from '../../subgraphs/user/src/index.ts';
 import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
 import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
