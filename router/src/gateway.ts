@@ -27,7 +27,15 @@ export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', imp
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #secret: string;
-  constructor(url: string, secret: string, timeoutMs: number) {
+  readonly #name: string;
+  readonly #onFetch: ((subgraph: string, seconds: number) => void) | undefined;
+  constructor(
+    name: string,
+    url: string,
+    secret: string,
+    timeoutMs: number,
+    onFetch?: (subgraph: string, seconds: number) => void,
+  ) {
     // Node's fetch keeps connections to each subgraph alive and pooled; every fetch has a deadline.
     super({
       url,
@@ -35,6 +43,17 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
         fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit) as never,
     });
     this.#secret = secret;
+    this.#name = name;
+    this.#onFetch = onFetch;
+  }
+
+  override async process(options: Parameters<RemoteGraphQLDataSource<RouterContext>['process']>[0]) {
+    const started = performance.now();
+    try {
+      return await super.process(options);
+    } finally {
+      this.#onFetch?.(this.#name, (performance.now() - started) / 1000);
+    }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
@@ -57,11 +76,18 @@ export function createGateway(opts: {
   urlOverrides: Record<string, string | undefined>;
   identitySecret: string;
   timeoutMs: number;
+  onFetch?: (subgraph: string, seconds: number) => void;
 }) {
   return new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(opts.urlOverrides[name] ?? url!, opts.identitySecret, opts.timeoutMs),
+      new SubgraphDataSource(
+        name,
+        opts.urlOverrides[name] ?? url!,
+        opts.identitySecret,
+        opts.timeoutMs,
+        opts.onFetch,
+      ),
   });
 }
 

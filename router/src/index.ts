@@ -16,6 +16,7 @@ import {
 import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
+import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
 import { createGateway, readSupergraph, subgraphUrls, type RouterContext } from './gateway.ts';
@@ -79,6 +80,7 @@ export interface RouterOptions {
 export async function startRouter(config: RouterConfig, options: RouterOptions = {}) {
   const logger = createLogger('router', config.LOG_LEVEL);
   const overrides = subgraphUrlOverrides(config);
+  const metrics = createRouterMetrics();
   const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
   const policy = extractSecurityPolicy(supergraphSdl);
   const gateway = createGateway({
@@ -86,6 +88,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe(seconds, { subgraph }),
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
@@ -134,6 +137,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     formatError: maskUnexpectedErrors((err) => logger.error({ err }, 'unexpected router error')),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
       rejectBadTokens,
       guard({ limits, policy: () => policy, rateLimit, logger }),
     ],
@@ -153,6 +157,11 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     sources: eventSources(config.PUBSUB_PREFIX),
     policy: () => policy,
     logger,
+    onEvent: (rootField) => metrics.eventsIn.inc({ field: rootField }),
+    onExecuted: ({ members }) => {
+      metrics.fanout.observe(members);
+      metrics.resultsOut.inc({}, members);
+    },
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
         { query, variables },
@@ -171,6 +180,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     readiness,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    routes: { '/metrics': metrics.registry.route() },
     maxBatch: config.MAX_BATCH_OPERATIONS,
     // Counting tokens is far cheaper than parsing: refuse huge documents before the parser.
     preflight: ({ query }) =>
@@ -200,6 +210,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
   });
+  observeLive(metrics, { sockets: () => websocket.wss.clients.size, subscriptions: () => hub.stats() });
   const address = await listen(server, config.ROUTER_PORT, config.BIND_HOST);
   logger.info({ url: `${address.url}/graphql`, subgraphs: urls }, 'router listening');
   return {

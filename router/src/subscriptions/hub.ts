@@ -55,6 +55,7 @@ export interface HubOptions {
   runQuery: (viewer: Viewer | null) => RunQuery;
   logger: Logger;
   onExecuted?: (group: { key: string; members: number; ms: number }) => void;
+  onEvent?: (rootField: string) => void;
 }
 
 export class SubscriptionHub {
@@ -170,6 +171,7 @@ export class SubscriptionHub {
   }
 
   #onEvent(group: Group, message: unknown) {
+    this.#opts.onEvent?.(group.rootField);
     const payload = group.source.decode(message);
     if (!payload) {
       this.#opts.logger.warn({ channel: group.channel }, 'dropped an event that does not match its contract');
