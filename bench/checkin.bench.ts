@@ -5,24 +5,27 @@
 // router in front of it, next to `redis-benchmark` INCR on the same Redis as the ceiling. Every
 // request is a first check-in of a fresh user: one Lua step, one MariaDB transaction (session +
 // outbox), one PUBLISH. Load generator and servers share this machine; prints one JSON object.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { IDENTITY_HEADER, signIdentity } from '@sport-venue/shared';
 import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import {
+  load,
+  option,
+  round,
+  startProcess,
+  stopAll,
+  tokenIssuer,
+  waitReady,
+  type Measured,
+} from './support/harness.ts';
 
 const run = promisify(execFile);
-const root = new URL('../', import.meta.url).pathname;
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
 const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
@@ -30,53 +33,6 @@ const WITH_ROUTER = !process.argv.includes('--no-router');
 
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
 const VENUE = { lat: 31.2352, lng: 121.4456 };
-
-interface Measured {
-  requests: number;
-  concurrency: number;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Runs `requests` calls with `concurrency` workers; latency per call, throughput over the run. */
-async function load(
-  requests: number,
-  concurrency: number,
-  call: (i: number) => Promise<boolean>,
-): Promise<Measured> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < requests; i = next++) {
-        const t0 = performance.now();
-        const ok = await call(i).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests,
-    concurrency,
-    seconds: round(seconds),
-    perSecond: round(requests / seconds, 0),
-    p50Ms: round(quantile(latencies, 0.5)),
-    p99Ms: round(quantile(latencies, 0.99)),
-    errors,
-  };
-}
 
 async function redisCeiling(db: number) {
   const port =
@@ -110,54 +66,6 @@ async function redisCeiling(db: number) {
     p50Ms: cell('p50_latency_ms'),
     p99Ms: cell('p99_latency_ms'),
   };
-}
-
-function startProcess(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
-  return child;
-}
-
-async function waitReady(url: string, child: ChildProcess) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready within 60 s`);
-}
-
-/** A JWKS endpoint for the router and RS256 access tokens like the user subgraph issues. */
-async function tokenIssuer() {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  const sign = (sub: string) =>
-    new SignJWT({ roles: ['USER'], venues: [] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
-      .setSubject(sub)
-      .setIssuer('sport-venue-user')
-      .setAudience('sport-venue')
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .sign(privateKey);
-  return { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, sign, close: () => server.close() };
 }
 
 const children: ChildProcess[] = [];
@@ -296,10 +204,7 @@ try {
     ),
   );
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  );
+  await stopAll(children);
   await db.$disconnect();
   issuer.close();
   await database.drop();

@@ -1,0 +1,121 @@
+// Shared by the benchmarks: options, a closed-loop load generator with latency quantiles, server
+// processes, and an RS256 token issuer with a JWKS endpoint for the router.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+export function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export interface Measured {
+  requests: number;
+  concurrency: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+export const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Runs `requests` calls with `concurrency` workers; latency per call, throughput over the run. */
+export async function load(
+  requests: number,
+  concurrency: number,
+  call: (i: number) => Promise<boolean>,
+): Promise<Measured> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < requests; i = next++) {
+        const t0 = performance.now();
+        const ok = await call(i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests,
+    concurrency,
+    seconds: round(seconds),
+    perSecond: round(requests / seconds, 0),
+    p50Ms: round(quantile(latencies, 0.5)),
+    p99Ms: round(quantile(latencies, 0.99)),
+    errors,
+  };
+}
+
+export function startProcess(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
+  return child;
+}
+
+/** Waits for `path` (default /ready) to answer 200. */
+export async function waitReady(url: string, child: ChildProcess, path = '/ready') {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}${path}`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready within 60 s`);
+}
+
+export async function stopAll(children: ChildProcess[]) {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+  );
+}
+
+/** A JWKS endpoint for the router and RS256 access tokens like the user subgraph issues. */
+export async function tokenIssuer() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const sign = (sub: string) =>
+    new SignJWT({ roles: ['USER'], venues: [] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
+      .setSubject(sub)
+      .setIssuer('sport-venue-user')
+      .setAudience('sport-venue')
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(privateKey);
+  return { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, sign, close: () => server.close() };
+}
+
+/** Reads one unlabelled sample from a Prometheus text page. */
+export function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : NaN;
+}
