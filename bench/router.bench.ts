@@ -1,0 +1,147 @@
+// `npm run bench -- router [--requests 3000] [--concurrency 32]`
+//
+// A representative cross-subgraph query through the router, and the same data fetched directly
+// from the subgraphs the way the router's query plan does (venue list, then one _entities batch
+// to the prediction subgraph), in one run. Reports requests/s and p50/p99 for both and the
+// router's overhead ratio. Load generator, router, subgraphs and stores share the machine.
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { Redis } from 'ioredis';
+import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
+import { freePort } from '../infra/instance.ts';
+import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { load, option, round, startProcess, stopAll, tokenIssuer, waitReady } from './support/harness.ts';
+
+const REQUESTS = option('requests', 3_000);
+const CONCURRENCY = option('concurrency', 32);
+const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
+
+const QUERY = `query Venues { venues(cityCode: "310000", first: 10) { edges { node { id name city { name } currentCount predictedNow } } } }`;
+
+const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
+const issuer = await tokenIssuer();
+const secret = randomBytes(32).toString('hex');
+const db = createVenueDb(database.url);
+const redis = new Redis(redisDb.url);
+const children: ReturnType<typeof startProcess>[] = [];
+
+try {
+  await db.city.create({ data: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' } });
+  const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+  for (let i = 0; i < 10; i++) {
+    const venue = await db.venue.create({
+      data: {
+        cityCode: '310000',
+        slug: `bench-${i}`,
+        name: `场馆 ${i}`,
+        address: '静安区',
+        lat: 31.23 + i / 1000,
+        lng: 121.44,
+        sports: ['gym'],
+        capacity: 200,
+        timeZone: 'Asia/Shanghai',
+        openingHours: {},
+      },
+    });
+    // Cached forecasts: the prediction subgraph answers from Redis without the model server.
+    await writeForecast(
+      redis,
+      venue.id.toString(),
+      { generatedAt: hour, points: [{ at: hour, expected: 40 + i, low: 30, high: 50, level: 'BUSY' }] },
+      3_600,
+    );
+  }
+
+  const [venuePort, predictionPort, routerPort] = [await freePort(), await freePort(), await freePort()];
+  const common = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: redisDb.url,
+    INTERNAL_IDENTITY_SECRET: secret,
+  };
+  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
+    ...common,
+    VENUE_PORT: String(venuePort),
+    VENUE_DATABASE_URL: database.url,
+    CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
+    BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
+  });
+  const prediction = startProcess('prediction', 'subgraphs/prediction/src/index.ts', {
+    ...common,
+    PREDICTION_PORT: String(predictionPort),
+  });
+  children.push(venue, prediction);
+  await Promise.all([
+    waitReady(`http://127.0.0.1:${venuePort}`, venue),
+    waitReady(`http://127.0.0.1:${predictionPort}`, prediction),
+  ]);
+  const router = startProcess('router', 'router/src/index.ts', {
+    ...common,
+    ROUTER_PORT: String(routerPort),
+    VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
+    PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
+    USER_JWKS_URL: issuer.jwksUrl,
+    RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+  });
+  children.push(router);
+  await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
+
+  const post = async (url: string, query: string, variables: Record<string, unknown> = {}) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  };
+
+  const viaRouter = async () => {
+    const body = await post(`http://127.0.0.1:${routerPort}/graphql`, QUERY);
+    return !body.errors && (body.data?.venues as { edges: unknown[] }).edges.length === 10;
+  };
+  // The router's plan for QUERY: fetch the venue page, then one _entities batch to prediction.
+  const direct = async () => {
+    const page = await post(
+      `http://127.0.0.1:${venuePort}/graphql`,
+      `{ venues(cityCode: "310000", first: 10) { edges { node { __typename id name city { name } currentCount } } } }`,
+    );
+    const nodes = (page.data?.venues as { edges: Array<{ node: { id: string } }> }).edges.map((e) => e.node);
+    const entities = await post(
+      `http://127.0.0.1:${predictionPort}/graphql`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { predictedNow } } }`,
+      { r: nodes.map((n) => ({ __typename: 'Venue', id: n.id })) },
+    );
+    return !page.errors && !entities.errors && (entities.data?._entities as unknown[]).length === 10;
+  };
+
+  await load(WARMUP, CONCURRENCY, direct);
+  const directResult = await load(REQUESTS, CONCURRENCY, direct);
+  await load(WARMUP, CONCURRENCY, viaRouter);
+  const routerResult = await load(REQUESTS, CONCURRENCY, viaRouter);
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'router',
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+        query: QUERY,
+        note: 'load generator, router, subgraphs and stores share this machine (2 cores)',
+        direct: directResult,
+        router: routerResult,
+        overhead: {
+          p50: round(routerResult.p50Ms / directResult.p50Ms),
+          p99: round(routerResult.p99Ms / directResult.p99Ms),
+          throughput: round(directResult.perSecond / routerResult.perSecond),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await stopAll(children);
+  redis.disconnect();
+  await db.$disconnect();
+  issuer.close();
+  await database.drop();
+}
