@@ -104,3 +104,35 @@ describe('router rate limit', () => {
     assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterSeconds) >= 1);
   });
 });
+
+describe('automatic persisted queries', () => {
+  let graph: Graph;
+  before(async () => {
+    graph = await startGraph();
+  });
+  after(async () => {
+    await graph?.stop();
+  });
+
+  it('a hash alone is unknown first, then served once the query was sent with it', async () => {
+    const { createHash } = await import('node:crypto');
+    const query = '{ cities { code } }';
+    const extensions = {
+      persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') },
+    };
+    const send = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${graph.router.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+    };
+    const miss = await send({ extensions });
+    assert.equal(miss.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_FOUND');
+    assert.equal((await send({ query, extensions })).errors, undefined);
+    const hit = await send({ extensions });
+    assert.equal(hit.errors, undefined);
+    assert.deepEqual(hit.data, { cities: [] });
+  });
+});
