@@ -4,7 +4,13 @@ import {
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
 import { readFileSync } from 'node:fs';
-import { IDENTITY_HEADER, signIdentity, type RequestInfo, type Viewer } from '@sport-venue/shared';
+import {
+  IDENTITY_HEADER,
+  childTraceparent,
+  signIdentity,
+  type RequestInfo,
+  type Viewer,
+} from '@sport-venue/shared';
 import type { AuthenticationError } from './auth.ts';
 
 export interface RouterContext extends RequestInfo {
@@ -60,6 +66,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const headers = request.http?.headers;
     if (!headers || !('requestId' in context)) return;
     headers.set('x-request-id', context.requestId);
+    if (context.trace) headers.set('traceparent', childTraceparent(context.trace));
     if (context.viewer) {
       context.identity ??= signIdentity(context.viewer, this.#secret);
       headers.set(IDENTITY_HEADER, await context.identity);

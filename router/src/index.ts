@@ -11,6 +11,7 @@ import {
   listen,
   loadConfig,
   maskUnexpectedErrors,
+  startSpan,
   type Logger,
 } from '@sport-venue/shared';
 import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
@@ -165,7 +166,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
         { query, variables },
-        { requestId: crypto.randomUUID(), viewer, authError: null, internal: true },
+        { requestId: crypto.randomUUID(), trace: startSpan(null), viewer, authError: null, internal: true },
       )) as never,
   });
 

@@ -11,3 +11,4 @@ export * from './identity.ts';
 export * from './authz.ts';
 export * from './events.ts';
 export * from './metrics.ts';
+export * from './trace.ts';

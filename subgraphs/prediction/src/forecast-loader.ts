@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import DataLoader from 'dataloader';
+import { childTraceparent, type TraceContext } from '@sport-venue/shared';
 import { domainError, type Logger } from '@sport-venue/shared';
 import type { Redis } from 'ioredis';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -72,7 +73,8 @@ function toCached(response: ForecastResponseMessage, generatedAt: string): Map<s
   return out;
 }
 
-export function createForecastLoader(source: ForecastSource): ForecastLoader {
+/** `trace`: the request's span; the gRPC call carries it on as `traceparent` metadata. */
+export function createForecastLoader(source: ForecastSource, trace?: TraceContext): ForecastLoader {
   return new DataLoader<ForecastKey, CachedPoint[], string>(
     async (keys) => {
       const now = source.now();
@@ -101,11 +103,15 @@ export function createForecastLoader(source: ForecastSource): ForecastLoader {
             try {
               const response = await source.breaker.run(
                 () =>
-                  source.predictor.forecast({
-                    venues: batch.map((venueId) => ({ venueId })),
-                    startTime: now.toISOString(),
-                    horizonHours: horizon,
-                  }),
+                  source.predictor.forecast(
+                    {
+                      venues: batch.map((venueId) => ({ venueId })),
+                      startTime: now.toISOString(),
+                      horizonHours: horizon,
+                    },
+                    undefined,
+                    trace ? { traceparent: childTraceparent(trace) } : {},
+                  ),
                 countsAsFailure,
               );
               const fresh = toCached(response, now.toISOString());

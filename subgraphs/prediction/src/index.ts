@@ -46,7 +46,10 @@ export async function startPredictionSubgraph(
       name: 'prediction',
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers: createResolvers(now),
-      context: (req) => ({ ...requestInfo(req), forecasts: createForecastLoader(source) }),
+      context: (req) => {
+        const info = requestInfo(req);
+        return { ...info, forecasts: createForecastLoader(source, info.trace) };
+      },
       // The predictor is not a readiness check: without it the subgraph still answers (cached
       // forecasts, PREDICTION_UNAVAILABLE otherwise), so it must stay in the load balancer.
       readiness: { redis: () => redis.ping() },

@@ -47,8 +47,12 @@ export class PredictorClient {
     this.#deadlineMs = deadlineMs;
   }
 
-  forecast(request: ForecastRequestMessage, deadlineMs = this.#deadlineMs): Promise<ForecastResponseMessage> {
-    return this.#call(this.#predictor, 'Forecast', request, deadlineMs);
+  forecast(
+    request: ForecastRequestMessage,
+    deadlineMs = this.#deadlineMs,
+    headers: Record<string, string> = {},
+  ): Promise<ForecastResponseMessage> {
+    return this.#call(this.#predictor, 'Forecast', request, deadlineMs, headers);
   }
 
   async health(service = ''): Promise<ServingStatus> {
@@ -61,10 +65,18 @@ export class PredictorClient {
     return res.status ?? 'UNKNOWN';
   }
 
-  #call<Req, Res>(client: grpc.Client, method: string, request: Req, deadlineMs: number): Promise<Res> {
+  #call<Req, Res>(
+    client: grpc.Client,
+    method: string,
+    request: Req,
+    deadlineMs: number,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
     const fn = (client as unknown as Record<string, Unary<Req, Res>>)[method]!.bind(client);
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
     return new Promise((resolve, reject) => {
-      fn(request, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, response) => {
+      fn(request, metadata, { deadline: Date.now() + deadlineMs }, (err, response) => {
         if (err) reject(new PredictorError(err.code, err.details));
         else resolve(response as Res);
       });

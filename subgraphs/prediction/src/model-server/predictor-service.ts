@@ -2,6 +2,7 @@
  * gRPC handlers of the model server: Predictor/Forecast and grpc.health.v1.Health/Check.
  * Thin: validation lives in forecast-request.ts, the model in packages/forecast.
  */
+import { parseTraceparent } from '@sport-venue/shared';
 import * as grpc from '@grpc/grpc-js';
 import { predict } from '@sport-venue/forecast';
 import type { Logger } from '@sport-venue/shared';
@@ -102,7 +103,9 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
         (err: unknown) => {
           if (err && typeof err === 'object' && 'code' in err)
             return callback(err as Partial<grpc.StatusObject>);
-          options.logger.error({ err }, 'forecast failed');
+          // The caller's trace id ties this failure to the GraphQL operation that asked.
+          const trace = parseTraceparent(call.metadata.get('traceparent')[0]?.toString());
+          options.logger.error({ err, traceId: trace?.traceId }, 'forecast failed');
           report(call.request.venues?.length ?? 0, 'error');
           // The message may hold internals; the client gets a fixed text.
           callback(statusError(grpc.status.INTERNAL, 'forecast failed'));
