@@ -1,5 +1,8 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -55,7 +58,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     introspection: !opts.production,
     formatError: maskUnexpectedErrors((err) => opts.logger.error({ err }, 'unexpected resolver error')),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // No Apollo Studio: federated inline traces (ftv1) would only cost time per request.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
