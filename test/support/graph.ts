@@ -14,6 +14,7 @@ import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
 import { startVenueSubgraph } from '../../subgraphs/venue/src/index.ts';
 import { defaultVenueConfig } from '../../subgraphs/venue/src/config.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
+import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
 import { startRouter } from '../../router/src/index.ts';
 import { routerConfigSchema } from '../../router/src/config.ts';
@@ -69,7 +70,21 @@ export async function startGraph(options: GraphOptions = {}) {
     BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
     OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
   });
-  const social = await startSocialSubgraph({ ...base, SOCIAL_PORT: 0, MONGO_URL: mongoUrl });
+  const social = await startSocialSubgraph({
+    ...parseConfig(socialConfigSchema, {
+      ...base,
+      MONGO_URL: mongoUrl,
+      REDIS_URL: redis.url,
+      CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+      POINTS_COMMANDS_TOPIC: topics.pointsCommands,
+      PK_CONSUMER_GROUP: uniqueId('social-pk-'),
+      PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+      PK_LEADERBOARD_CHANNEL_PREFIX: `${pubsubPrefix}pk:leaderboard:`,
+      // Settlement is driven by the tests (settler.settleDue) rather than a timer.
+      PK_SETTLE_INTERVAL_MS: '3600000',
+    }),
+    SOCIAL_PORT: 0,
+  });
   const prediction = await startPredictionSubgraph({ ...base, PREDICTION_PORT: 0, REDIS_URL: redis.url });
   const router = await startRouter(
     parseConfig(routerConfigSchema, {

@@ -1,28 +1,113 @@
+// Challenges in MongoDB. FerretDB v1 (tests, small deployments) has no transactions, and under
+// concurrency its conditional updates are read-modify-write without a lock: two updates of one
+// document can both pass their filter and one can overwrite the other (we measured lost $push and
+// $inc). The only race-proof primitive it offers is a unique index. So every contended change is an
+// INSERT that a unique index arbitrates:
+//   - membership: one `pk_seats` document per taken seat, unique on (challengeId, seat) — the cap —
+//     and on (challengeId, userId) — no double join; leaving deletes the seat;
+//   - settlement: one `pk_settlements` document per attempt, unique _id `{challengeId}#{n}`, so
+//     exactly one replica wins each attempt.
+// The challenge document itself only changes from one writer at a time (creator cancels before the
+// start; the settlement winner after the end).
+import { randomInt } from 'node:crypto';
 import { Schema, type Connection, type Model, isValidObjectId } from 'mongoose';
+import {
+  DEFAULT_MAX_PARTICIPANTS,
+  type ChallengeFacts,
+  type StoredStatus,
+  type Visibility,
+} from './challenge-rules.ts';
+import type { RankedEntry } from './ranking.ts';
+import type { ChallengeType } from './scoring.ts';
+import { nextIsoWeek } from './window.ts';
 
-export interface ChallengeRecord {
+export interface ChallengeRecord extends ChallengeFacts {
   id: string;
   title: string;
-  creatorId: string;
+  slogan: string;
   venueId: string | null;
+  cityCode: string | null;
+  inviteCode: string;
   createdAt: Date;
+  settledAt: Date | null;
+  standings: RankedEntry[] | null;
 }
 
 interface ChallengeDoc {
   title: string;
+  slogan: string;
+  type: ChallengeType;
+  status: StoredStatus;
   creatorId: string;
-  venueId?: string | null;
+  venueId: string | null;
+  cityCode: string | null;
+  visibility: Visibility;
+  inviteCode: string;
+  startsAt: Date;
+  endsAt: Date;
+  maxParticipants: number;
   createdAt: Date;
+  settledAt: Date | null;
+  standings: RankedEntry[] | null;
 }
 
 const challengeSchema = new Schema<ChallengeDoc>(
   {
-    title: { type: String, required: true, maxlength: 40 },
-    creatorId: { type: String, required: true, index: true },
+    title: { type: String, required: true },
+    slogan: { type: String, default: '' },
+    type: { type: String, required: true },
+    status: { type: String, required: true, index: true },
+    creatorId: { type: String, required: true },
     venueId: { type: String, default: null, index: true },
+    cityCode: { type: String, default: null, index: true },
+    visibility: { type: String, required: true },
+    inviteCode: { type: String, required: true, unique: true },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true, index: true },
+    maxParticipants: { type: Number, required: true },
     createdAt: { type: Date, default: () => new Date() },
+    settledAt: { type: Date, default: null },
+    standings: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'challenges', versionKey: false },
+);
+
+interface SeatDoc {
+  challengeId: string;
+  seat: number;
+  userId: string;
+  joinedAt: Date;
+}
+
+const seatSchema = new Schema<SeatDoc>(
+  {
+    challengeId: { type: String, required: true },
+    seat: { type: Number, required: true },
+    userId: { type: String, required: true, index: true },
+    joinedAt: { type: Date, required: true },
+  },
+  { collection: 'pk_seats', versionKey: false },
+);
+seatSchema.index({ challengeId: 1, seat: 1 }, { unique: true });
+seatSchema.index({ challengeId: 1, userId: 1 }, { unique: true });
+
+interface SettlementDoc {
+  _id: string;
+  challengeId: string;
+  attempt: number;
+  instance: string;
+  claimedAt: Date;
+}
+
+const settlementSchema = new Schema<SettlementDoc>(
+  {
+    _id: { type: String, required: true },
+    challengeId: { type: String, required: true, index: true },
+    attempt: { type: Number, required: true },
+    instance: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { collection: 'pk_settlements', versionKey: false },
 );
 
 export type ChallengeModel = Model<ChallengeDoc>;
@@ -34,28 +119,221 @@ export function challengeModel(connection: Connection): ChallengeModel {
   );
 }
 
-function toRecord(doc: ChallengeDoc & { _id: unknown }): ChallengeRecord {
+const modelOf = <T>(connection: Connection, name: string, schema: Schema<T>) =>
+  (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+
+function toRecord(doc: ChallengeDoc & { _id: unknown }, memberIds: string[]): ChallengeRecord {
   return {
     id: String(doc._id),
     title: doc.title,
+    slogan: doc.slogan ?? '',
+    type: doc.type,
+    status: doc.status,
     creatorId: doc.creatorId,
     venueId: doc.venueId ?? null,
+    cityCode: doc.cityCode ?? null,
+    visibility: doc.visibility,
+    inviteCode: doc.inviteCode,
+    startsAt: doc.startsAt,
+    endsAt: doc.endsAt,
+    maxParticipants: doc.maxParticipants,
+    memberIds,
     createdAt: doc.createdAt,
+    settledAt: doc.settledAt ?? null,
+    standings: doc.standings ?? null,
   };
 }
 
-export async function findChallenge(model: ChallengeModel, id: string): Promise<ChallengeRecord | null> {
-  if (!isValidObjectId(id)) return null;
-  const doc = await model.findById(id).lean();
-  return doc ? toRecord(doc) : null;
+// No 0/O/1/I/L: codes are read aloud and typed from screenshots.
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const newInviteCode = () =>
+  Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export function createChallengeStore(model: ChallengeModel) {
+  const connection = model.db;
+  const seats = modelOf(connection, 'PkSeat', seatSchema);
+  const settlements = modelOf(connection, 'PkSettlement', settlementSchema);
+
+  /** Member ids per challenge, in joining order. */
+  async function membersOf(ids: string[]): Promise<Map<string, string[]>> {
+    const docs = await seats
+      .find({ challengeId: { $in: ids } })
+      .sort({ joinedAt: 1, seat: 1 })
+      .lean();
+    const byChallenge = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const d of docs) byChallenge.get(d.challengeId)?.push(d.userId);
+    return byChallenge;
+  }
+
+  async function records(docs: Array<ChallengeDoc & { _id: unknown }>): Promise<ChallengeRecord[]> {
+    const members = await membersOf(docs.map((d) => String(d._id)));
+    return docs.map((d) => toRecord(d, members.get(String(d._id)) ?? []));
+  }
+
+  async function takeSeat(challengeId: string, seat: number, userId: string, joinedAt: Date) {
+    try {
+      await seats.create({ challengeId, seat, userId, joinedAt });
+      return 'taken' as const;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return (await seats.exists({ challengeId, userId })) ? ('member' as const) : ('occupied' as const);
+    }
+  }
+
+  /** Collections and unique indexes exist (mongoose caches the promise). */
+  const ready = () => Promise.all([model.init(), seats.init(), settlements.init()]);
+
+  return {
+    model,
+    seats,
+    settlements,
+    ready,
+    async find(id: string): Promise<ChallengeRecord | null> {
+      if (!isValidObjectId(id)) return null;
+      const doc = await model.findById(id).lean();
+      return doc ? ((await records([doc]))[0] ?? null) : null;
+    },
+    async findByInviteCode(code: string): Promise<ChallengeRecord | null> {
+      const doc = await model.findOne({ inviteCode: code.trim().toUpperCase() }).lean();
+      return doc ? ((await records([doc]))[0] ?? null) : null;
+    },
+    /** Challenges matching `filter`, optionally only those `memberId` has a seat in. */
+    async list(filter: Record<string, unknown>, opts: { memberId?: string; limit?: number } = {}) {
+      const query = { ...filter };
+      if (opts.memberId !== undefined) {
+        const mine = await seats.find({ userId: opts.memberId }, { challengeId: 1 }).lean();
+        query._id = { $in: mine.map((s) => s.challengeId).filter((id) => isValidObjectId(id)) };
+      }
+      const docs = await model
+        .find(query)
+        .sort({ startsAt: -1 })
+        .limit(opts.limit ?? 100)
+        .lean();
+      return records(docs);
+    },
+    /** Creates the challenge with its creator in seat 0; retries the rare invite-code clash. */
+    async create(
+      input: Omit<ChallengeDoc, 'inviteCode' | 'createdAt' | 'settledAt' | 'standings' | 'status'>,
+      now: Date,
+    ): Promise<ChallengeRecord> {
+      await ready();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const doc = await model.create({
+            ...input,
+            status: 'OPEN',
+            inviteCode: newInviteCode(),
+            createdAt: now,
+          });
+          await seats.create({
+            challengeId: String(doc._id),
+            seat: 0,
+            userId: input.creatorId,
+            joinedAt: now,
+          });
+          return toRecord(doc.toObject(), [input.creatorId]);
+        } catch (err) {
+          if (!isDuplicateKey(err) || attempt >= 4) throw err;
+        }
+      }
+    },
+    /**
+     * Seats `userId` in the first free seat: 'joined', 'member' (already in) or 'full'. The unique
+     * index on (challengeId, seat) makes the cap hold however many join at once.
+     */
+    async addMember(
+      c: Pick<ChallengeRecord, 'id' | 'maxParticipants' | 'memberIds'>,
+      userId: string,
+      now: Date,
+    ) {
+      await ready();
+      const taken = new Set((await seats.find({ challengeId: c.id }, { seat: 1 }).lean()).map((s) => s.seat));
+      for (let seat = 0; seat < c.maxParticipants; seat++) {
+        if (taken.has(seat)) continue;
+        const result = await takeSeat(c.id, seat, userId, now);
+        if (result === 'taken') return 'joined' as const;
+        if (result === 'member') return 'member' as const;
+      }
+      return 'full' as const;
+    },
+    async removeMember(id: string, userId: string): Promise<boolean> {
+      return (await seats.deleteOne({ challengeId: id, userId })).deletedCount === 1;
+    },
+    async cancel(id: string): Promise<void> {
+      await model.updateOne({ _id: id, status: 'OPEN' }, { $set: { status: 'CANCELLED' } });
+    },
+    /**
+     * Claims one challenge whose window ended before `cutoff` for settlement by `instance`. Each
+     * attempt is an insert with a unique id, so exactly one replica wins it. A claim older than the
+     * lease whose challenge is still unsettled (the replica died) may be superseded by the next
+     * attempt; rewards are idempotent, so redoing the work is safe.
+     */
+    async claimForSettlement(cutoff: Date, instance: string, now: Date, leaseMs: number) {
+      const due = await model
+        .find({ status: 'OPEN', endsAt: { $lte: cutoff } })
+        .sort({ endsAt: 1 })
+        .limit(20)
+        .lean();
+      for (const doc of due) {
+        const challengeId = String(doc._id);
+        const last = await settlements.findOne({ challengeId }).sort({ attempt: -1 }).lean();
+        if (last && last.claimedAt.getTime() > now.getTime() - leaseMs) continue; // someone is on it
+        const attempt = (last?.attempt ?? 0) + 1;
+        try {
+          await settlements.create({
+            _id: `${challengeId}#${attempt}`,
+            challengeId,
+            attempt,
+            instance,
+            claimedAt: now,
+          });
+        } catch (err) {
+          if (isDuplicateKey(err)) continue; // another replica won this attempt
+          throw err;
+        }
+        return (await records([doc]))[0] ?? null;
+      }
+      return null;
+    },
+    /** Freezes the standings (only the claim's winner gets here, so there is one writer). */
+    async finishSettlement(id: string, standings: RankedEntry[], now: Date): Promise<void> {
+      await model.updateOne(
+        { _id: id, status: 'OPEN' },
+        { $set: { status: 'SETTLED', standings, settledAt: now } },
+      );
+    },
+  };
 }
 
-export async function challengesBy(model: ChallengeModel, filter: { creatorId?: string; venueId?: string }) {
-  const docs = await model.find(filter).sort({ createdAt: -1 }).limit(100).lean();
-  return docs.map(toRecord);
-}
+export type ChallengeStore = ReturnType<typeof createChallengeStore>;
 
-export async function createChallenge(model: ChallengeModel, input: Omit<ChallengeDoc, 'createdAt'>) {
-  const doc = await model.create({ ...input, createdAt: new Date() });
-  return toRecord(doc.toObject());
+/** Reads one challenge by id (null for an unknown or malformed id). */
+export const findChallenge = (model: ChallengeModel, id: string) => createChallengeStore(model).find(id);
+
+/**
+ * A public CHECKIN_DAYS challenge for next ISO week with default cap, created directly (seed data
+ * and tests); requests go through the use cases in challenges.ts, which validate.
+ */
+export async function createChallenge(
+  model: ChallengeModel,
+  input: { title: string; creatorId: string; venueId: string | null },
+  now = new Date(),
+) {
+  const window = nextIsoWeek(now);
+  return createChallengeStore(model).create(
+    {
+      title: input.title,
+      slogan: '',
+      type: 'CHECKIN_DAYS',
+      creatorId: input.creatorId,
+      venueId: input.venueId,
+      cityCode: null,
+      visibility: 'PUBLIC',
+      maxParticipants: DEFAULT_MAX_PARTICIPANTS,
+      ...window,
+    },
+    now,
+  );
 }

@@ -1,0 +1,77 @@
+// Turns `checkin.events` into PK progress. At-least-once delivery, exactly-once effect: a message's
+// offset is committed only after its progress is written, and the progress documents remember the
+// event ids they applied, so a redelivered event changes nothing.
+import { checkinEventV1, ensureTopics, type Logger } from '@sport-venue/shared';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { ChallengeService } from './challenges.ts';
+
+export interface ProgressConsumerOptions {
+  kafka: Kafka;
+  service: Pick<ChallengeService, 'applyCheckinEvent'>;
+  topic: string;
+  groupId: string;
+  logger: Logger;
+  sessionTimeoutMs?: number;
+}
+
+export function createProgressConsumer(opts: ProgressConsumerOptions) {
+  const stats = { messages: 0, applied: 0, invalid: 0 };
+  let consumer: Consumer | null = null;
+  let markJoined: () => void = () => {};
+  const joined = new Promise<void>((resolve) => (markJoined = resolve));
+
+  async function eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      let json: unknown;
+      try {
+        json = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch {
+        json = null;
+      }
+      const parsed = checkinEventV1.safeParse(json);
+      if (!parsed.success) {
+        stats.invalid++;
+        // A malformed record can never succeed; skipping it keeps the partition moving.
+        opts.logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping invalid check-in event');
+      } else {
+        stats.applied += await opts.service.applyCheckinEvent(parsed.data);
+      }
+      stats.messages++;
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  return {
+    stats,
+    joined,
+    async start() {
+      const c = opts.kafka.consumer({
+        groupId: opts.groupId,
+        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 3)),
+        maxWaitTimeInMs: 500,
+      });
+      consumer = c;
+      c.on(c.events.GROUP_JOIN, () => markJoined());
+      await ensureTopics(opts.kafka, [opts.topic]);
+      await c.connect();
+      await c.subscribe({ topics: [opts.topic], fromBeginning: true });
+      await c.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
+    },
+    async stop() {
+      const c = consumer;
+      consumer = null;
+      await c?.disconnect();
+    },
+  };
+}

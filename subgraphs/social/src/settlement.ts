@@ -1,0 +1,94 @@
+// Settles challenges whose window has ended: exactly one replica wins the claim (an insert that a
+// unique index arbitrates, see challenge-store.ts), freezes the standings computed from MongoDB, asks the points ledger for the rewards
+// (`points.commands`, idempotency key per challenge and user) and marks the challenge SETTLED.
+// If the settling replica dies, its lease expires and another one redoes the work; the ledger's
+// idempotency keys make the repeated commands no-ops.
+import { randomUUID } from 'node:crypto';
+import type { Logger, PointsCommand } from '@sport-venue/shared';
+import type { Producer } from 'kafkajs';
+import type { ChallengeRecord, ChallengeStore } from './challenge-store.ts';
+import type { LeaderboardBoard } from './leaderboard-board.ts';
+import type { LeaderboardPublisher } from './leaderboard-publisher.ts';
+import type { ProgressStore } from './progress-store.ts';
+import { rankEntries } from './ranking.ts';
+import { rewardsFor } from './rewards.ts';
+import { boardOf } from './standings.ts';
+
+export interface SettlerDeps {
+  challenges: ChallengeStore;
+  progress: ProgressStore;
+  board: LeaderboardBoard;
+  publisher: LeaderboardPublisher;
+  producer: Producer;
+  pointsTopic: string;
+  /** Identifies this replica in claims. */
+  instance: string;
+  /** Late check-in events (outbox relay, consumer lag) still count this long after the window ends. */
+  graceMs: number;
+  leaseMs: number;
+  logger: Logger;
+}
+
+export function createSettler(deps: SettlerDeps) {
+  async function settle(c: ChallengeRecord, now: Date): Promise<boolean> {
+    const entries = boardOf(c.memberIds, await deps.progress.forChallenge(c.id), c.startsAt);
+    const standings = rankEntries(entries);
+    const rewards = rewardsFor(c.id, c.type, standings);
+    if (rewards.length > 0) {
+      const at = now.toISOString();
+      await deps.producer.send({
+        topic: deps.pointsTopic,
+        messages: rewards.map((r) => {
+          const command: PointsCommand = {
+            v: 1,
+            id: randomUUID(),
+            userId: r.userId,
+            kind: 'EARN',
+            delta: r.points,
+            reason: `PK challenge reward: ${c.title}`.slice(0, 191),
+            idempotencyKey: r.idempotencyKey,
+            at,
+          };
+          return { key: r.userId, value: JSON.stringify(command), headers: { 'event-id': command.id } };
+        }),
+      });
+    }
+    await deps.challenges.finishSettlement(c.id, standings, now);
+    await deps.board.replace(c.id, entries);
+    deps.publisher.notify(c.id);
+    deps.logger.info({ challengeId: c.id, rewards: rewards.length }, 'challenge settled');
+    return true;
+  }
+
+  return {
+    /** Settles every challenge that is due; returns the ids this replica settled. */
+    async settleDue(now = new Date()): Promise<string[]> {
+      const settled: string[] = [];
+      const cutoff = new Date(now.getTime() - deps.graceMs);
+      for (;;) {
+        const claimed = await deps.challenges.claimForSettlement(cutoff, deps.instance, now, deps.leaseMs);
+        if (!claimed) return settled;
+        if (await settle(claimed, now)) settled.push(claimed.id);
+      }
+    },
+  };
+}
+
+export type Settler = ReturnType<typeof createSettler>;
+
+/** Runs `settleDue` every `intervalMs` (never overlapping itself) until stopped. */
+export function scheduleSettlement(settler: Settler, intervalMs: number, logger: Logger) {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = settler
+      .settleDue()
+      .catch((err: unknown) => logger.error({ err }, 'settlement run failed'))
+      .finally(() => (running = null));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

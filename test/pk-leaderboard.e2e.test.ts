@@ -1,0 +1,107 @@
+// Scenario: two friends in a PK challenge; a check-in event on Kafka moves the board, and a
+// graphql-ws subscriber through the router sees the new standings (docs/events.md: the social
+// subgraph publishes `pk:leaderboard:{challengeId}`, the router fetches Query.challenge).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createKafka, type CheckinEvent } from '@sport-venue/shared';
+import { eventually, testServices, uniqueId } from '@sport-venue/shared/testing';
+import { startGraph, type Graph } from './support/graph.ts';
+import { startTokenIssuer } from './support/token-issuer.ts';
+import { subscribe, wsClient } from './support/ws-client.ts';
+
+const BOARD_CHANGED = `subscription($id: ID!) {
+  pkLeaderboardChanged(challengeId: $id) {
+    challengeId
+    challenge { title leaderboard(first: 5) { entries { rank score user { id } } me { rank score } } }
+  }
+}`;
+
+describe('PK leaderboard through the router', () => {
+  let graph: Graph;
+  let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
+
+  before(async () => {
+    issuer = await startTokenIssuer();
+    graph = await startGraph({ routerEnv: { USER_JWKS_URL: issuer.jwksUrl } });
+  });
+  after(async () => {
+    await graph?.stop();
+    await issuer?.stop();
+  });
+
+  it('a subscriber sees the board change after a check-in event', async () => {
+    const alice = await issuer.sign({ sub: '501' });
+    const bob = await issuer.sign({ sub: '502' });
+    const now = Date.now();
+    const created = await graph.graphql<{ createChallenge: { id: string; inviteCode: string } }>(
+      `mutation($input: CreateChallengeInput!) { createChallenge(input: $input) { id inviteCode } }`,
+      {
+        input: {
+          title: '本周打卡 PK',
+          type: 'CHECKIN_DAYS',
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 3_600_000).toISOString(),
+        },
+      },
+      { authorization: `Bearer ${alice}` },
+    );
+    assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+    const { id, inviteCode } = created.data!.createChallenge;
+    const joined = await graph.graphql(
+      `mutation($code: String!) { joinChallenge(inviteCode: $code) { participantCount } }`,
+      { code: inviteCode },
+      { authorization: `Bearer ${bob}` },
+    );
+    assert.equal(joined.errors, undefined, JSON.stringify(joined.errors));
+
+    // Bob watches the (invite-only) board: his selection includes `me`, so it runs as Bob.
+    const { client } = wsClient(graph.router.url, { authorization: `Bearer ${bob}` });
+    const sub = subscribe(client, BOARD_CHANGED, { id });
+    await eventually(() => {
+      const stats = graph.router.hub.stats();
+      return stats.subscribers === 1 && stats.listening === stats.groups;
+    });
+
+    const kafka = createKafka(testServices.kafkaBrokers, uniqueId('pk-e2e-'));
+    const producer = kafka.producer();
+    await producer.connect();
+    const event: CheckinEvent = {
+      v: 1,
+      id: randomUUID(),
+      type: 'CHECKED_IN',
+      userId: '501',
+      venueId: '7',
+      cityCode: '310000',
+      sessionId: randomUUID(),
+      at: new Date().toISOString(),
+      counted: true,
+      source: 'GPS',
+    };
+    await producer.send({
+      topic: graph.topics.checkinEvents,
+      messages: [{ key: event.userId, value: JSON.stringify(event) }],
+    });
+    await producer.disconnect();
+
+    const got = (await sub.next(20_000)) as { data?: Record<string, unknown>; errors?: unknown };
+    assert.equal(got.errors, undefined, JSON.stringify(got));
+    assert.deepEqual(got.data, {
+      pkLeaderboardChanged: {
+        challengeId: id,
+        challenge: {
+          title: '本周打卡 PK',
+          leaderboard: {
+            entries: [
+              { rank: 1, score: 1, user: { id: '501' } },
+              { rank: 2, score: 0, user: { id: '502' } },
+            ],
+            me: { rank: 2, score: 0 },
+          },
+        },
+      },
+    });
+    sub.stop();
+    await client.dispose();
+  });
+});
