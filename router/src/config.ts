@@ -1,4 +1,12 @@
-import { baseConfig, identitySecret, port, rejectDevSecretInProduction, url, z } from '@sport-venue/shared';
+import {
+  baseConfig,
+  identitySecret,
+  port,
+  rejectDevSecretInProduction,
+  url,
+  z,
+  localService,
+} from '@sport-venue/shared';
 
 export const routerConfigSchema = baseConfig
   .extend({
@@ -16,7 +24,7 @@ export const routerConfigSchema = baseConfig
     /** Minimum time between JWKS refetches triggered by an unknown kid. */
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(10_000),
     INTERNAL_IDENTITY_SECRET: identitySecret,
-    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
     /** Prefix of pub/sub channel names (tests isolate themselves with it). */
     PUBSUB_PREFIX: z.string().default(''),
     MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),

@@ -75,6 +75,7 @@ export async function startGraph(options: GraphOptions = {}) {
       ...base,
       MONGO_URL: mongoUrl,
       REDIS_URL: redis.url,
+      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
       POINTS_COMMANDS_TOPIC: topics.pointsCommands,
       PK_CONSUMER_GROUP: uniqueId('social-pk-'),

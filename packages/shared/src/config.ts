@@ -75,6 +75,18 @@ export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
 
+/**
+ * Default addresses of the local services `infra/infra.sh` runs, following the same port variables
+ * (MYSQL_PORT, REDIS_PORT, KAFKA_PORT, MONGO_PORT), so one set of variables moves the whole stack.
+ */
+export const localService = {
+  mysql: (database: string) =>
+    `mysql://${process.env.MYSQL_USER ?? 'sportvenue'}:${process.env.MYSQL_PASSWORD ?? 'sportvenue'}@127.0.0.1:${process.env.MYSQL_PORT ?? 3306}/${database}`,
+  redis: () => `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6379}`,
+  kafka: () => `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`,
+  mongo: (database: string) => `mongodb://127.0.0.1:${process.env.MONGO_PORT ?? 27017}/${database}`,
+};
+
 /** Settings every process shares; each service extends this with its own. */
 export const baseConfig = z.object({
   NODE_ENV: nodeEnv,

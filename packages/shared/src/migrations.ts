@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { localService } from './config.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../../', import.meta.url);
 
 /** Databases in MariaDB and the subgraph that owns each; nobody else reads their tables. */
 export const DATABASES = {
-  user: { env: 'USER_DATABASE_URL', fallback: 'mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_user' },
-  venue: { env: 'VENUE_DATABASE_URL', fallback: 'mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_venue' },
+  user: { env: 'USER_DATABASE_URL', fallback: localService.mysql('sv_user') },
+  venue: { env: 'VENUE_DATABASE_URL', fallback: localService.mysql('sv_venue') },
 } as const;
 
 export type DatabaseName = keyof typeof DATABASES;

@@ -1,8 +1,8 @@
-import { baseConfig, port, url, z } from '@sport-venue/shared';
+import { baseConfig, port, url, z, localService } from '@sport-venue/shared';
 
 export const predictionConfigSchema = baseConfig.extend({
   PREDICTION_PORT: port(4004),
-  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+  REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
   /** gRPC target of the model server (src/model-server), host:port. */
   PREDICTOR_URL: z
     .string()

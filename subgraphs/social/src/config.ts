@@ -6,6 +6,7 @@ import {
   rejectDevSecretInProduction,
   url,
   z,
+  localService,
 } from '@sport-venue/shared';
 
 const ms = (fallback: number, min = 1, max = 86_400_000) =>
@@ -19,9 +20,9 @@ const topicName = (fallback: string) =>
 export const socialConfigSchema = baseConfig
   .extend({
     SOCIAL_PORT: port(4003),
-    MONGO_URL: url('mongodb://127.0.0.1:27017/sv_social', ['mongodb']),
-    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
-    KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+    MONGO_URL: url(localService.mongo('sv_social'), ['mongodb']),
+    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+    KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
     CHECKIN_EVENTS_TOPIC: topicName('checkin.events'),
     POINTS_COMMANDS_TOPIC: topicName('points.commands'),

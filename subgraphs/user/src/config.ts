@@ -6,6 +6,7 @@ import {
   port,
   url,
   z,
+  localService,
 } from '@sport-venue/shared';
 import { parseSigningKeys } from './signing-keys.ts';
 import { parseStreakBonuses } from './points-rules.ts';
@@ -35,9 +36,9 @@ const topicName = (fallback: string) =>
 
 const userSettings = baseConfig.extend({
   USER_PORT: port(4001),
-  USER_DATABASE_URL: url('mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_user', ['mysql', 'mariadb']),
-  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
-  KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+  USER_DATABASE_URL: url(localService.mysql('sv_user'), ['mysql', 'mariadb']),
+  REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+  KAFKA_BROKERS: brokerList(localService.kafka()),
   INTERNAL_IDENTITY_SECRET: identitySecret,
 
   // WeChat jscode2session. In development `npm start` points the base at the local fake.

@@ -6,6 +6,7 @@ import {
   port,
   url,
   z,
+  localService,
 } from '@sport-venue/shared';
 
 const ms = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -18,10 +19,10 @@ const topic = (fallback: string) =>
 export const venueConfigSchema = baseConfig
   .extend({
     VENUE_PORT: port(4002),
-    VENUE_DATABASE_URL: url('mysql://sportvenue:sportvenue@127.0.0.1:3306/sv_venue', ['mysql', 'mariadb']),
+    VENUE_DATABASE_URL: url(localService.mysql('sv_venue'), ['mysql', 'mariadb']),
     VENUE_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
-    REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
-    KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+    KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
     CHECKIN_EVENTS_TOPIC: topic('checkin.events'),
     BOOKING_EVENTS_TOPIC: topic('booking.events'),
