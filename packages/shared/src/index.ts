@@ -12,3 +12,4 @@ export * from './authz.ts';
 export * from './events.ts';
 export * from './metrics.ts';
 export * from './trace.ts';
+export * from './pagination.ts';
