@@ -267,3 +267,38 @@ describe('subscriptions through the router', () => {
     assert.equal(code, 4400);
   });
 });
+
+describe('supergraph hot reload', () => {
+  let graph: Graph;
+  let path: string;
+
+  before(async () => {
+    const { mkdtempSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    path = join(mkdtempSync(join(tmpdir(), 'sv-supergraph-')), 'supergraph.graphql');
+    copyFileSync(new URL('../schema/supergraph.graphql', import.meta.url), path);
+    graph = await startGraph({ routerEnv: { SUPERGRAPH_PATH: path, SUPERGRAPH_POLL_MS: '100' } });
+  });
+  after(async () => {
+    await graph?.stop();
+  });
+
+  it('a new supergraph ends open subscriptions with SCHEMA_RELOADED and keeps serving', async () => {
+    const { appendFileSync } = await import('node:fs');
+    const { client } = wsClient(graph.router.url);
+    const sub = subscribe(client, OCCUPANCY, { id: '1' });
+    await eventually(() => graph.router.hub.stats().subscribers === 1);
+    // A redeploy writes a newly composed file.
+    appendFileSync(path, '\n# recomposed\n');
+    await eventually(() => sub.done, { timeoutMs: 10_000 });
+    const error = sub.results.at(-1) as { errors?: Array<{ extensions?: { code?: string } }> } | undefined;
+    const code =
+      error?.errors?.[0]?.extensions?.code ??
+      (sub.errors[0] as Array<{ extensions?: { code?: string } }>)?.[0]?.extensions?.code;
+    assert.equal(code, 'SCHEMA_RELOADED');
+    const after = await graph.graphql('{ cities { code } }');
+    assert.equal(after.errors, undefined);
+    await client.dispose();
+  });
+});

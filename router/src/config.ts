@@ -12,6 +12,8 @@ export const routerConfigSchema = baseConfig
   .extend({
     ROUTER_PORT: port(4000),
     SUPERGRAPH_PATH: z.string().optional(),
+    /** How often the supergraph file is checked for a new composition (hot reload). */
+    SUPERGRAPH_POLL_MS: z.coerce.number().int().min(100).default(2_000),
     // Unset means "use the routing URL composed into the supergraph".
     USER_SUBGRAPH_URL: url().optional(),
     VENUE_SUBGRAPH_URL: url().optional(),

@@ -3,7 +3,7 @@ import {
   RemoteGraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   IDENTITY_HEADER,
   childTraceparent,
@@ -12,6 +12,7 @@ import {
   type Viewer,
 } from '@sport-venue/shared';
 import type { AuthenticationError } from './auth.ts';
+import { withoutSecurityPurpose } from './security.ts';
 
 export interface RouterContext extends RequestInfo {
   viewer: Viewer | null;
@@ -74,19 +75,22 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 }
 
-export function readSupergraph(path?: string | URL): string {
-  return readFileSync(path ?? DEFAULT_SUPERGRAPH, 'utf8');
-}
-
 export function createGateway(opts: {
-  supergraphSdl: string;
+  /** The supergraph now, and a way to learn of a new one (hot reload). */
+  supergraph: SupergraphSource;
   urlOverrides: Record<string, string | undefined>;
   identitySecret: string;
   timeoutMs: number;
   onFetch?: (subgraph: string, seconds: number) => void;
 }) {
   return new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl,
+    supergraphSdl: async ({ update }) => {
+      const stop = opts.supergraph.watch((sdl) => update(withoutSecurityPurpose(sdl)));
+      return {
+        supergraphSdl: withoutSecurityPurpose(opts.supergraph.current()),
+        cleanup: async () => stop(),
+      };
+    },
     buildService: ({ name, url }) =>
       new SubgraphDataSource(
         name,
@@ -96,6 +100,45 @@ export function createGateway(opts: {
         opts.onFetch,
       ),
   });
+}
+
+export interface SupergraphSource {
+  current(): string;
+  /** Calls `onChange` with each new supergraph; returns a function that stops watching. */
+  watch(onChange: (sdl: string) => void): () => void;
+}
+
+/**
+ * The supergraph file, re-read when it changes (a deploy writes a newly composed file). Polling
+ * by mtime rather than fs.watch: it works the same on every file system and survives the file
+ * being replaced by a rename.
+ */
+export function supergraphFile(
+  path: string | URL = DEFAULT_SUPERGRAPH,
+  intervalMs = 2_000,
+): SupergraphSource {
+  let sdl = readFileSync(path, 'utf8');
+  return {
+    current: () => sdl,
+    watch(onChange) {
+      let mtime = statSync(path).mtimeMs;
+      const timer = setInterval(() => {
+        try {
+          const next = statSync(path).mtimeMs;
+          if (next === mtime) return;
+          mtime = next;
+          const text = readFileSync(path, 'utf8');
+          if (text === sdl) return;
+          sdl = text;
+          onChange(text);
+        } catch {
+          // mid-replace: try again on the next tick
+        }
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
 }
 
 /** Subgraph routing URLs after overrides, for readiness probes and the startup banner. */

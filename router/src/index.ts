@@ -20,13 +20,8 @@ import { createAuthenticator, type Authenticate } from './auth.ts';
 import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
-import { createGateway, readSupergraph, subgraphUrls, type RouterContext } from './gateway.ts';
-import {
-  checkAccess,
-  extractSecurityPolicy,
-  withoutSecurityPurpose,
-  type SecurityPolicy,
-} from './security.ts';
+import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
+import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
 import { attachWebSocket } from './subscriptions/websocket.ts';
@@ -82,22 +77,28 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   const logger = createLogger('router', config.LOG_LEVEL);
   const overrides = subgraphUrlOverrides(config);
   const metrics = createRouterMetrics();
-  const supergraphSdl = readSupergraph(config.SUPERGRAPH_PATH);
-  const policy = extractSecurityPolicy(supergraphSdl);
+  const supergraph = supergraphFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS);
+  const supergraphSdl = supergraph.current();
+  let policy = extractSecurityPolicy(supergraphSdl);
   const gateway = createGateway({
-    supergraphSdl: withoutSecurityPurpose(supergraphSdl),
+    supergraph,
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe(seconds, { subgraph }),
   });
   let apiSchema: GraphQLSchema | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: next }) => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: next, coreSupergraphSdl }) => {
     const reload = apiSchema !== null;
+    // The composed directives survive the SECURITY purpose being dropped for the gateway.
+    policy = extractSecurityPolicy(coreSupergraphSdl);
     // Our own copy: Apollo wraps the resolvers of the schema it executes, which would override the
     // subscription payload resolver.
     apiSchema = buildSchema(printSchema(next));
-    if (reload) hub.closeAll('the schema changed; subscribe again', 'SCHEMA_RELOADED');
+    if (reload) {
+      logger.info('supergraph reloaded');
+      hub.closeAll('the schema changed; subscribe again', 'SCHEMA_RELOADED');
+    }
   });
 
   const authenticate =
