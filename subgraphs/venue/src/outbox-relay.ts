@@ -23,6 +23,7 @@ interface OutboxRow {
   topic: string;
   msgKey: string;
   payload: string;
+  traceparent: string | null;
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -74,7 +75,7 @@ export class OutboxRelay {
     return this.#o.db.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT seq, id, topic, msgKey, payload FROM OutboxEvent
+          SELECT seq, id, topic, msgKey, payload, traceparent FROM OutboxEvent
           WHERE publishedAt IS NULL ORDER BY seq LIMIT ${this.#o.batchSize} FOR UPDATE`;
         if (rows.length === 0) return 0;
         const byTopic = new Map<
@@ -83,7 +84,9 @@ export class OutboxRelay {
         >();
         for (const row of rows) {
           const messages = byTopic.get(row.topic) ?? [];
-          messages.push({ key: row.msgKey, value: row.payload, headers: { 'event-id': row.id } });
+          const headers: Record<string, string> = { 'event-id': row.id };
+          if (row.traceparent) headers.traceparent = row.traceparent;
+          messages.push({ key: row.msgKey, value: row.payload, headers });
           byTopic.set(row.topic, messages);
         }
         await producer.sendBatch({

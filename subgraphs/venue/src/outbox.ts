@@ -8,6 +8,8 @@ export interface OutboxMessage {
   topic: string;
   key: string;
   payload: unknown;
+  /** Trace context of the request that caused the event, for the Kafka `traceparent` header. */
+  traceparent?: string | null;
 }
 
 type RawExecutor = Pick<PrismaClient, '$executeRaw'>;
@@ -15,7 +17,7 @@ type RawExecutor = Pick<PrismaClient, '$executeRaw'>;
 /** Queues an event for the relay; call it on the transaction that makes the change. */
 export function insertOutbox(db: RawExecutor, m: OutboxMessage) {
   return db.$executeRaw`
-    INSERT INTO OutboxEvent (id, venueId, topic, msgKey, payload)
-    VALUES (${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)})
+    INSERT INTO OutboxEvent (id, venueId, topic, msgKey, payload, traceparent)
+    VALUES (${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)}, ${m.traceparent ?? null})
     ON DUPLICATE KEY UPDATE id = id`;
 }

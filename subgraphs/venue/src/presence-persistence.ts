@@ -20,19 +20,38 @@ function upsertSession(db: PrismaClient, s: SessionFacts) {
       endReason = COALESCE(VALUES(endReason), endReason)`;
 }
 
-export async function persistPresenceChange(db: PrismaClient, topic: string, change: PresenceChange) {
+export async function persistPresenceChange(
+  db: PrismaClient,
+  topic: string,
+  change: PresenceChange,
+  traceparent?: string,
+) {
   if (change.closed) {
     const event = checkedOutEvent(change.closed);
     await db.$transaction([
       upsertSession(db, change.closed),
-      insertOutbox(db, { id: event.id, venueId: event.venueId, topic, key: event.userId, payload: event }),
+      insertOutbox(db, {
+        id: event.id,
+        venueId: event.venueId,
+        topic,
+        key: event.userId,
+        payload: event,
+        traceparent,
+      }),
     ]);
   }
   if (change.opened) {
     const event = checkedInEvent(change.opened);
     await db.$transaction([
       upsertSession(db, change.opened),
-      insertOutbox(db, { id: event.id, venueId: event.venueId, topic, key: event.userId, payload: event }),
+      insertOutbox(db, {
+        id: event.id,
+        venueId: event.venueId,
+        topic,
+        key: event.userId,
+        payload: event,
+        traceparent,
+      }),
     ]);
   }
 }

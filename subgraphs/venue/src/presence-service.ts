@@ -1,7 +1,14 @@
 // Check-in and check-out: validation against the venue, one atomic Redis step that decides and
 // applies the live state, then durability (session rows + outbox in MariaDB) and the live
 // occupancy message. docs/decisions/0006 explains the order.
-import { badInput, requireViewer, type Logger, type Viewer } from '@sport-venue/shared';
+import {
+  badInput,
+  childTraceparent,
+  requireViewer,
+  type Logger,
+  type TraceContext,
+  type Viewer,
+} from '@sport-venue/shared';
 import { assertAccuracy, assertIdempotencyKey, sessionExpiry, type PresenceRules } from './check-in-rules.ts';
 import type { Clock } from './clock.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
@@ -98,7 +105,8 @@ export class PresenceService {
     this.#d = deps;
   }
 
-  async checkIn(viewer: Viewer | null, input: CheckInArgs) {
+  /** `trace`: the request's span; the events it causes carry it to Kafka. */
+  async checkIn(viewer: Viewer | null, input: CheckInArgs, trace?: TraceContext) {
     const { userId } = requireViewer(viewer);
     assertCoordinates(input, 'lat');
     assertAccuracy(input.accuracyM);
@@ -140,7 +148,7 @@ export class PresenceService {
     });
     if (!outcome.ok) throw rejection(outcome);
     if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
-    await this.#afterChange(outcome.change);
+    await this.#afterChange(outcome.change, trace);
     return {
       session: sessionView(outcome.change.opened!),
       previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
@@ -158,12 +166,12 @@ export class PresenceService {
     };
   }
 
-  async checkOut(viewer: Viewer | null, venueId: string) {
+  async checkOut(viewer: Viewer | null, venueId: string, trace?: TraceContext) {
     const { userId } = requireViewer(viewer);
     if (!parseVenueId(venueId)) throw venueNotFound();
     const outcome = await this.#d.store.checkOut(userId, venueId, this.#d.clock.now());
     if (!outcome.ok) throw rejection(outcome);
-    if (!outcome.replayed) await this.#afterChange(outcome.change);
+    if (!outcome.replayed) await this.#afterChange(outcome.change, trace);
     return { session: sessionView(outcome.change.closed!), replayed: outcome.replayed };
   }
 
@@ -218,9 +226,9 @@ export class PresenceService {
     return saved;
   }
 
-  async #afterChange(change: PresenceChange): Promise<void> {
+  async #afterChange(change: PresenceChange, trace?: TraceContext): Promise<void> {
     try {
-      await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
+      await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change, trace && childTraceparent(trace));
       await this.#d.store.clearJournal([change.batchId]);
       this.#d.relay.wake();
     } catch (err) {

@@ -113,7 +113,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       createVenue: (_root, { input }, ctx) => deps.venues.create(ctx.viewer, input),
       updateVenue: (_root, { id, input }, ctx) => deps.venues.update(ctx.viewer, id, input),
       checkIn: async (_root, { input }, ctx) => {
-        const result = await deps.presence.checkIn(ctx.viewer, input);
+        const result = await deps.presence.checkIn(ctx.viewer, input, ctx.trace);
         return {
           session: sessionOut(result.session, ctx),
           previous: result.previous ? sessionOut(result.previous, ctx) : null,
@@ -121,7 +121,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         };
       },
       checkOut: async (_root, { venueId }, ctx) => {
-        const result = await deps.presence.checkOut(ctx.viewer, venueId);
+        const result = await deps.presence.checkOut(ctx.viewer, venueId, ctx.trace);
         return { session: sessionOut(result.session, ctx), replayed: result.replayed };
       },
       createBookingSlots: async (_root, { venueId, slots }, ctx) =>

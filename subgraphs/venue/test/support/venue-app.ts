@@ -63,8 +63,9 @@ export async function startVenueApp(
     query: string,
     variables: Record<string, unknown> = {},
     viewer?: Viewer,
+    extraHeaders: Record<string, string> = {},
   ): Promise<GraphQLResult<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
     if (viewer) headers[IDENTITY_HEADER] = await identity(viewer);
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
