@@ -103,10 +103,23 @@ export function buildEntityQuery(info: GraphQLResolveInfo, rootField: string, id
  * Field resolver for executing a subscription selection over an event payload: plain values come
  * from the payload; an entity field `x` of type T is fetched by `payload.xId` through Query.t(id).
  */
+/**
+ * Objects fetched through the graph are keyed by response key (the subscriber's alias, else the
+ * field name); event payloads by field name. The set tells the two apart.
+ */
+const fetched = new WeakSet<object>();
+
+function markFetched(value: unknown): void {
+  if (value === null || typeof value !== 'object' || fetched.has(value)) return;
+  fetched.add(value);
+  for (const child of Object.values(value)) markFetched(child);
+}
+
 export function payloadFieldResolver(
   runQuery: RunQuery,
 ): GraphQLFieldResolver<Record<string, unknown>, unknown> {
   return async (source, _args, _ctx, info) => {
+    if (fetched.has(source)) return source[String(info.path.key)];
     const own = source[info.fieldName];
     if (own !== undefined) return own;
     const type = getNamedType(info.returnType);
@@ -120,6 +133,8 @@ export function payloadFieldResolver(
       const first = result.errors[0]!;
       throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
     }
-    return result.data?.entity ?? null;
+    const entity = result.data?.entity ?? null;
+    markFetched(entity);
+    return entity;
   };
 }

@@ -17,7 +17,10 @@ function run(document: string, variables: Record<string, unknown> = {}) {
   const calls: Array<{ query: string; variables: Record<string, unknown> }> = [];
   const runQuery: RunQuery = async (query, vars) => {
     calls.push({ query, variables: vars });
-    return { data: { entity: { name: 'Pool', forecast: [1, 2] } } };
+    // The graph answers with response keys: aliases where the subscriber used them.
+    return query.includes('short: forecast')
+      ? { data: { entity: { title: 'Pool', short: [1], long: [1, 2, 3] } } }
+      : { data: { entity: { name: 'Pool', forecast: [1, 2] } } };
   };
   const result = execute({
     schema,
@@ -52,5 +55,14 @@ describe('subscription payload resolution', () => {
     assert.match(query, /fragment V on Venue/);
     assert.doesNotMatch(query, /unused/);
     assert.deepEqual(variables, { h: 3, __entityId: '7' });
+  });
+
+  it('keeps the subscriber’s aliases inside fetched entities', async () => {
+    const { result } = run(
+      'subscription { occupancyChanged(venueId: "7") { venue { title: name short: forecast(hours: 1) long: forecast(hours: 3) } } }',
+    );
+    assert.deepEqual(await result, {
+      data: { occupancyChanged: { venue: { title: 'Pool', short: [1], long: [1, 2, 3] } } },
+    });
   });
 });
