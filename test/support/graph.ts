@@ -37,109 +37,125 @@ export async function startGraph(options: GraphOptions = {}) {
     createTestDatabase('venue'),
     createTestRedis(),
   ]);
-  const mongoUrl = testMongoUrl('social');
-  // The venue subgraph produces check-in events, the user subgraph turns them into points.
-  const topics = { checkinEvents: uniqueId('checkin.events.'), pointsCommands: uniqueId('points.commands.') };
-  // Login goes through the fake WeChat API: codes `test-<name>` log in as openid `o-test-<name>`.
-  const wechat = await startFakeWeChat();
-  const user = await startUserSubgraph({
-    ...parseConfig(userConfigSchema, {
-      ...base,
-      USER_DATABASE_URL: userDb.url,
-      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
-      REDIS_URL: redis.url,
-      WECHAT_API_BASE: wechat.url,
-      CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
-      POINTS_COMMANDS_TOPIC: topics.pointsCommands,
-      POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
-      POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
-      PASSWORD_SCRYPT_LOG_N: '12',
-    }),
-    USER_PORT: 0,
-  });
-  const pubsubPrefix = `${uniqueId('t')}:`;
-  const venue = await startVenueSubgraph({
-    ...defaultVenueConfig(),
-    ...base,
-    VENUE_PORT: 0,
-    VENUE_DATABASE_URL: venueDb.url,
-    KAFKA_BROKERS: testServices.kafkaBrokers,
-    REDIS_URL: redis.url,
-    // Own topics and channels: test events never reach the shared ones (docs/events.md).
-    CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
-    BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
-    OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
-  });
-  const social = await startSocialSubgraph({
-    ...parseConfig(socialConfigSchema, {
-      ...base,
-      MONGO_URL: mongoUrl,
-      REDIS_URL: redis.url,
-      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
-      CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
-      POINTS_COMMANDS_TOPIC: topics.pointsCommands,
-      PK_CONSUMER_GROUP: uniqueId('social-pk-'),
-      PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
-      PK_LEADERBOARD_CHANNEL_PREFIX: `${pubsubPrefix}pk:leaderboard:`,
-      // Settlement is driven by the tests (settler.settleDue) rather than a timer.
-      PK_SETTLE_INTERVAL_MS: '3600000',
-    }),
-    SOCIAL_PORT: 0,
-  });
-  const prediction = await startPredictionSubgraph({ ...base, PREDICTION_PORT: 0, REDIS_URL: redis.url });
-  const router = await startRouter(
-    parseConfig(routerConfigSchema, {
-      ...base,
-      ROUTER_PORT: '0',
-      REDIS_URL: redis.url,
-      PUBSUB_PREFIX: pubsubPrefix,
-      USER_SUBGRAPH_URL: `${user.url}/graphql`,
-      VENUE_SUBGRAPH_URL: `${venue.url}/graphql`,
-      SOCIAL_SUBGRAPH_URL: `${social.url}/graphql`,
-      PREDICTION_SUBGRAPH_URL: `${prediction.url}/graphql`,
-      USER_JWKS_URL: `${user.url}/.well-known/jwks.json`,
-      ...options.routerEnv,
-    }),
-  );
-
-  async function graphql<T = Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ): Promise<{
-    data?: T;
-    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-    status: number;
-  }> {
-    const res = await fetch(`${router.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
+  // Everything started so far, stopped in reverse: by stop(), or at once if a later part fails to
+  // start (a half-started graph would keep the test process alive).
+  const closers: Array<() => Promise<unknown>> = [userDb.drop, venueDb.drop];
+  const stopAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const mongoUrl = testMongoUrl('social');
+    // The venue subgraph produces check-in events, the user subgraph turns them into points.
+    const topics = {
+      checkinEvents: uniqueId('checkin.events.'),
+      pointsCommands: uniqueId('points.commands.'),
+    };
+    // Login goes through the fake WeChat API: codes `test-<name>` log in as openid `o-test-<name>`.
+    const wechat = await startFakeWeChat();
+    closers.push(() => wechat.stop());
+    const user = await startUserSubgraph({
+      ...parseConfig(userConfigSchema, {
+        ...base,
+        USER_DATABASE_URL: userDb.url,
+        KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+        REDIS_URL: redis.url,
+        WECHAT_API_BASE: wechat.url,
+        CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+        POINTS_COMMANDS_TOPIC: topics.pointsCommands,
+        POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
+        POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+        PASSWORD_SCRYPT_LOG_N: '12',
+      }),
+      USER_PORT: 0,
     });
-    const body = (await res.json()) as {
+    closers.push(() => user.stop());
+    const pubsubPrefix = `${uniqueId('t')}:`;
+    const venue = await startVenueSubgraph({
+      ...defaultVenueConfig(),
+      ...base,
+      VENUE_PORT: 0,
+      VENUE_DATABASE_URL: venueDb.url,
+      KAFKA_BROKERS: testServices.kafkaBrokers,
+      REDIS_URL: redis.url,
+      // Own topics and channels: test events never reach the shared ones (docs/events.md).
+      CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+      BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+      OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
+    });
+    closers.push(() => venue.stop());
+    const social = await startSocialSubgraph({
+      ...parseConfig(socialConfigSchema, {
+        ...base,
+        MONGO_URL: mongoUrl,
+        REDIS_URL: redis.url,
+        KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+        CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
+        POINTS_COMMANDS_TOPIC: topics.pointsCommands,
+        PK_CONSUMER_GROUP: uniqueId('social-pk-'),
+        PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+        PK_LEADERBOARD_CHANNEL_PREFIX: `${pubsubPrefix}pk:leaderboard:`,
+        // Settlement is driven by the tests (settler.settleDue) rather than a timer.
+        PK_SETTLE_INTERVAL_MS: '3600000',
+      }),
+      SOCIAL_PORT: 0,
+    });
+    closers.push(() => social.stop());
+    const prediction = await startPredictionSubgraph({ ...base, PREDICTION_PORT: 0, REDIS_URL: redis.url });
+    closers.push(() => prediction.stop());
+    const router = await startRouter(
+      parseConfig(routerConfigSchema, {
+        ...base,
+        ROUTER_PORT: '0',
+        REDIS_URL: redis.url,
+        PUBSUB_PREFIX: pubsubPrefix,
+        USER_SUBGRAPH_URL: `${user.url}/graphql`,
+        VENUE_SUBGRAPH_URL: `${venue.url}/graphql`,
+        SOCIAL_SUBGRAPH_URL: `${social.url}/graphql`,
+        PREDICTION_SUBGRAPH_URL: `${prediction.url}/graphql`,
+        USER_JWKS_URL: `${user.url}/.well-known/jwks.json`,
+        ...options.routerEnv,
+      }),
+    );
+    closers.push(() => router.stop());
+
+    async function graphql<T = Record<string, unknown>>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ): Promise<{
       data?: T;
       errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-    };
-    return { ...body, status: res.status };
-  }
+      status: number;
+    }> {
+      const res = await fetch(`${router.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as {
+        data?: T;
+        errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+      };
+      return { ...body, status: res.status };
+    }
 
-  return {
-    router,
-    user,
-    venue,
-    social,
-    prediction,
-    redisUrl: redis.url,
-    pubsubPrefix,
-    topics,
-    wechat,
-    graphql,
-    async stop() {
-      await router.stop();
-      await Promise.all([user.stop(), venue.stop(), social.stop(), prediction.stop(), wechat.stop()]);
-      await Promise.all([userDb.drop(), venueDb.drop()]);
-    },
-  };
+    return {
+      router,
+      user,
+      venue,
+      social,
+      prediction,
+      redisUrl: redis.url,
+      pubsubPrefix,
+      topics,
+      wechat,
+      graphql,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
 
 export type Graph = Awaited<ReturnType<typeof startGraph>>;
