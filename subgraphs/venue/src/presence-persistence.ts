@@ -26,24 +26,16 @@ export async function persistPresenceChange(
   change: PresenceChange,
   traceparent?: string,
 ) {
-  if (change.closed) {
-    const event = checkedOutEvent(change.closed);
+  // The closed session first: its check-out precedes the check-in that superseded it.
+  const writes = [
+    change.closed && { session: change.closed, event: checkedOutEvent(change.closed) },
+    change.opened && { session: change.opened, event: checkedInEvent(change.opened) },
+  ];
+  for (const write of writes) {
+    if (!write) continue;
+    const { session, event } = write;
     await db.$transaction([
-      upsertSession(db, change.closed),
-      insertOutbox(db, {
-        id: event.id,
-        venueId: event.venueId,
-        topic,
-        key: event.userId,
-        payload: event,
-        traceparent,
-      }),
-    ]);
-  }
-  if (change.opened) {
-    const event = checkedInEvent(change.opened);
-    await db.$transaction([
-      upsertSession(db, change.opened),
+      upsertSession(db, session),
       insertOutbox(db, {
         id: event.id,
         venueId: event.venueId,
