@@ -14,6 +14,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
+  type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
 
@@ -27,11 +28,14 @@ export type RunQuery = (
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** Variables and fragments the selection uses, transitively. */
+/**
+ * Variables and fragments the field's selection uses, transitively. Only the selection: the
+ * field's own arguments are not part of the forwarded query.
+ */
 function dependencies(node: FieldNode, fragments: Record<string, FragmentDefinitionNode>) {
   const variables = new Set<string>();
   const used = new Map<string, FragmentDefinitionNode>();
-  const walk = (n: FieldNode | FragmentDefinitionNode) =>
+  const walk = (n: SelectionSetNode | FragmentDefinitionNode) =>
     visit(n, {
       Variable(v) {
         variables.add(v.name.value);
@@ -44,11 +48,16 @@ function dependencies(node: FieldNode, fragments: Record<string, FragmentDefinit
         }
       },
     });
-  walk(node);
+  if (node.selectionSet) walk(node.selectionSet);
   return { variables, fragments: [...used.values()] };
 }
 
-export function buildEntityQuery(info: GraphQLResolveInfo, rootField: string, idVariable: string) {
+export function buildEntityQuery(
+  info: GraphQLResolveInfo,
+  rootField: string,
+  idVariable: string,
+  nestedField?: string,
+) {
   const field = info.fieldNodes[0]!;
   const deps = dependencies(field, info.fragments);
   const operation = info.operation as OperationDefinitionNode;
@@ -85,7 +94,18 @@ export function buildEntityQuery(info: GraphQLResolveInfo, rootField: string, id
                   value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: idVariable } },
                 },
               ],
-              selectionSet: field.selectionSet,
+              selectionSet: nestedField
+                ? {
+                    kind: Kind.SELECTION_SET,
+                    selections: [
+                      {
+                        kind: Kind.FIELD,
+                        name: { kind: Kind.NAME, value: nestedField },
+                        selectionSet: field.selectionSet,
+                      },
+                    ],
+                  }
+                : field.selectionSet,
             },
           ],
         },
@@ -100,10 +120,6 @@ export function buildEntityQuery(info: GraphQLResolveInfo, rootField: string, id
 }
 
 /**
- * Field resolver for executing a subscription selection over an event payload: plain values come
- * from the payload; an entity field `x` of type T is fetched by `payload.xId` through Query.t(id).
- */
-/**
  * Objects fetched through the graph are keyed by response key (the subscriber's alias, else the
  * field name); event payloads by field name. The set tells the two apart.
  */
@@ -115,11 +131,47 @@ function markFetched(value: unknown): void {
   for (const child of Object.values(value)) markFetched(child);
 }
 
+/** A root field whose whole value is fetched through the graph: `query(id: payload[idFrom]) { field { … } }`. */
+export interface RootFetch {
+  query: string;
+  idFrom: string;
+  field: string;
+}
+
+async function fetchThroughGraph(
+  runQuery: RunQuery,
+  info: GraphQLResolveInfo,
+  rootField: string,
+  id: unknown,
+  nestedField?: string,
+) {
+  const { query, variables } = buildEntityQuery(info, rootField, '__entityId', nestedField);
+  const result = await runQuery(query, { ...variables, __entityId: String(id) });
+  if (result.errors?.length) {
+    const first = result.errors[0]!;
+    throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
+  }
+  const entity = (result.data?.entity ?? null) as Record<string, unknown> | null;
+  const value = nestedField ? (entity?.[nestedField] ?? null) : entity;
+  markFetched(value);
+  return value;
+}
+
+/**
+ * Field resolver for executing a subscription selection over an event payload: plain values come
+ * from the payload; an entity field `x` of type T is fetched by `payload.xId` through Query.t(id);
+ * with `rootFetch`, the root field's whole value is fetched.
+ */
 export function payloadFieldResolver(
   runQuery: RunQuery,
+  rootFetch?: RootFetch,
 ): GraphQLFieldResolver<Record<string, unknown>, unknown> {
   return async (source, _args, _ctx, info) => {
     if (fetched.has(source)) return source[String(info.path.key)];
+    if (rootFetch && info.parentType === info.schema.getSubscriptionType()) {
+      const payload = source[info.fieldName] as Record<string, unknown>;
+      return fetchThroughGraph(runQuery, info, rootFetch.query, payload[rootFetch.idFrom], rootFetch.field);
+    }
     const own = source[info.fieldName];
     if (own !== undefined) return own;
     const type = getNamedType(info.returnType);
@@ -127,14 +179,6 @@ export function payloadFieldResolver(
     const rootField = lowerFirst(type.name);
     if (!isObjectType(type) || id === undefined || !info.schema.getQueryType()?.getFields()[rootField])
       return null;
-    const { query, variables } = buildEntityQuery(info, rootField, '__entityId');
-    const result = await runQuery(query, { ...variables, __entityId: String(id) });
-    if (result.errors?.length) {
-      const first = result.errors[0]!;
-      throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-    }
-    const entity = result.data?.entity ?? null;
-    markFetched(entity);
-    return entity;
+    return fetchThroughGraph(runQuery, info, rootField, id);
   };
 }

@@ -217,7 +217,7 @@ export class SubscriptionHub {
         operationName,
         rootValue: { [group.rootField]: payload },
         contextValue: {},
-        fieldResolver: payloadFieldResolver(this.#opts.runQuery(viewer)),
+        fieldResolver: payloadFieldResolver(this.#opts.runQuery(viewer), group.source.rootFetch),
       });
     } catch (err) {
       this.#opts.logger.error({ err }, 'subscription execution failed');

@@ -2,9 +2,12 @@
 // versioned JSON payload (docs/events.md is the contract). Events carry keys and changed values;
 // anything else a subscriber selects is resolved through the graph.
 import { z } from 'zod';
+import type { RootFetch } from './entity-fetch.ts';
 
 export interface EventSource {
   channel(args: Record<string, unknown>): string;
+  /** When set, the root value is not the payload but fetched through the graph (see RootFetch). */
+  rootFetch?: RootFetch;
   /** Validates a message; null drops it (wrong version or malformed). */
   decode(raw: unknown): Record<string, unknown> | null;
 }
@@ -40,6 +43,8 @@ export function eventSources(prefix = ''): Record<string, EventSource> {
     },
     pkLeaderboardChanged: {
       channel: (args) => `${prefix}pk:leaderboard:${String(args.challengeId)}`,
+      // The event only says "this board changed"; the board is `challenge(id) { leaderboard }`.
+      rootFetch: { query: 'challenge', idFrom: 'challengeId', field: 'leaderboard' },
       decode: decoder(leaderboardV1),
     },
   };

@@ -24,6 +24,8 @@ describe('trace context on domain events', () => {
     const kafka = createKafka(testServices.kafkaBrokers, uniqueId('trace-test-'));
     const consumer = kafka.consumer({ groupId: uniqueId('trace-') });
     const seen: Array<string | undefined> = [];
+    // Once the relay has sent the event, the topic and its leaders exist for the consumer.
+    await eventually(async () => (await t.app.relay.pending()) === 0, { timeoutMs: 30_000 });
     await ensureTopics(kafka, [t.config.CHECKIN_EVENTS_TOPIC]);
     await consumer.connect();
     try {
