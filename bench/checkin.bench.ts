@@ -14,14 +14,16 @@ import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shar
 import { freePort } from '../infra/instance.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import {
+  BENCH_VENUE,
+  createBenchVenue,
   load,
+  type Measured,
   option,
   round,
   startProcess,
   stopAll,
   tokenIssuer,
   waitReady,
-  type Measured,
 } from './support/harness.ts';
 
 const run = promisify(execFile);
@@ -32,7 +34,7 @@ const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const WITH_ROUTER = !process.argv.includes('--no-router');
 
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
-const VENUE = { lat: 31.2352, lng: 121.4456 };
+const VENUE = BENCH_VENUE;
 
 async function redisCeiling(db: number) {
   const port =
@@ -75,22 +77,7 @@ const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
 
 try {
-  await db.city.create({ data: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' } });
-  const venueId = (
-    await db.venue.create({
-      data: {
-        cityCode: '310000',
-        slug: 'bench-venue',
-        name: '基准测试场馆',
-        address: '静安区江宁路 428 号',
-        ...VENUE,
-        sports: ['basketball'],
-        capacity: 100_000,
-        timeZone: 'Asia/Shanghai',
-        openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]])),
-      },
-    })
-  ).id.toString();
+  const venueId = await createBenchVenue(db, 'bench-venue');
 
   const ceiling = await redisCeiling(redis.db);
 

@@ -14,6 +14,8 @@ import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shar
 import { freePort } from '../infra/instance.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import {
+  BENCH_VENUE,
+  createBenchVenue,
   metric,
   option,
   quantile,
@@ -27,7 +29,7 @@ import {
 const SUBSCRIBERS = option('subscribers', 5_000);
 const PER_SOCKET = option('per-socket', 50);
 const EVENTS = option('events', 20);
-const VENUE = { lat: 31.2352, lng: 121.4456 };
+const VENUE = BENCH_VENUE;
 
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await tokenIssuer();
@@ -37,22 +39,7 @@ const children: ReturnType<typeof startProcess>[] = [];
 const clients: Client[] = [];
 
 try {
-  await db.city.create({ data: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' } });
-  const venueId = (
-    await db.venue.create({
-      data: {
-        cityCode: '310000',
-        slug: 'bench-live',
-        name: '实时基准场馆',
-        address: '静安区',
-        ...VENUE,
-        sports: ['gym'],
-        capacity: 100_000,
-        timeZone: 'Asia/Shanghai',
-        openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]])),
-      },
-    })
-  ).id.toString();
+  const venueId = await createBenchVenue(db, 'bench-live');
 
   const prefix = `${uniqueId('bench')}:`;
   const [venuePort, routerPort] = [await freePort(), await freePort()];

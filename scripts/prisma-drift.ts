@@ -2,7 +2,7 @@
 // every difference: missing or extra tables and columns, types, nullability, keys, indexes and
 // foreign keys. Migrations are hand-written SQL, so this is what keeps them honest.
 import wasm from '@prisma/prisma-schema-wasm';
-import mariadb from 'mariadb';
+import { withMariadbConnection } from '@sport-venue/shared';
 import { readFileSync } from 'node:fs';
 
 interface DmmfField {
@@ -74,16 +74,8 @@ export function expectedColumnType(field: DmmfField, enums: Dmmf['datamodel']['e
 
 export async function checkDrift(schemaPath: string | URL, databaseUrl: string): Promise<string[]> {
   const dmmf = readDmmf(schemaPath);
-  const url = new URL(databaseUrl);
-  const database = url.pathname.slice(1);
-  const conn = await mariadb.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database,
-  });
-  try {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  return withMariadbConnection(databaseUrl, async (conn) => {
     const columns: Array<{
       TABLE_NAME: string;
       COLUMN_NAME: string;
@@ -113,9 +105,7 @@ export async function checkDrift(schemaPath: string | URL, databaseUrl: string):
       [database],
     );
     return compare(dmmf, columns, stats, fks);
-  } finally {
-    await conn.end();
-  }
+  });
 }
 
 function compare(

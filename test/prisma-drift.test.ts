@@ -1,26 +1,13 @@
 // schema.prisma and the hand-written SQL migrations must describe the same tables.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import mariadb from 'mariadb';
+import { withMariadbConnection } from '@sport-venue/shared';
 import { prismaSchemaPath, type DatabaseName } from '@sport-venue/shared/migrations';
 import { createTestDatabase } from '@sport-venue/shared/testing';
 import { checkDrift } from '../scripts/prisma-drift.ts';
 
-async function exec(databaseUrl: string, sql: string) {
-  const url = new URL(databaseUrl);
-  const conn = await mariadb.createConnection({
-    host: url.hostname,
-    port: Number(url.port),
-    user: url.username,
-    password: url.password,
-    database: url.pathname.slice(1),
-  });
-  try {
-    await conn.query(sql);
-  } finally {
-    await conn.end();
-  }
-}
+const exec = (databaseUrl: string, sql: string) =>
+  withMariadbConnection(databaseUrl, (conn) => conn.query(sql));
 
 describe('prisma drift check', () => {
   for (const name of ['user', 'venue'] as DatabaseName[]) {

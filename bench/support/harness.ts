@@ -3,6 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
+
+type VenueDb = ReturnType<typeof createVenueDb>;
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -118,4 +121,29 @@ export async function tokenIssuer() {
 export function metric(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.slice(name.length + 1)) : NaN;
+}
+
+/** The venue the check-in benches hit: open around the clock, room for everyone, in Shanghai. */
+export const BENCH_VENUE = { lat: 31.2352, lng: 121.4456 };
+
+export async function createBenchVenue(db: VenueDb, slug: string): Promise<string> {
+  await db.city.upsert({
+    where: { code: '310000' },
+    create: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' },
+    update: {},
+  });
+  const venue = await db.venue.create({
+    data: {
+      cityCode: '310000',
+      slug,
+      name: `基准测试场馆 ${slug}`,
+      address: '静安区江宁路 428 号',
+      ...BENCH_VENUE,
+      sports: ['gym'],
+      capacity: 100_000,
+      timeZone: 'Asia/Shanghai',
+      openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]])),
+    },
+  });
+  return venue.id.toString();
 }

@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
 import mongoose from 'mongoose';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import mariadb from 'mariadb';
 import type { Logger } from './logger.ts';
 
 /**
@@ -71,15 +72,36 @@ export async function connectMongo(url: string): Promise<typeof mongoose> {
   return mongoose.connect(url, { serverSelectionTimeoutMS: 3_000, bufferCommands: false, autoIndex: true });
 }
 
-/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
-export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
+/** Connection options from a `mysql://user:pass@host:port/db` URL (no database when the path is empty). */
+export function mariadbOptions(databaseUrl: string) {
   const u = new URL(databaseUrl);
-  return new PrismaMariaDb({
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  return {
     host: u.hostname,
     port: Number(u.port || 3306),
     user: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
-    database: u.pathname.replace(/^\//, ''),
+    ...(database ? { database } : {}),
+  };
+}
+
+/** One short-lived connection for administrative work (tests, tooling); always closed. */
+export async function withMariadbConnection<T>(
+  databaseUrl: string,
+  fn: (conn: mariadb.Connection) => Promise<T>,
+): Promise<T> {
+  const conn = await mariadb.createConnection(mariadbOptions(databaseUrl));
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
+export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
+  return new PrismaMariaDb({
+    ...mariadbOptions(databaseUrl),
     connectionLimit,
     connectTimeout: 3_000,
     acquireTimeout: 5_000,

@@ -2,7 +2,8 @@
 // Every test file gets its own databases, Redis logical DB and Kafka topics so files can run in
 // parallel against one set of servers.
 import { randomBytes } from 'node:crypto';
-import mariadb from 'mariadb';
+import type mariadb from 'mariadb';
+import { withMariadbConnection } from './clients.ts';
 import { Redis } from 'ioredis';
 import { migrate, type DatabaseName } from './migrations.ts';
 
@@ -22,20 +23,8 @@ export function uniqueId(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-async function admin<T>(fn: (conn: mariadb.Connection) => Promise<T>): Promise<T> {
-  const url = new URL(testServices.mysqlUrl);
-  const conn = await mariadb.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  });
-  try {
-    return await fn(conn);
-  } finally {
-    await conn.end();
-  }
-}
+const admin = <T>(fn: (conn: mariadb.Connection) => Promise<T>) =>
+  withMariadbConnection(testServices.mysqlUrl, fn);
 
 /** A fresh, migrated database named `sv_test_<name>_<unique>`; `drop()` removes it. */
 export async function createTestDatabase(name: DatabaseName) {
