@@ -16,6 +16,7 @@ import { defaultVenueConfig } from '../../subgraphs/venue/src/config.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
+import type { PredictionSettings } from '../../subgraphs/prediction/src/config.ts';
 import { startRouter } from '../../router/src/index.ts';
 import { routerConfigSchema } from '../../router/src/config.ts';
 import { parseConfig } from '@sport-venue/shared';
@@ -29,6 +30,8 @@ const base = {
 export interface GraphOptions {
   /** Router settings to override (e.g. USER_JWKS_URL, limits). */
   routerEnv?: Record<string, string>;
+  /** Prediction subgraph settings to override (e.g. PREDICTOR_URL of a test model server). */
+  predictionEnv?: Partial<PredictionSettings>;
 }
 
 export async function startGraph(options: GraphOptions = {}) {
@@ -100,7 +103,12 @@ export async function startGraph(options: GraphOptions = {}) {
       SOCIAL_PORT: 0,
     });
     closers.push(() => social.stop());
-    const prediction = await startPredictionSubgraph({ ...base, PREDICTION_PORT: 0, REDIS_URL: redis.url });
+    const prediction = await startPredictionSubgraph({
+      ...base,
+      PREDICTION_PORT: 0,
+      REDIS_URL: redis.url,
+      ...options.predictionEnv,
+    });
     closers.push(() => prediction.stop());
     const router = await startRouter(
       parseConfig(routerConfigSchema, {

@@ -54,5 +54,7 @@ export { saveArtifact, loadArtifact, latestArtifact, loadLatestArtifact, listArt
 export type { ArtifactInfo } from './artifact.ts';
 export { predict, resolveVenue, MAX_PREDICT_HORIZON } from './predict.ts';
 export type { PredictRequest } from './predict.ts';
+export { openHoursOfWeek } from './opening-hours.ts';
+export type { OpeningSpan } from './opening-hours.ts';
 export { runBacktest, formatBacktestTable } from './backtest.ts';
 export type { BacktestResult, BacktestOptions, MaeSummary } from './backtest.ts';

@@ -16,6 +16,7 @@ import { VenueFeatures } from './features.ts';
 import { regionForVenue } from './holidays.ts';
 import type { HolidayRegion } from './holidays.ts';
 import { busyLevel } from './levels.ts';
+import { openHoursOfWeek, type OpeningSpan } from './opening-hours.ts';
 import type { VenueModelView } from './venue-context.ts';
 import { holidayFlagsFor } from './venue-context.ts';
 
@@ -42,6 +43,13 @@ export interface PredictRequest {
   capacity?: number | null;
   /** Holiday region; default: the artifact's region for the venue, else guessed from the name. */
   region?: HolidayRegion;
+  /**
+   * IANA time zone of the venue: hour-of-week, calendar and holidays are local to it. Default: the
+   * artifact's zone (right for the venues it was trained on, which all share it).
+   */
+  timeZone?: string;
+  /** Weekly opening hours; hours the venue is closed forecast 0. Absent or empty = unknown. */
+  openingHours?: readonly OpeningSpan[];
 }
 
 export interface ResolvedVenue extends VenueModelView {
@@ -128,7 +136,7 @@ export function predict(forecaster: Forecaster, request: PredictRequest): HourFo
     throw new RangeError(`horizonHours must be 1..${MAX_PREDICT_HORIZON}, got ${request.horizonHours}`);
   const originMs = request.origin.getTime();
   if (!Number.isFinite(originMs)) throw new RangeError('invalid origin');
-  const tz = m.timeZone;
+  const tz = request.timeZone ?? m.timeZone;
   const originHour = localHourStart(originMs, tz);
   const grid = new HourGrid(tz, originHour - HISTORY_HOURS * HOUR_MS, HISTORY_HOURS + horizon);
   const o = HISTORY_HOURS;
@@ -155,16 +163,23 @@ export function predict(forecaster: Forecaster, request: PredictRequest): HourFo
   const batch = new FeatureBatch(horizon);
   for (let h = 1; h <= horizon; h++) batch.add(features, o, h);
   const res = applyForecaster(forecaster, batch);
+  const open = openHoursOfWeek(request.openingHours);
   const out: HourForecast[] = [];
   for (let h = 1; h <= horizon; h++) {
     const r = h - 1;
+    const at = new Date(grid.time(o + h - 1));
+    if (open && !open[grid.hourOfWeek[o + h - 1]!]) {
+      out.push({ at, expected: 0, low: 0, high: 0, level: 'NOT_BUSY', closed: true });
+      continue;
+    }
     const expected = res.expected[r]!;
     out.push({
-      at: new Date(grid.time(o + h - 1)),
+      at,
       expected,
       low: res.low[r]!,
       high: res.high[r]!,
       level: busyLevel(expected, view.scale, m.levelThresholds),
+      closed: false,
     });
   }
   return out;

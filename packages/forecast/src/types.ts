@@ -43,4 +43,6 @@ export interface HourForecast {
   /** Upper bound of the ~80% interval (p90). */
   high: number;
   level: BusyLevel;
+  /** The venue is closed for the whole hour (from its opening hours); expected, low and high are 0. */
+  closed: boolean;
 }

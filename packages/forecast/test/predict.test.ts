@@ -114,3 +114,56 @@ test('weather and booking columns in the training rows become model inputs', asy
   const b2 = { ...base, venue: 'Fitnesspark Zürich Test' };
   assert.deepEqual(predict(forecaster, { ...b2, weather }), predict(forecaster, b2));
 });
+
+test('an unknown venue is forecast in its own time zone: the generic day shape follows local time', () => {
+  const origin = new Date('2025-04-01T00:00:00Z');
+  const local = (out: ReturnType<typeof predict>, timeZone: string, hour: number) =>
+    out.find(
+      (p) =>
+        Number(
+          new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(p.at),
+        ) === hour,
+    )!.expected;
+  const zurich = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 24, capacity: 200 });
+  const shanghai = predict(forecaster, {
+    venue: 'New Gym',
+    origin,
+    horizonHours: 24,
+    capacity: 200,
+    timeZone: 'Asia/Shanghai',
+  });
+  // 18:00 local is busy and 03:00 local quiet in both zones, although they are 6 h apart in UTC.
+  assert.ok(local(shanghai, 'Asia/Shanghai', 18) > 4 * local(shanghai, 'Asia/Shanghai', 3));
+  assert.ok(local(zurich, TZ, 18) > 4 * local(zurich, TZ, 3));
+  assert.notEqual(
+    shanghai.findIndex((p) => p.expected === Math.max(...shanghai.map((q) => q.expected))),
+    zurich.findIndex((p) => p.expected === Math.max(...zurich.map((q) => q.expected))),
+  );
+});
+
+test('hours outside the opening hours forecast nobody and are marked closed', () => {
+  const origin = new Date('2025-03-31T00:00:00Z'); // Monday 02:00 in Zürich (CEST)
+  // Open Monday to Sunday 06:00–22:00.
+  const openingHours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+    weekday,
+    openMinute: 360,
+    closeMinute: 1320,
+  }));
+  const out = predict(forecaster, {
+    venue: 'Fitnesspark Zürich Test',
+    origin,
+    horizonHours: 48,
+    openingHours,
+  });
+  for (const p of out) {
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', hourCycle: 'h23' }).format(p.at),
+    );
+    const open = hour >= 6 && hour < 22;
+    assert.equal(p.closed, !open, `${p.at.toISOString()} local ${hour}`);
+    if (!open) assert.deepEqual([p.expected, p.low, p.high, p.level], [0, 0, 0, 'NOT_BUSY']);
+  }
+  // Without opening hours nothing is masked.
+  const unknown = predict(forecaster, { venue: 'Fitnesspark Zürich Test', origin, horizonHours: 48 });
+  assert.ok(unknown.every((p) => !p.closed));
+});

@@ -13,3 +13,4 @@ export * from './events.ts';
 export * from './metrics.ts';
 export * from './trace.ts';
 export * from './pagination.ts';
+export * from './periodic.ts';

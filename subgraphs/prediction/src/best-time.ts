@@ -1,8 +1,9 @@
 /**
- * "Best time to visit": the quietest forecast hour of a local date. This subgraph does not own
- * opening hours (the venue subgraph does), so "open" is approximated: hours whose expected
- * headcount is below a tenth of that day's forecast peak count as closed (a closed gym forecasts
- * ~0, and a quiet open hour rarely drops below 10 % of the peak).
+ * "Best time to visit": the quietest open forecast hour of a local date. Opening hours come from
+ * the venue subgraph (through @requires) and the model server marks closed hours; for a venue
+ * without opening hours "open" is approximated: hours whose expected headcount is below a tenth of
+ * that day's forecast peak count as closed (a closed gym forecasts ~0, and a quiet open hour
+ * rarely drops below 10 % of the peak).
  */
 import { localDateKey } from '@sport-venue/forecast';
 import type { CachedPoint } from './forecast-cache.ts';
@@ -35,18 +36,24 @@ export function hoursToCover(date: string, timeZone: string, now: Date, maxHours
   return hours;
 }
 
-/** The quietest "open" hour of `date` among `points`, or null when none is open. */
+/**
+ * The quietest open hour of `date` among `points`, or null when none is open. With
+ * `openingHoursKnown` the points' `closed` marks decide; otherwise the share-of-peak rule.
+ */
 export function quietestHour(
   points: readonly CachedPoint[],
   date: string,
   timeZone: string,
+  openingHoursKnown = false,
 ): CachedPoint | null {
   const day = points.filter((p) => localDateKey(Date.parse(p.at), timeZone) === date);
   const peak = Math.max(0, ...day.map((p) => p.expected));
-  if (peak <= 0) return null;
+  const isOpen = openingHoursKnown
+    ? (p: CachedPoint) => !p.closed
+    : (p: CachedPoint) => peak > 0 && p.expected >= peak * OPEN_SHARE_OF_PEAK;
   let best: CachedPoint | null = null;
   for (const p of day) {
-    if (p.expected < peak * OPEN_SHARE_OF_PEAK) continue;
+    if (!isOpen(p)) continue;
     if (!best || p.expected < best.expected) best = p;
   }
   return best;

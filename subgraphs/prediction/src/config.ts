@@ -17,6 +17,15 @@ export const predictionConfigSchema = baseConfig.extend({
   FORECAST_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Hours fetched per venue at least, so later requests for shorter windows hit the cache. */
   FORECAST_FETCH_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** How often forecasts of recently asked-for venues are recomputed ahead of requests. */
+  FORECAST_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** Venues nobody asked for within this many hours are no longer refreshed. */
+  FORECAST_REFRESH_IDLE_H: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
 });
 
 export type PredictionConfig = z.infer<typeof predictionConfigSchema>;

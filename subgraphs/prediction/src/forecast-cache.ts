@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 
 /**
  * `venue:{id}:predicted` holds the latest forecast as JSON:
- * `{ "generatedAt": ISO, "points": [{ "at": ISO hour, "expected": n, "low": n, "high": n, "level": L }],
- *    "modelVersion"?: string }`. `modelVersion` was added later: readers must not require it.
+ * `{ "generatedAt": ISO, "points": [{ "at": ISO hour, "expected": n, "low": n, "high": n, "level": L,
+ *    "closed"?: true }], "modelVersion"?: string }`. `modelVersion` and `closed` were added later:
+ * readers must not require them.
  */
 export interface CachedForecast {
   generatedAt: string;
@@ -18,6 +19,8 @@ export interface CachedPoint {
   low: number;
   high: number;
   level: string;
+  /** Present (true) when the venue is closed for the whole hour. */
+  closed?: boolean;
 }
 
 const HOUR_MS = 3_600_000;

@@ -18,12 +18,19 @@ import {
   type CachedPoint,
 } from './forecast-cache.ts';
 import { PredictorError, type PredictorClient } from './predictor-client.ts';
-import { MAX_HORIZON_HOURS, MAX_VENUES_PER_CALL, type ForecastResponseMessage } from './predictor-proto.ts';
+import {
+  MAX_HORIZON_HOURS,
+  MAX_VENUES_PER_CALL,
+  type ForecastResponseMessage,
+  type VenueInputMessage,
+} from './predictor-proto.ts';
+import { toVenueInput, type VenueRef } from './venue-inputs.ts';
 
 export const PREDICTION_UNAVAILABLE = 'PREDICTION_UNAVAILABLE';
 
 export interface ForecastKey {
-  venueId: string;
+  /** The venue with the fields the router fetched for @requires (the model's inputs). */
+  venue: VenueRef;
   /** Hours needed from the current hour on (1..168). */
   hours: number;
 }
@@ -37,6 +44,8 @@ export interface ForecastSource {
   /** Minimum horizon fetched, so shorter later requests are served from the cache. */
   fetchHours: number;
   now: () => Date;
+  /** Told about every venue asked for and its inputs, so the schedule can keep it fresh. */
+  watch?: (venues: readonly VenueRef[]) => void;
 }
 
 export type ForecastLoader = DataLoader<ForecastKey, CachedPoint[], string>;
@@ -67,10 +76,59 @@ function toCached(response: ForecastResponseMessage, generatedAt: string): Map<s
         low: p.low ?? 0,
         high: p.high ?? 0,
         level: p.level,
+        ...(p.closed ? { closed: true } : {}),
       })),
     });
   }
   return out;
+}
+
+export interface ForecastBatchOptions {
+  trace?: TraceContext | undefined;
+  logger: Logger;
+}
+
+/**
+ * Forecasts `venues` (any number: > 100 become several calls) through the breaker and writes each
+ * result to the cache. Returns the fresh forecasts and the ids whose call failed.
+ */
+export async function forecastAndCache(
+  source: ForecastSource,
+  venues: readonly VenueInputMessage[],
+  horizon: number,
+  options: ForecastBatchOptions,
+): Promise<{ fresh: Map<string, CachedForecast>; failed: Set<string> }> {
+  const now = source.now();
+  const fresh = new Map<string, CachedForecast>();
+  const failed = new Set<string>();
+  await Promise.all(
+    chunks(venues, MAX_VENUES_PER_CALL).map(async (batch) => {
+      try {
+        const response = await source.breaker.run(
+          () =>
+            source.predictor.forecast(
+              { venues: batch, startTime: now.toISOString(), horizonHours: horizon },
+              undefined,
+              options.trace ? { traceparent: childTraceparent(options.trace) } : {},
+            ),
+          countsAsFailure,
+        );
+        const made = toCached(response, now.toISOString());
+        for (const [id, forecast] of made) fresh.set(id, forecast);
+        await Promise.all(
+          [...made].map(([id, forecast]) =>
+            writeForecast(source.redis, id, forecast, source.cacheTtlSeconds).catch((err: Error) =>
+              options.logger.warn({ err: err.message }, 'forecast cache write failed'),
+            ),
+          ),
+        );
+      } catch (err) {
+        options.logger.warn({ err: (err as Error).message, venues: batch.length }, 'predictor call failed');
+        for (const v of batch) failed.add(v.venueId ?? '');
+      }
+    }),
+  );
+  return { fresh, failed };
 }
 
 /** `trace`: the request's span; the gRPC call carries it on as `traceparent` metadata. */
@@ -78,9 +136,14 @@ export function createForecastLoader(source: ForecastSource, trace?: TraceContex
   return new DataLoader<ForecastKey, CachedPoint[], string>(
     async (keys) => {
       const now = source.now();
-      const venueIds = [...new Set(keys.map((k) => k.venueId))];
+      const venues = new Map<string, VenueRef>();
       const needed = new Map<string, number>();
-      for (const k of keys) needed.set(k.venueId, Math.max(needed.get(k.venueId) ?? 0, k.hours));
+      for (const k of keys) {
+        if (!venues.has(k.venue.id)) venues.set(k.venue.id, k.venue);
+        needed.set(k.venue.id, Math.max(needed.get(k.venue.id) ?? 0, k.hours));
+      }
+      const venueIds = [...venues.keys()];
+      source.watch?.([...venues.values()]);
 
       const cached = new Map<string, CachedForecast | null>();
       try {
@@ -92,53 +155,27 @@ export function createForecastLoader(source: ForecastSource, trace?: TraceContex
       }
       const missing = venueIds.filter((id) => !forecastWindow(cached.get(id) ?? null, now, needed.get(id)!));
 
-      const failed = new Set<string>();
+      let failed = new Set<string>();
       if (missing.length > 0) {
         const horizon = Math.min(
           MAX_HORIZON_HOURS,
           Math.max(source.fetchHours, ...missing.map((id) => needed.get(id)!)),
         );
-        await Promise.all(
-          chunks(missing, MAX_VENUES_PER_CALL).map(async (batch) => {
-            try {
-              const response = await source.breaker.run(
-                () =>
-                  source.predictor.forecast(
-                    {
-                      venues: batch.map((venueId) => ({ venueId })),
-                      startTime: now.toISOString(),
-                      horizonHours: horizon,
-                    },
-                    undefined,
-                    trace ? { traceparent: childTraceparent(trace) } : {},
-                  ),
-                countsAsFailure,
-              );
-              const fresh = toCached(response, now.toISOString());
-              for (const [id, forecast] of fresh) cached.set(id, forecast);
-              await Promise.all(
-                [...fresh].map(([id, forecast]) =>
-                  writeForecast(source.redis, id, forecast, source.cacheTtlSeconds).catch((err: Error) =>
-                    source.logger.warn({ err: err.message }, 'forecast cache write failed'),
-                  ),
-                ),
-              );
-            } catch (err) {
-              source.logger.warn(
-                { err: (err as Error).message, venues: batch.length },
-                'predictor call failed',
-              );
-              for (const id of batch) failed.add(id);
-            }
-          }),
+        const result = await forecastAndCache(
+          source,
+          missing.map((id) => toVenueInput(venues.get(id)!)),
+          horizon,
+          { trace, logger: source.logger },
         );
+        for (const [id, forecast] of result.fresh) cached.set(id, forecast);
+        failed = result.failed;
       }
 
       return keys.map((k) => {
-        if (failed.has(k.venueId)) return unavailable();
-        return forecastWindow(cached.get(k.venueId) ?? null, now, k.hours) ?? unavailable();
+        if (failed.has(k.venue.id)) return unavailable();
+        return forecastWindow(cached.get(k.venue.id) ?? null, now, k.hours) ?? unavailable();
       });
     },
-    { cacheKeyFn: (k) => `${k.venueId}:${k.hours}` },
+    { cacheKeyFn: (k) => `${k.venue.id}:${k.hours}` },
   );
 }

@@ -9,12 +9,15 @@ import {
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { predictionConfigSchema, withPredictionDefaults, type PredictionSettings } from './config.ts';
 import type { Context } from './context.ts';
-import { createForecastLoader } from './forecast-loader.ts';
+import { createForecastLoader, type ForecastSource } from './forecast-loader.ts';
+import { ForecastRefresher } from './forecast-refresher.ts';
 import { PredictorClient } from './predictor-client.ts';
 import { createResolvers } from './resolvers.ts';
 
 export interface PredictionSubgraphOptions {
   now?: () => Date;
+  /** false: no refresh timer (tests run `refresher.runOnce()` themselves). */
+  background?: boolean;
 }
 
 export async function startPredictionSubgraph(
@@ -32,7 +35,7 @@ export async function startPredictionSubgraph(
     cooldownMs: config.PREDICTOR_BREAKER_COOLDOWN_MS,
     onStateChange: (state) => logger.warn({ state }, 'predictor circuit breaker'),
   });
-  const source = {
+  const source: ForecastSource = {
     redis,
     predictor,
     breaker,
@@ -41,6 +44,13 @@ export async function startPredictionSubgraph(
     fetchHours: config.FORECAST_FETCH_HOURS,
     now,
   };
+  const refresher = new ForecastRefresher({
+    source,
+    logger,
+    intervalMs: config.FORECAST_REFRESH_INTERVAL_MS,
+    idleMs: config.FORECAST_REFRESH_IDLE_H * 3_600_000,
+  });
+  source.watch = (venues) => refresher.watch(venues);
   const running = await startSubgraph<Context>(
     {
       name: 'prediction',
@@ -59,11 +69,14 @@ export async function startPredictionSubgraph(
     config.PREDICTION_PORT,
     config.BIND_HOST,
   );
+  if (options.background !== false) refresher.start();
   return {
     ...running,
     redis,
     breaker,
+    refresher,
     async stop() {
+      await refresher.stop();
       await running.stop();
       predictor.close();
       redis.disconnect();

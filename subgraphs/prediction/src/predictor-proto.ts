@@ -22,6 +22,17 @@ export interface HistoryPointMessage {
   occupancy?: number;
 }
 
+export interface BookingHourMessage {
+  at?: string;
+  count?: number;
+}
+
+export interface OpeningSpanMessage {
+  weekday?: number;
+  openMinute?: number;
+  closeMinute?: number;
+}
+
 export interface VenueInputMessage {
   venueId?: string;
   timeZone?: string;
@@ -29,6 +40,8 @@ export interface VenueInputMessage {
   capacity?: number;
   usualPeak?: number;
   history?: HistoryPointMessage[];
+  bookings?: BookingHourMessage[];
+  openingHours?: OpeningSpanMessage[];
 }
 
 export interface ForecastRequestMessage {
@@ -43,6 +56,8 @@ export interface HourPointMessage {
   low: number;
   high: number;
   level: BusyLevelName | 'BUSY_LEVEL_UNSPECIFIED';
+  /** Absent (proto3 default false) when the venue is open or its hours are unknown. */
+  closed?: boolean;
 }
 
 export interface VenueForecastMessage {

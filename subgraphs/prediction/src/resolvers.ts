@@ -1,12 +1,9 @@
 import { badInput } from '@sport-venue/shared';
-import type { EntityRef } from '@sport-venue/shared';
 import type { Resolvers } from './generated/graphql.ts';
 import { BestTimeInputError, hoursToCover, quietestHour } from './best-time.ts';
 import { expectedAt, type CachedPoint } from './forecast-cache.ts';
 import { MAX_HORIZON_HOURS, type BusyLevelName } from './predictor-proto.ts';
-
-/** A Venue reference; `timeZone` arrives from the venue subgraph for fields that @require it. */
-type VenueRef = EntityRef & { timeZone?: string };
+import { hasOpeningHours, type VenueRef } from './venue-inputs.ts';
 
 const toPoint = (p: CachedPoint) => ({
   at: p.at,
@@ -14,27 +11,27 @@ const toPoint = (p: CachedPoint) => ({
   low: Math.round(p.low),
   high: Math.round(p.high),
   level: p.level as BusyLevelName,
+  open: !p.closed,
 });
 
 export function createResolvers(now: () => Date = () => new Date()): Resolvers {
   return {
     Venue: {
-      __resolveReference: (ref) => {
-        const { id, timeZone } = ref as VenueRef;
-        return timeZone === undefined ? { id } : ({ id, timeZone } as VenueRef);
-      },
+      // The representation carries the fields @requires named (see schema.graphql): keep them.
+      __resolveReference: (ref) => ref as VenueRef,
       predictedNow: async (venue, _args, ctx) => {
-        const points = await ctx.forecasts.load({ venueId: venue.id, hours: 1 });
+        const points = await ctx.forecasts.load({ venue: venue as VenueRef, hours: 1 });
         return expectedAt({ generatedAt: '', points }, now());
       },
       forecast: async (venue, { hours }, ctx) => {
         if (!Number.isInteger(hours) || hours < 1 || hours > MAX_HORIZON_HOURS)
           throw badInput(`hours must be 1..${MAX_HORIZON_HOURS}`, 'hours');
-        const points = await ctx.forecasts.load({ venueId: venue.id, hours });
+        const points = await ctx.forecasts.load({ venue: venue as VenueRef, hours });
         return points.map(toPoint);
       },
       bestTimeToVisit: async (venue, { date }, ctx) => {
-        const timeZone = (venue as VenueRef).timeZone;
+        const ref = venue as VenueRef;
+        const timeZone = ref.timeZone;
         if (!timeZone) throw badInput('the venue time zone is required (resolved through the router)');
         let hours: number;
         const day = date ?? new Intl.DateTimeFormat('en-CA', { timeZone }).format(now());
@@ -44,8 +41,8 @@ export function createResolvers(now: () => Date = () => new Date()): Resolvers {
           if (err instanceof BestTimeInputError) throw badInput(err.message, 'date');
           throw err;
         }
-        const points = await ctx.forecasts.load({ venueId: venue.id, hours });
-        const best = quietestHour(points, day, timeZone);
+        const points = await ctx.forecasts.load({ venue: ref, hours });
+        const best = quietestHour(points, day, timeZone, hasOpeningHours(ref));
         return best ? toPoint(best) : null;
       },
     },

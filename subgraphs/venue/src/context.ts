@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { heatScores } from './heat-store.ts';
+import type { ForecastInputs, ForecastInputsSource } from './forecast-inputs.ts';
 import { currentCounts } from './occupancy-store.ts';
 import { findVenuesByIds, type VenueRow } from './venue-store.ts';
 
@@ -13,26 +14,27 @@ export interface Context extends RequestInfo {
   venues: DataLoader<string, VenueRow | null>;
   currentCount: DataLoader<string, number>;
   heatScore: DataLoader<string, number>;
+  forecastInputs: DataLoader<string, ForecastInputs>;
 }
 
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
-export function createLoaders(db: PrismaClient, redis: Redis) {
+export function createLoaders(db: PrismaClient, redis: Redis, forecastInputs: ForecastInputsSource) {
   return {
     venues: new DataLoader<string, VenueRow | null>((ids) => findVenuesByIds(db, ids)),
     currentCount: new DataLoader<string, number>((ids) => currentCounts(redis, ids)),
     heatScore: new DataLoader<string, number>((ids) => heatScores(redis, ids)),
+    forecastInputs: new DataLoader<string, ForecastInputs>((ids) => forecastInputs.load(ids)),
   };
 }
 
 export async function createContext(
   req: IncomingMessage,
-  db: PrismaClient,
-  redis: Redis,
+  deps: { db: PrismaClient; redis: Redis; forecastInputs: ForecastInputsSource },
   identitySecret: string,
 ): Promise<Context> {
   return {
     ...requestInfo(req),
     viewer: await identityFromRequest(req, identitySecret),
-    ...createLoaders(db, redis),
+    ...createLoaders(deps.db, deps.redis, deps.forecastInputs),
   };
 }

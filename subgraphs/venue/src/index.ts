@@ -2,21 +2,23 @@ import {
   createKafka,
   createLogger,
   createRedis,
+  every,
   gracefulShutdown,
   loadConfig,
   startSubgraph,
+  type PeriodicJob,
 } from '@sport-venue/shared';
 import { BookingService } from './booking-service.ts';
 import { defaultPresenceRules, type PresenceRules } from './check-in-rules.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { venueConfigSchema, type VenueConfig } from './config.ts';
 import { createContext } from './context.ts';
+import { ForecastInputsSource } from './forecast-inputs.ts';
 import { resyncGeoIndex } from './geo-index.ts';
 import { OccupancyInsights } from './occupancy-insights.ts';
 import { OccupancyPublisher } from './occupancy-publisher.ts';
 import { sampleOccupancy } from './occupancy-sampler.ts';
 import { OutboxRelay } from './outbox-relay.ts';
-import { every, type PeriodicJob } from './periodic.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
 import { createResolvers } from './resolvers.ts';
@@ -58,6 +60,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
 
   const catalog = new VenueCatalog(db);
   const insights = new OccupancyInsights(db, clock);
+  const forecastInputs = new ForecastInputsSource(db, clock);
   const relay = new OutboxRelay({
     db,
     kafka,
@@ -115,7 +118,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       name: 'venue',
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers: createResolvers({ db, redis, clock, venues, presence, bookings, insights }),
-      context: (req) => createContext(req, db, redis, config.INTERNAL_IDENTITY_SECRET),
+      context: (req) => createContext(req, { db, redis, forecastInputs }, config.INTERNAL_IDENTITY_SECRET),
       // Kafka is deliberately absent: check-ins keep working while it is down (the outbox waits).
       readiness: { mariadb: () => db.$queryRaw`SELECT 1`, redis: () => redis.ping() },
       logger,

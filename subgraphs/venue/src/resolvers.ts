@@ -174,6 +174,10 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         (await deps.bookings.venueBookings(ctx.viewer, venue.id, from, to)).map((b) =>
           bookingOut(b, ctx, deps.bookings.freeCancelHours),
         ),
+      forecastInputs: async (venue, _args, ctx) => {
+        const inputs = await ctx.forecastInputs.load(venue.id.toString());
+        return { ...inputs, currentHour: inputs.currentHour.toISOString() };
+      },
     },
     City: {
       code: (city) => city.code,

@@ -54,9 +54,32 @@ export function parseForecastRequest(message: ForecastRequestMessage, now: Date)
           throw new InvalidForecastRequest(`venues[${i}].history[${j}].at: invalid instant`);
         return { at: new Date(at), occupancy: p.occupancy ?? null };
       });
+      const bookings = (v.bookings ?? []).map((b, j) => {
+        const at = Date.parse(b.at ?? '');
+        if (!Number.isFinite(at))
+          throw new InvalidForecastRequest(`venues[${i}].bookings[${j}].at: invalid instant`);
+        return { at: new Date(at), count: b.count ?? 0 };
+      });
+      const openingHours = (v.openingHours ?? []).map((s, j) => {
+        const span = {
+          weekday: s.weekday ?? 0,
+          openMinute: s.openMinute ?? 0,
+          closeMinute: s.closeMinute ?? 0,
+        };
+        if (span.weekday < 1 || span.weekday > 7)
+          throw new InvalidForecastRequest(`venues[${i}].opening_hours[${j}].weekday: must be 1..7`);
+        if (span.openMinute >= 1440 || span.closeMinute <= span.openMinute || span.closeMinute > 2880)
+          throw new InvalidForecastRequest(
+            `venues[${i}].opening_hours[${j}]: need open_minute < 1440 and open_minute < close_minute <= 2880`,
+          );
+        return span;
+      });
       return {
         venue,
+        ...(v.timeZone ? { timeZone: v.timeZone } : {}),
         ...(history.length > 0 ? { history } : {}),
+        ...(bookings.length > 0 ? { bookings } : {}),
+        ...(openingHours.length > 0 ? { openingHours } : {}),
         ...(v.capacity ? { capacity: v.capacity } : {}),
         ...(v.region && isHolidayRegion(v.region) ? { region: v.region } : {}),
       };

@@ -86,6 +86,7 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
           low: p.low,
           high: p.high,
           level: p.level,
+          closed: p.closed,
         })),
       });
     }

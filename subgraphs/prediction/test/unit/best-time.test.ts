@@ -34,4 +34,19 @@ describe('best time to visit', () => {
     assert.equal(quietestHour(points, '2026-11-25', TZ)?.at, '2026-11-25T04:00:00Z');
     assert.equal(quietestHour(points, '2026-11-27', TZ), null);
   });
+
+  it('with opening hours, picks the quietest hour the venue is open, however quiet', () => {
+    const closed = (at: string) => ({ ...point(at, 0), level: 'NOT_BUSY', closed: true });
+    const points = [
+      closed('2026-11-24T22:00:00Z'), // 06:00 local on the 25th, before opening
+      point('2026-11-25T00:00:00Z', 2), // 08:00: open and nearly empty ← quietest
+      point('2026-11-25T04:00:00Z', 9),
+      point('2026-11-25T10:00:00Z', 80),
+      closed('2026-11-25T15:00:00Z'), // 23:00: closed
+    ];
+    assert.equal(quietestHour(points, '2026-11-25', TZ, true)?.at, '2026-11-25T00:00:00Z');
+    // The share-of-peak guess would have skipped 08:00 as "closed".
+    assert.equal(quietestHour(points, '2026-11-25', TZ, false)?.at, '2026-11-25T04:00:00Z');
+    assert.equal(quietestHour([closed('2026-11-25T04:00:00Z')], '2026-11-25', TZ, true), null);
+  });
 });

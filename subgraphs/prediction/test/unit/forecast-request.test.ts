@@ -39,6 +39,29 @@ describe('Forecast request validation', () => {
     assert.equal(later.origin.toISOString(), '2026-12-01T09:00:00.000Z');
   });
 
+  it("passes the venue's time zone, confirmed bookings and opening hours on to the model", () => {
+    const parsed = parseForecastRequest(
+      {
+        venues: [
+          {
+            venueId: 'b',
+            timeZone: 'Asia/Shanghai',
+            bookings: [{ at: '2026-11-24T09:00:00Z', count: 4 }],
+            openingHours: [{ weekday: 2, openMinute: 360, closeMinute: 1320 }],
+          },
+        ],
+        horizonHours: 6,
+      },
+      now,
+    );
+    assert.deepEqual(parsed.venues[0], {
+      venue: 'b',
+      timeZone: 'Asia/Shanghai',
+      bookings: [{ at: new Date('2026-11-24T09:00:00Z'), count: 4 }],
+      openingHours: [{ weekday: 2, openMinute: 360, closeMinute: 1320 }],
+    });
+  });
+
   it('rejects horizons outside 1..168, empty or oversized batches and malformed fields', () => {
     const venue = { venueId: 'a' };
     const cases: Array<[Parameters<typeof parseForecastRequest>[0], RegExp]> = [
@@ -52,6 +75,24 @@ describe('Forecast request validation', () => {
       [{ venues: [{ venueId: 'a', region: 'XX' }], horizonHours: 6 }, /region/],
       [{ venues: [{ venueId: 'a', history: [{ at: 'yesterday' }] }], horizonHours: 6 }, /history\[0\]/],
       [{ venues: [venue], horizonHours: 6, startTime: 'soon' }, /start_time/],
+      [
+        { venues: [{ venueId: 'a', bookings: [{ at: 'noon', count: 3 }] }], horizonHours: 6 },
+        /bookings\[0\]/,
+      ],
+      [
+        {
+          venues: [{ venueId: 'a', openingHours: [{ weekday: 8, openMinute: 0, closeMinute: 60 }] }],
+          horizonHours: 6,
+        },
+        /opening_hours\[0\]\.weekday/,
+      ],
+      [
+        {
+          venues: [{ venueId: 'a', openingHours: [{ weekday: 1, openMinute: 600, closeMinute: 540 }] }],
+          horizonHours: 6,
+        },
+        /opening_hours\[0\]/,
+      ],
     ];
     for (const [message, reason] of cases) {
       assert.throws(

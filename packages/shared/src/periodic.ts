@@ -1,4 +1,4 @@
-import type { Logger } from '@sport-venue/shared';
+import type { Logger } from './logger.ts';
 
 export interface PeriodicJob {
   /** Runs the job now (tests call this instead of waiting for the timer). */

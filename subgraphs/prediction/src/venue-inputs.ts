@@ -1,0 +1,59 @@
+/**
+ * The venue as the router hands it to this subgraph (the fields `@requires` names, owned by the
+ * venue subgraph) → the model server's VenueInput. Pure.
+ */
+import type { VenueInputMessage } from './predictor-proto.ts';
+
+const HOUR_MS = 3_600_000;
+
+export interface VenueRef {
+  id: string;
+  timeZone?: string;
+  capacity?: number | null;
+  openingHours?: Array<{ weekday: number; spans: Array<{ openMinute: number; closeMinute: number }> }>;
+  forecastInputs?: {
+    currentHour: string;
+    hourlyOccupancy: Array<number | null>;
+    hourlyBookings: number[];
+  };
+}
+
+// Mainland China's zones: statutory holidays with 调休 working days (the model's 'CN' calendar).
+const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'Asia/Urumqi', 'PRC']);
+
+/**
+ * Holiday region the model should use, when the zone alone says it; otherwise the model falls back
+ * to the artifact's region for the venue (the Swiss data carries its canton there).
+ */
+export function holidayRegionFor(timeZone: string | undefined): string | undefined {
+  return timeZone && CHINA_ZONES.has(timeZone) ? 'CN' : undefined;
+}
+
+export function toVenueInput(venue: VenueRef): VenueInputMessage {
+  const input: VenueInputMessage = { venueId: venue.id };
+  if (venue.timeZone) input.timeZone = venue.timeZone;
+  const region = holidayRegionFor(venue.timeZone);
+  if (region) input.region = region;
+  if (venue.capacity && venue.capacity > 0) input.capacity = venue.capacity;
+  const spans = (venue.openingHours ?? []).flatMap((day) =>
+    day.spans.map((s) => ({ weekday: day.weekday, openMinute: s.openMinute, closeMinute: s.closeMinute })),
+  );
+  if (spans.length > 0) input.openingHours = spans;
+  const inputs = venue.forecastInputs;
+  const current = inputs ? Date.parse(inputs.currentHour) : Number.NaN;
+  if (inputs && Number.isFinite(current)) {
+    const n = inputs.hourlyOccupancy.length;
+    // Unknown hours are left out rather than sent as 0: absent means "no data" to the model.
+    input.history = inputs.hourlyOccupancy.flatMap((occupancy, i) =>
+      occupancy === null ? [] : [{ at: new Date(current - (n - i) * HOUR_MS).toISOString(), occupancy }],
+    );
+    input.bookings = inputs.hourlyBookings.flatMap((count, i) =>
+      count > 0 ? [{ at: new Date(current + i * HOUR_MS).toISOString(), count }] : [],
+    );
+  }
+  return input;
+}
+
+/** Whether the venue has opening hours at all (without them "closed" is guessed from the forecast). */
+export const hasOpeningHours = (venue: VenueRef) =>
+  (venue.openingHours ?? []).some((d) => d.spans.length > 0);
