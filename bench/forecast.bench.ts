@@ -1,52 +1,72 @@
 // `npm run bench -- forecast [--requests 200] [--venues 50] [--hours 24] [--artifact-dir <dir>]`
 //
-// Latency (p50/p99) of one Forecast for 50 venues × 24 h: direct gRPC against the model server
-// running as its own process, then through the prediction subgraph (`_entities`, one request for
-// all venues) with a cold Redis cache (every request reaches the predictor) and a warm one. The
-// model server serves `--artifact-dir`, or a model of the production architecture (128-64 hidden)
-// trained for one epoch on packages/forecast's fixture: inference cost does not depend on how
-// well it was trained. Load generator and servers share this machine; prints one JSON object.
-import { spawn } from 'node:child_process';
+// Latency (p50/p99) of a forecast for 50 venues × 24 h through the router — a client's
+// `venues(first: 50) { … forecast(hours: 24) }` — against its parts in the same run: the model
+// server's Forecast alone (direct gRPC with the same inputs), and the prediction subgraph alone
+// (`_entities` with the representations the router sends). Each with a cold forecast cache (every
+// request reaches the model server) and a warm one. The venues are real rows: opening hours and
+// two weeks of hourly headcounts in MariaDB, which the router fetches from the venue subgraph for
+// @requires. The model server serves `--artifact-dir`, or a model of the production architecture
+// trained for one epoch on packages/forecast's fixture (inference cost does not depend on how well
+// it was trained). Everything runs as its own process on this machine; prints one JSON object.
+import { cpus } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { readOccupancyCsv, saveArtifact, trainForecaster } from '@sport-venue/forecast';
-import { createTestRedis, eventually } from '@sport-venue/shared/testing';
+import { redisKeys } from '@sport-venue/shared';
+import { createTestDatabase, createTestRedis, eventually, uniqueId } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
-import { startPredictionSubgraph } from '../subgraphs/prediction/src/index.ts';
 import { PredictorClient } from '../subgraphs/prediction/src/predictor-client.ts';
+import { toVenueInput, type VenueRef } from '../subgraphs/prediction/src/venue-inputs.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { option, round, quantile, startProcess, stopAll, waitReady } from './support/harness.ts';
 
 const root = new URL('../', import.meta.url).pathname;
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-}
-const REQUESTS = Number(option('requests', '200'));
-const VENUES = Number(option('venues', '50'));
-const HOURS = Number(option('hours', '24'));
+const REQUESTS = option('requests', 200);
+const VENUES = option('venues', 50);
+const HOURS = option('hours', 24);
 const WARMUP = Math.min(20, Math.floor(REQUESTS / 10));
+const HOUR_MS = 3_600_000;
+const TZ = 'Asia/Shanghai';
 
-function summary(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 100) / 100;
-  return { requests: s.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
-}
-
-async function measure(fn: () => Promise<void>) {
-  for (let i = 0; i < WARMUP; i++) await fn();
+async function measure(fn: () => Promise<void>, before?: () => Promise<unknown>) {
+  for (let i = 0; i < WARMUP; i++) {
+    await before?.();
+    await fn();
+  }
   const samples: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
+    await before?.();
     const t0 = performance.now();
     await fn();
     samples.push(performance.now() - t0);
   }
-  return summary(samples);
+  samples.sort((a, b) => a - b);
+  return {
+    requests: samples.length,
+    p50Ms: round(quantile(samples, 0.5)),
+    p99Ms: round(quantile(samples, 0.99)),
+    maxMs: round(samples.at(-1)!),
+  };
+}
+
+async function post(url: string, query: string, variables: Record<string, unknown> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
 }
 
 const tmp = await mkdtemp(join(tmpdir(), 'sv-forecast-bench-'));
-let artifactDir = option('artifact-dir', '');
+let artifactDir = process.argv.includes('--artifact-dir')
+  ? process.argv[process.argv.indexOf('--artifact-dir') + 1]!
+  : '';
 if (!artifactDir) {
   artifactDir = tmp;
   const { rows } = await readOccupancyCsv(
@@ -54,79 +74,159 @@ if (!artifactDir) {
   );
   const forecaster = await trainForecaster(rows, { timeZone: 'Europe/Zurich', epochs: 1, version: 'bench' });
   await saveArtifact(forecaster, artifactDir);
+  forecaster.network.dispose();
 }
 
-const port = await freePort();
-const server = spawn(process.execPath, [`${root}subgraphs/prediction/src/model-server/index.ts`], {
-  env: {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    MODEL_SERVER_PORT: String(port),
-    MODEL_ARTIFACT_DIR: artifactDir,
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const client = new PredictorClient(`127.0.0.1:${port}`, 10_000);
-const store = await createTestRedis();
-const redis = new Redis(store.url);
-const subgraph = await startPredictionSubgraph({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  BIND_HOST: '127.0.0.1',
-  PREDICTION_PORT: 0,
-  REDIS_URL: store.url,
-  PREDICTOR_URL: `127.0.0.1:${port}`,
-  PREDICTOR_DEADLINE_MS: 10_000,
-  FORECAST_FETCH_HOURS: HOURS,
-});
+const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
+const db = createVenueDb(database.url);
+const redis = new Redis(redisDb.url);
+const children: ReturnType<typeof startProcess>[] = [];
+let client: PredictorClient | undefined;
+
 try {
-  await eventually(async () => (await client.health().catch(() => 'DOWN')) === 'SERVING', {
-    timeoutMs: 30_000,
+  await db.city.create({ data: { code: '310000', name: '上海', timeZone: TZ } });
+  const current = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const localHour = (at: number) =>
+    Number(new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', hourCycle: 'h23' }).format(at));
+  const venueIds: string[] = [];
+  for (let i = 0; i < VENUES; i++) {
+    const venue = await db.venue.create({
+      data: {
+        cityCode: '310000',
+        slug: `forecast-bench-${i}`,
+        name: `场馆 ${i}`,
+        address: '静安区',
+        lat: 31.23 + i / 1000,
+        lng: 121.44,
+        sports: ['gym'],
+        capacity: 100 + i,
+        timeZone: TZ,
+        openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[420, 1320]]])),
+      },
+    });
+    venueIds.push(venue.id.toString());
+    const samples = [];
+    for (let h = 14 * 24; h >= 1; h--) {
+      const at = current - h * HOUR_MS;
+      const hour = localHour(at);
+      if (hour >= 7 && hour < 22)
+        samples.push({
+          venueId: venue.id,
+          at: new Date(at),
+          count: 10 + ((hour * 7 + i) % 30),
+          source: 'SEEDED',
+        });
+    }
+    await db.occupancySample.createMany({ data: samples });
+  }
+
+  const [modelPort, venuePort, predictionPort, routerPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redisDb.url };
+  const model = startProcess('model-server', 'subgraphs/prediction/src/model-server/index.ts', {
+    ...common,
+    MODEL_SERVER_PORT: String(modelPort),
+    MODEL_ARTIFACT_DIR: artifactDir,
   });
-  const venues = Array.from({ length: VENUES }, (_, i) => ({ venueId: String(1000 + i) }));
+  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
+    ...common,
+    VENUE_PORT: String(venuePort),
+    VENUE_DATABASE_URL: database.url,
+    CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
+    BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
+    INTERNAL_IDENTITY_SECRET: 'x'.repeat(32),
+  });
+  const prediction = startProcess('prediction', 'subgraphs/prediction/src/index.ts', {
+    ...common,
+    PREDICTION_PORT: String(predictionPort),
+    PREDICTOR_URL: `127.0.0.1:${modelPort}`,
+    PREDICTOR_DEADLINE_MS: '10000',
+    FORECAST_FETCH_HOURS: String(HOURS),
+  });
+  children.push(model, venue, prediction);
+  await Promise.all([
+    waitReady(`http://127.0.0.1:${venuePort}`, venue),
+    waitReady(`http://127.0.0.1:${predictionPort}`, prediction),
+  ]);
+  const router = startProcess('router', 'router/src/index.ts', {
+    ...common,
+    ROUTER_PORT: String(routerPort),
+    VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
+    PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
+    INTERNAL_IDENTITY_SECRET: 'x'.repeat(32),
+    USER_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+  });
+  children.push(router);
+  await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
+  client = new PredictorClient(`127.0.0.1:${modelPort}`, 10_000);
+  await eventually(async () => (await client!.health().catch(() => 'DOWN')) === 'SERVING', {
+    timeoutMs: 60_000,
+  });
+
+  // What the router fetches from the venue subgraph for @requires, once, to drive the parts directly.
+  const entities = (
+    await post(
+      `http://127.0.0.1:${venuePort}/graphql`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity
+      openingHours { weekday spans { openMinute closeMinute } } forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } }`,
+      { r: venueIds.map((id) => ({ __typename: 'Venue', id })) },
+    )
+  )._entities as Array<VenueRef & { __typename: string }>;
+  const coldCache = () => redis.del(...venueIds.map((id) => redisKeys.venuePredicted(id)));
+
+  const venueInputs = entities.map(toVenueInput);
   const grpcDirect = await measure(async () => {
-    const res = await client.forecast({ venues, horizonHours: HOURS });
+    const res = await client!.forecast({ venues: venueInputs, horizonHours: HOURS });
     if (res.forecasts.length !== VENUES) throw new Error('short response');
   });
 
-  const reps = venues.map((v) => ({ __typename: 'Venue', id: v.venueId }));
-  const body = JSON.stringify({
-    query: `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Venue { forecast(hours: ${HOURS}) { at expected } } } }`,
-    variables: { reps },
-  });
+  const subgraphQuery = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { forecast(hours: ${HOURS}) { at expected } } } }`;
   const viaSubgraph = async () => {
-    const res = await fetch(`${subgraph.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
+    const data = await post(`http://127.0.0.1:${predictionPort}/graphql`, subgraphQuery, { r: entities });
+    if ((data._entities as unknown[]).length !== VENUES) throw new Error('short response');
   };
-  const subgraphCold = await measure(async () => {
-    await redis.flushdb();
-    await viaSubgraph();
-  });
-  const subgraphWarm = await measure(viaSubgraph);
+  const routerQuery = `{ venues(cityCode: "310000", first: ${VENUES}) { edges { node { id name forecast(hours: ${HOURS}) { at expected level } } } } }`;
+  const viaRouter = async () => {
+    const data = await post(`http://127.0.0.1:${routerPort}/graphql`, routerQuery);
+    const edges = (data.venues as { edges: Array<{ node: { forecast: unknown[] | null } }> }).edges;
+    if (edges.length !== VENUES || edges.some((e) => e.node.forecast?.length !== HOURS))
+      throw new Error('short response');
+  };
+  const subgraphColdCache = await measure(viaSubgraph, coldCache);
+  const subgraphWarmCache = await measure(viaSubgraph);
+  const routerColdCache = await measure(viaRouter, coldCache);
+  const routerWarmCache = await measure(viaRouter);
+
   console.log(
     JSON.stringify(
       {
+        bench: 'forecast',
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
         venues: VENUES,
         hours: HOURS,
         artifactDir,
+        note: 'one client, sequential requests; model server, subgraphs, router and stores share this machine',
         grpcDirect,
-        subgraphColdCache: subgraphCold,
-        subgraphWarmCache: subgraphWarm,
+        subgraphColdCache,
+        subgraphWarmCache,
+        routerColdCache,
+        routerWarmCache,
+        routerOverWarmSubgraph: { p50Ms: round(routerWarmCache.p50Ms - subgraphWarmCache.p50Ms) },
       },
       null,
       1,
     ),
   );
 } finally {
-  client.close();
-  await subgraph.stop();
+  client?.close();
+  await stopAll(children);
   redis.disconnect();
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await db.$disconnect();
+  await database.drop();
   await rm(tmp, { recursive: true, force: true });
 }

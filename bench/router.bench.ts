@@ -100,17 +100,31 @@ try {
     const body = await post(`http://127.0.0.1:${routerPort}/graphql`, QUERY);
     return !body.errors && (body.data?.venues as { edges: unknown[] }).edges.length === 10;
   };
-  // The router's plan for QUERY: fetch the venue page, then one _entities batch to prediction.
+  // The router's plan for QUERY: fetch the venue page with the fields predictedNow @requires,
+  // then one _entities batch to prediction with them.
   const direct = async () => {
     const page = await post(
       `http://127.0.0.1:${venuePort}/graphql`,
-      `{ venues(cityCode: "310000", first: 10) { edges { node { __typename id name city { name } currentCount } } } }`,
+      `{ venues(cityCode: "310000", first: 10) { edges { node { __typename id name city { name } currentCount
+        timeZone capacity openingHours { weekday spans { openMinute closeMinute } }
+        forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } } }`,
     );
-    const nodes = (page.data?.venues as { edges: Array<{ node: { id: string } }> }).edges.map((e) => e.node);
+    const nodes = (page.data?.venues as { edges: Array<{ node: Record<string, unknown> }> }).edges.map(
+      (e) => e.node,
+    );
     const entities = await post(
       `http://127.0.0.1:${predictionPort}/graphql`,
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { predictedNow } } }`,
-      { r: nodes.map((n) => ({ __typename: 'Venue', id: n.id })) },
+      {
+        r: nodes.map(({ __typename, id, timeZone, capacity, openingHours, forecastInputs }) => ({
+          __typename,
+          id,
+          timeZone,
+          capacity,
+          openingHours,
+          forecastInputs,
+        })),
+      },
     );
     return !page.errors && !entities.errors && (entities.data?._entities as unknown[]).length === 10;
   };

@@ -14,3 +14,4 @@ export * from './metrics.ts';
 export * from './trace.ts';
 export * from './pagination.ts';
 export * from './periodic.ts';
+export * from './hourly-series.ts';

@@ -2,6 +2,7 @@
  * The venue as the router hands it to this subgraph (the fields `@requires` names, owned by the
  * venue subgraph) → the model server's VenueInput. Pure.
  */
+import { decodeHourlySeries } from '@sport-venue/shared';
 import type { VenueInputMessage } from './predictor-proto.ts';
 
 const HOUR_MS = 3_600_000;
@@ -13,8 +14,10 @@ export interface VenueRef {
   openingHours?: Array<{ weekday: number; spans: Array<{ openMinute: number; closeMinute: number }> }>;
   forecastInputs?: {
     currentHour: string;
-    hourlyOccupancy: Array<number | null>;
-    hourlyBookings: number[];
+    /** Comma-separated hourly means before currentHour (shared hourly-series.ts). */
+    hourlyOccupancy: string;
+    /** Comma-separated booked seats from currentHour on. */
+    hourlyBookings: string;
   };
 }
 
@@ -27,6 +30,15 @@ const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', '
  */
 export function holidayRegionFor(timeZone: string | undefined): string | undefined {
   return timeZone && CHINA_ZONES.has(timeZone) ? 'CN' : undefined;
+}
+
+// A malformed series degrades to "no history" (the seasonal profile), never to an error.
+function decodeOrEmpty(text: string | undefined): Array<number | null> {
+  try {
+    return decodeHourlySeries(text ?? '');
+  } catch {
+    return [];
+  }
 }
 
 export function toVenueInput(venue: VenueRef): VenueInputMessage {
@@ -42,13 +54,14 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
   const inputs = venue.forecastInputs;
   const current = inputs ? Date.parse(inputs.currentHour) : Number.NaN;
   if (inputs && Number.isFinite(current)) {
-    const n = inputs.hourlyOccupancy.length;
+    const history = decodeOrEmpty(inputs.hourlyOccupancy);
+    const n = history.length;
     // Unknown hours are left out rather than sent as 0: absent means "no data" to the model.
-    input.history = inputs.hourlyOccupancy.flatMap((occupancy, i) =>
+    input.history = history.flatMap((occupancy, i) =>
       occupancy === null ? [] : [{ at: new Date(current - (n - i) * HOUR_MS).toISOString(), occupancy }],
     );
-    input.bookings = inputs.hourlyBookings.flatMap((count, i) =>
-      count > 0 ? [{ at: new Date(current + i * HOUR_MS).toISOString(), count }] : [],
+    input.bookings = decodeOrEmpty(inputs.hourlyBookings).flatMap((count, i) =>
+      count !== null && count > 0 ? [{ at: new Date(current + i * HOUR_MS).toISOString(), count }] : [],
     );
   }
   return input;

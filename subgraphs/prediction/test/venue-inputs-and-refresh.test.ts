@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { redisKeys } from '@sport-venue/shared';
+import { encodeHourlySeries, redisKeys } from '@sport-venue/shared';
 import { createTestRedis, eventually } from '@sport-venue/shared/testing';
 import { startPredictionSubgraph, type RunningPredictionSubgraph } from '../src/index.ts';
 import { LEASE_KEY, WATCHED_KEY, inputKey } from '../src/forecast-refresher.ts';
@@ -82,8 +82,8 @@ function shanghaiGym(id: string): VenueRef {
     })),
     forecastInputs: {
       currentHour: new Date(current).toISOString(),
-      hourlyOccupancy,
-      hourlyBookings: Array.from({ length: 168 }, (_, i) => (i === 3 ? 6 : 0)),
+      hourlyOccupancy: encodeHourlySeries(hourlyOccupancy),
+      hourlyBookings: encodeHourlySeries(Array.from({ length: 168 }, (_, i) => (i === 3 ? 6 : 0))),
     },
   };
 }

@@ -5,7 +5,8 @@
  * and hands it over — the prediction subgraph never reads this subgraph's tables.
  *
  * Completed hours never change, so a venue's history is cached per (venue, current hour) in the
- * process; bookings change any time and are read on every call (one indexed range query).
+ * process. Bookings change any time; they are cached for BOOKINGS_FRESH_MS — a forecast that
+ * misses the last minute's bookings is as good, and venue lists with forecasts are hot paths.
  */
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import type { Clock } from './clock.ts';
@@ -15,6 +16,7 @@ const HOUR_MS = 3_600_000;
 export const FORECAST_HISTORY_HOURS = 15 * 24;
 /** Hours of bookings from the current hour on: the longest forecast horizon. */
 export const FORECAST_BOOKING_HOURS = 168;
+const BOOKINGS_FRESH_MS = 60_000;
 
 export interface ForecastInputs {
   /** Start of the current hour (UTC). */
@@ -60,6 +62,7 @@ export function bookingsPerHour(
 export class ForecastInputsSource {
   private readonly history = new Map<string, Array<number | null>>();
   private historyHour = 0;
+  private readonly bookings = new Map<string, { hour: number; until: number; perHour: number[] }>();
 
   private readonly db: PrismaClient;
   private readonly clock: Clock;
@@ -84,7 +87,7 @@ export class ForecastInputsSource {
     return venueIds.map((id) => ({
       currentHour,
       hourlyOccupancy: history.get(id)!,
-      hourlyBookings: bookings.get(id) ?? Array.from({ length: FORECAST_BOOKING_HOURS }, () => 0),
+      hourlyBookings: bookings.get(id)!.perHour,
     }));
   }
 
@@ -114,6 +117,24 @@ export class ForecastInputsSource {
   }
 
   private async loadBookings(ids: bigint[], currentHour: Date) {
+    const now = this.clock.now().getTime();
+    const hour = currentHour.getTime();
+    const stale = ids.filter((id) => {
+      const hit = this.bookings.get(id.toString());
+      return !hit || hit.hour !== hour || hit.until <= now;
+    });
+    if (stale.length > 0) {
+      const fresh = await this.queryBookings(stale, currentHour);
+      if (this.bookings.size > 50_000) this.bookings.clear();
+      for (const id of stale) {
+        const perHour = fresh.get(id.toString()) ?? Array.from({ length: FORECAST_BOOKING_HOURS }, () => 0);
+        this.bookings.set(id.toString(), { hour, until: now + BOOKINGS_FRESH_MS, perHour });
+      }
+    }
+    return this.bookings;
+  }
+
+  private async queryBookings(ids: bigint[], currentHour: Date) {
     const to = new Date(currentHour.getTime() + FORECAST_BOOKING_HOURS * HOUR_MS);
     // A slot that started before the current hour may still be running: look back a day.
     const slots = await this.db.bookingSlot.findMany({

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { badInput, domainError, notFound } from '@sport-venue/shared';
+import { badInput, domainError, encodeHourlySeries, notFound } from '@sport-venue/shared';
 import { parseInstant } from './booking-rules.ts';
 import type { BookingService } from './booking-service.ts';
 import type { Clock } from './clock.ts';
@@ -176,7 +176,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         ),
       forecastInputs: async (venue, _args, ctx) => {
         const inputs = await ctx.forecastInputs.load(venue.id.toString());
-        return { ...inputs, currentHour: inputs.currentHour.toISOString() };
+        return {
+          currentHour: inputs.currentHour.toISOString(),
+          hourlyOccupancy: encodeHourlySeries(inputs.hourlyOccupancy),
+          hourlyBookings: encodeHourlySeries(inputs.hourlyBookings),
+        };
       },
     },
     City: {

@@ -3,6 +3,7 @@
 // list of venues in one entity fetch.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { decodeHourlySeries } from '@sport-venue/shared';
 import { FORECAST_BOOKING_HOURS, FORECAST_HISTORY_HOURS } from '../src/forecast-inputs.ts';
 import { TEST_START, startVenueApp, type VenueTestApp } from './support/venue-app.ts';
 
@@ -24,15 +25,21 @@ const ENTITIES = `query($reps: [_Any!]!) {
 interface Inputs {
   currentHour: string;
   hourlyOccupancy: Array<number | null>;
-  hourlyBookings: number[];
+  hourlyBookings: Array<number | null>;
 }
 
 async function inputsOf(...venueIds: string[]): Promise<Inputs[]> {
-  const r = await t.graphql<{ _entities: Array<{ forecastInputs: Inputs }> }>(ENTITIES, {
-    reps: venueIds.map((id) => ({ __typename: 'Venue', id })),
-  });
+  const r = await t.graphql<{
+    _entities: Array<{
+      forecastInputs: { currentHour: string; hourlyOccupancy: string; hourlyBookings: string };
+    }>;
+  }>(ENTITIES, { reps: venueIds.map((id) => ({ __typename: 'Venue', id })) });
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data!._entities.map((e) => e.forecastInputs);
+  return r.data!._entities.map(({ forecastInputs: f }) => ({
+    currentHour: f.currentHour,
+    hourlyOccupancy: decodeHourlySeries(f.hourlyOccupancy),
+    hourlyBookings: decodeHourlySeries(f.hourlyBookings),
+  }));
 }
 
 async function sample(venueId: string, at: number, count: number) {

@@ -20,8 +20,8 @@ describe('venue fields required from the venue subgraph → model input', () => 
       ],
       forecastInputs: {
         currentHour: '2026-11-24T08:00:00.000Z',
-        hourlyOccupancy: [null, 14.5, 0, null],
-        hourlyBookings: [0, 3, 0],
+        hourlyOccupancy: ',14.5,0,',
+        hourlyBookings: '0,3,0',
       },
     });
     assert.deepEqual(input, {
@@ -40,6 +40,18 @@ describe('venue fields required from the venue subgraph → model input', () => 
       ],
       bookings: [{ at: '2026-11-24T09:00:00.000Z', count: 3 }],
     });
+  });
+
+  it('treats a malformed series as no history rather than failing the forecast', () => {
+    const input = toVenueInput({
+      id: '7',
+      forecastInputs: {
+        currentHour: '2026-11-24T08:00:00.000Z',
+        hourlyOccupancy: '1,x,3',
+        hourlyBookings: '',
+      },
+    });
+    assert.deepEqual([input.history, input.bookings], [[], []]);
   });
 
   it('sends just the id when the router supplied nothing else', () => {
