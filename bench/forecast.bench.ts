@@ -172,7 +172,7 @@ try {
   const entities = (
     await post(
       `http://127.0.0.1:${venuePort}/graphql`,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity location { lat lng }
       openingHours { weekday spans { openMinute closeMinute } } forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } }`,
       { r: venueIds.map((id) => ({ __typename: 'Venue', id })) },
     )

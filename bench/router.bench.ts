@@ -106,7 +106,7 @@ try {
     const page = await post(
       `http://127.0.0.1:${venuePort}/graphql`,
       `{ venues(cityCode: "310000", first: 10) { edges { node { __typename id name city { name } currentCount
-        timeZone capacity openingHours { weekday spans { openMinute closeMinute } }
+        timeZone capacity location { lat lng } openingHours { weekday spans { openMinute closeMinute } }
         forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } } }`,
     );
     const nodes = (page.data?.venues as { edges: Array<{ node: Record<string, unknown> }> }).edges.map(
@@ -116,11 +116,12 @@ try {
       `http://127.0.0.1:${predictionPort}/graphql`,
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { predictedNow } } }`,
       {
-        r: nodes.map(({ __typename, id, timeZone, capacity, openingHours, forecastInputs }) => ({
+        r: nodes.map(({ __typename, id, timeZone, capacity, location, openingHours, forecastInputs }) => ({
           __typename,
           id,
           timeZone,
           capacity,
+          location,
           openingHours,
           forecastInputs,
         })),

@@ -42,6 +42,8 @@ export interface VenueInputMessage {
   history?: HistoryPointMessage[];
   bookings?: BookingHourMessage[];
   openingHours?: OpeningSpanMessage[];
+  latitude?: number;
+  longitude?: number;
 }
 
 export interface ForecastRequestMessage {

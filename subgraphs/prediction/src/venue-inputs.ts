@@ -11,6 +11,7 @@ export interface VenueRef {
   id: string;
   timeZone?: string;
   capacity?: number | null;
+  location?: { lat: number; lng: number };
   openingHours?: Array<{ weekday: number; spans: Array<{ openMinute: number; closeMinute: number }> }>;
   forecastInputs?: {
     currentHour: string;
@@ -47,6 +48,10 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
   const region = holidayRegionFor(venue.timeZone);
   if (region) input.region = region;
   if (venue.capacity && venue.capacity > 0) input.capacity = venue.capacity;
+  if (venue.location) {
+    input.latitude = venue.location.lat;
+    input.longitude = venue.location.lng;
+  }
   const spans = (venue.openingHours ?? []).flatMap((day) =>
     day.spans.map((s) => ({ weekday: day.weekday, openMinute: s.openMinute, closeMinute: s.closeMinute })),
   );

@@ -1,4 +1,4 @@
-import { baseConfig, port, z } from '@sport-venue/shared';
+import { baseConfig, port, url, z } from '@sport-venue/shared';
 
 export const modelServerConfigSchema = baseConfig.extend({
   MODEL_SERVER_PORT: port(50051),
@@ -6,6 +6,13 @@ export const modelServerConfigSchema = baseConfig.extend({
   MODEL_ARTIFACT_DIR: z.string().min(1).default('.state/models'),
   /** How often the directory is checked for a newer version (polling works on every filesystem). */
   MODEL_RELOAD_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+  /**
+   * Open-Meteo-compatible weather API (serves /v1/forecast), used when the artifact was trained
+   * with weather. Empty: no weather (the model uses its no-weather inputs).
+   */
+  WEATHER_BASE_URL: z.union([z.literal(''), url(undefined, ['http', 'https'])]).default(''),
+  /** Budget of one weather request; must stay well below the subgraph's Forecast deadline. */
+  WEATHER_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(300),
 });
 
 export type ModelServerConfig = z.infer<typeof modelServerConfigSchema>;

@@ -13,7 +13,9 @@ export class InvalidForecastRequest extends Error {
 export interface ParsedForecastRequest {
   origin: Date;
   horizonHours: number;
-  venues: Array<Omit<PredictRequest, 'origin' | 'horizonHours'>>;
+  venues: Array<
+    Omit<PredictRequest, 'origin' | 'horizonHours'> & { location?: { lat: number; lng: number } }
+  >;
 }
 
 const HOUR_MS = 3_600_000;
@@ -74,8 +76,15 @@ export function parseForecastRequest(message: ForecastRequestMessage, now: Date)
           );
         return span;
       });
+      const hasLocation = v.latitude !== undefined || v.longitude !== undefined;
+      if (
+        hasLocation &&
+        !(Math.abs(v.latitude ?? Number.NaN) <= 90 && Math.abs(v.longitude ?? Number.NaN) <= 180)
+      )
+        throw new InvalidForecastRequest(`venues[${i}]: latitude/longitude must both be set and in range`);
       return {
         venue,
+        ...(hasLocation ? { location: { lat: v.latitude!, lng: v.longitude! } } : {}),
         ...(v.timeZone ? { timeZone: v.timeZone } : {}),
         ...(history.length > 0 ? { history } : {}),
         ...(bookings.length > 0 ? { bookings } : {}),

@@ -8,6 +8,8 @@ import { predictionProto } from '../predictor-proto.ts';
 import { modelServerConfigSchema, type ModelServerConfig } from './config.ts';
 import { ModelHolder } from './model-holder.ts';
 import { healthHandlers, predictorHandlers, type PredictorServiceOptions } from './predictor-service.ts';
+import { openMeteoWeather } from '@sport-venue/forecast';
+import { WeatherSource } from './weather-source.ts';
 
 export interface ModelServerOptions {
   onForecast?: PredictorServiceOptions['onForecast'];
@@ -26,11 +28,22 @@ export async function startModelServer(config: ModelServerConfig, options: Model
     logger.warn({ dir: config.MODEL_ARTIFACT_DIR }, 'no model artifact yet; NOT_SERVING');
   holder.watch(config.MODEL_RELOAD_INTERVAL_MS);
 
+  const weather = config.WEATHER_BASE_URL
+    ? new WeatherSource(
+        openMeteoWeather({
+          baseUrl: config.WEATHER_BASE_URL,
+          endpoint: 'forecast',
+          timeoutMs: config.WEATHER_TIMEOUT_MS,
+          onError: (err) => logger.warn({ err: (err as Error).message }, 'weather unavailable'),
+        }),
+      )
+    : undefined;
+
   const { Predictor, Health } = predictionProto();
   const server = new grpc.Server();
   server.addService(
     Predictor.service,
-    predictorHandlers({ holder, logger, onForecast: options.onForecast, now: options.now }),
+    predictorHandlers({ holder, logger, onForecast: options.onForecast, now: options.now, weather }),
   );
   server.addService(Health.service, healthHandlers(holder));
   const host = config.BIND_HOST.includes(':') ? `[${config.BIND_HOST}]` : config.BIND_HOST;

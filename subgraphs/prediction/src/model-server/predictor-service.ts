@@ -15,6 +15,7 @@ import {
 } from '../predictor-proto.ts';
 import { InvalidForecastRequest, parseForecastRequest } from './forecast-request.ts';
 import type { ModelHolder } from './model-holder.ts';
+import type { WeatherSource } from './weather-source.ts';
 
 export type ForecastOutcome = 'ok' | 'invalid' | 'unavailable' | 'deadline' | 'cancelled' | 'error';
 
@@ -22,6 +23,8 @@ export interface PredictorServiceOptions {
   holder: ModelHolder;
   logger: Logger;
   now?: () => Date;
+  /** Weather near each venue, for artifacts trained with weather (absent: none). */
+  weather?: WeatherSource | undefined;
   /** Called once per Forecast call (metrics, and tests counting calls on the server side). */
   onForecast?: (event: { venues: number; outcome: ForecastOutcome }) => void;
 }
@@ -59,6 +62,16 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
       report(venueCount, 'invalid');
       throw statusError(grpc.status.INVALID_ARGUMENT, err.message);
     }
+    // Weather is fetched for all venues at once, before the synchronous model work; its timeout
+    // is far below the caller's deadline, and a failure means "no weather", not an error.
+    const weatherSource = forecaster.manifest.uses.weather ? options.weather : undefined;
+    const weather = await Promise.all(
+      parsed.venues.map((v) =>
+        weatherSource && v.location
+          ? weatherSource.around(v.location.lat, v.location.lng, parsed.origin, parsed.horizonHours)
+          : undefined,
+      ),
+    );
     const forecasts: VenueForecastMessage[] = [];
     for (const [i, venue] of parsed.venues.entries()) {
       if (i % VENUES_PER_TURN === 0) {
@@ -72,8 +85,10 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
           throw statusError(grpc.status.DEADLINE_EXCEEDED, 'deadline exceeded');
         }
       }
+      const { location: _location, ...request } = venue;
       const points = predict(forecaster, {
-        ...venue,
+        ...request,
+        ...(weather[i] ? { weather: weather[i] } : {}),
         origin: parsed.origin,
         horizonHours: parsed.horizonHours,
       });

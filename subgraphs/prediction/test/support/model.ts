@@ -4,7 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readOccupancyCsv, saveArtifact, trainForecaster } from '@sport-venue/forecast';
+import {
+  fakePrecipitation,
+  fakeTemperature,
+  readOccupancyCsv,
+  saveArtifact,
+  trainForecaster,
+} from '@sport-venue/forecast';
 import type { OccupancyRow } from '@sport-venue/forecast';
 import { startModelServer, type ModelServerOptions } from '../../src/model-server/index.ts';
 import { modelServerConfigSchema } from '../../src/model-server/config.ts';
@@ -18,10 +24,24 @@ export const KNOWN_VENUE = 'Fitnesspark Zürich Puls 5';
 
 let rows: Promise<OccupancyRow[]> | undefined;
 
-/** Trains a deliberately tiny model (1 epoch, 8 hidden units) and saves it as `<root>/<version>/`. */
-export async function writeTinyArtifact(root: string, version: string, createdAt: Date) {
+/**
+ * Trains a deliberately tiny model (1 epoch, 8 hidden units) and saves it as `<root>/<version>/`.
+ * `weather`: the rows carry the fake Open-Meteo's weather at Zürich, so the model uses weather.
+ */
+export async function writeTinyArtifact(
+  root: string,
+  version: string,
+  createdAt: Date,
+  { weather = false }: { weather?: boolean } = {},
+) {
   rows ??= readOccupancyCsv(FIXTURE).then((parsed) => parsed.rows);
-  const forecaster = await trainForecaster(await rows, {
+  const training = weather
+    ? (await rows).map((r) => {
+        const hour = Math.floor(r.at.getTime() / 3_600_000) * 3_600_000;
+        return { ...r, temperatureC: fakeTemperature(hour, 47.4), precipitationMm: fakePrecipitation(hour) };
+      })
+    : await rows;
+  const forecaster = await trainForecaster(training, {
     timeZone: 'Europe/Zurich',
     epochs: 1,
     hidden: [8],
@@ -42,7 +62,12 @@ export async function tempArtifactDir() {
 /** A model server whose Forecast calls are recorded, on an ephemeral (or the given) port. */
 export async function startTestModelServer(
   artifactDir: string,
-  { port = 0, reloadMs = 100, ...options }: ModelServerOptions & { port?: number; reloadMs?: number } = {},
+  {
+    port = 0,
+    reloadMs = 100,
+    weatherBaseUrl = '',
+    ...options
+  }: ModelServerOptions & { port?: number; reloadMs?: number; weatherBaseUrl?: string } = {},
 ) {
   const calls: Array<{ venues: number; outcome: ForecastOutcome }> = [];
   const server = await startModelServer(
@@ -52,6 +77,7 @@ export async function startTestModelServer(
       MODEL_SERVER_PORT: String(port),
       MODEL_ARTIFACT_DIR: artifactDir,
       MODEL_RELOAD_INTERVAL_MS: String(reloadMs),
+      WEATHER_BASE_URL: weatherBaseUrl,
     }),
     { shutdownGraceMs: 1_000, ...options, onForecast: (event) => calls.push(event) },
   );
