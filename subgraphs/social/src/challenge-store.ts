@@ -23,6 +23,8 @@ import { nextIsoWeek } from './window.ts';
 
 export interface ChallengeRecord extends ChallengeFacts {
   id: string;
+  /** TEAM_GOAL: the team's target in minutes; null for the other types (and TEAM_GOALs older than goals). */
+  goal: number | null;
   title: string;
   slogan: string;
   venueId: string | null;
@@ -46,6 +48,8 @@ interface ChallengeDoc {
   startsAt: Date;
   endsAt: Date;
   maxParticipants: number;
+  /** TEAM_GOAL: the team's target in minutes; null for the other types. */
+  goal: number | null;
   createdAt: Date;
   settledAt: Date | null;
   standings: RankedEntry[] | null;
@@ -65,6 +69,7 @@ const challengeSchema = new Schema<ChallengeDoc>(
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true, index: true },
     maxParticipants: { type: Number, required: true },
+    goal: { type: Number, default: null },
     createdAt: { type: Date, default: () => new Date() },
     settledAt: { type: Date, default: null },
     standings: { type: Schema.Types.Mixed, default: null },
@@ -97,6 +102,8 @@ interface SettlementDoc {
   attempt: number;
   instance: string;
   claimedAt: Date;
+  /** End of the claimant's lease: after it, the next attempt may take over. */
+  expiresAt: Date | null;
 }
 
 const settlementSchema = new Schema<SettlementDoc>(
@@ -106,6 +113,8 @@ const settlementSchema = new Schema<SettlementDoc>(
     attempt: { type: Number, required: true },
     instance: { type: String, required: true },
     claimedAt: { type: Date, required: true },
+    // Claims written before leases were stored have none: their lease is the reader's.
+    expiresAt: { type: Date, default: null },
   },
   { collection: 'pk_settlements', versionKey: false },
 );
@@ -137,6 +146,7 @@ function toRecord(doc: ChallengeDoc & { _id: unknown }, memberIds: string[]): Ch
     startsAt: doc.startsAt,
     endsAt: doc.endsAt,
     maxParticipants: doc.maxParticipants,
+    goal: doc.goal ?? null,
     memberIds,
     createdAt: doc.createdAt,
     settledAt: doc.settledAt ?? null,
@@ -150,6 +160,10 @@ export const newInviteCode = () =>
   Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** When a claim's lease ends (claims from before stored leases: the reader's lease). */
+const leaseEnd = (claim: Pick<SettlementDoc, 'claimedAt' | 'expiresAt'>, leaseMs: number) =>
+  claim.expiresAt ? claim.expiresAt.getTime() : claim.claimedAt.getTime() + leaseMs;
 
 export function createChallengeStore(model: ChallengeModel) {
   const connection = model.db;
@@ -215,7 +229,12 @@ export function createChallengeStore(model: ChallengeModel) {
     },
     /** Creates the challenge with its creator in seat 0; retries the rare invite-code clash. */
     async create(
-      input: Omit<ChallengeDoc, 'inviteCode' | 'createdAt' | 'settledAt' | 'standings' | 'status'>,
+      input: Omit<
+        ChallengeDoc,
+        'inviteCode' | 'createdAt' | 'settledAt' | 'standings' | 'status' | 'goal'
+      > & {
+        goal?: number | null;
+      },
       now: Date,
     ): Promise<ChallengeRecord> {
       await ready();
@@ -265,12 +284,15 @@ export function createChallengeStore(model: ChallengeModel) {
       await model.updateOne({ _id: id, status: 'OPEN' }, { $set: { status: 'CANCELLED' } });
     },
     /**
-     * Claims one challenge whose window ended before `cutoff` for settlement by `instance`. Each
-     * attempt is an insert with a unique id, so exactly one replica wins it. A claim older than the
-     * lease whose challenge is still unsettled (the replica died) may be superseded by the next
-     * attempt; rewards are idempotent, so redoing the work is safe.
+     * Claims one challenge whose window ended before `cutoff` for settlement by `instance`, with a
+     * lease until `now + leaseMs`. Each attempt is an insert with a unique id, so exactly one
+     * replica wins it. While the latest claim's lease runs, nobody else tries; once it expired and
+     * the challenge is still unsettled (the claimant died or failed), the next attempt takes over —
+     * again an insert, so exactly one replica wins the takeover. Rewards are idempotent, so redoing
+     * the work is safe.
      */
     async claimForSettlement(cutoff: Date, instance: string, now: Date, leaseMs: number) {
+      await ready();
       const due = await model
         .find({ status: 'OPEN', endsAt: { $lte: cutoff } })
         .sort({ endsAt: 1 })
@@ -279,7 +301,7 @@ export function createChallengeStore(model: ChallengeModel) {
       for (const doc of due) {
         const challengeId = String(doc._id);
         const last = await settlements.findOne({ challengeId }).sort({ attempt: -1 }).lean();
-        if (last && last.claimedAt.getTime() > now.getTime() - leaseMs) continue; // someone is on it
+        if (last && leaseEnd(last, leaseMs) > now.getTime()) continue; // someone is on it
         const attempt = (last?.attempt ?? 0) + 1;
         try {
           await settlements.create({
@@ -288,15 +310,21 @@ export function createChallengeStore(model: ChallengeModel) {
             attempt,
             instance,
             claimedAt: now,
+            expiresAt: new Date(now.getTime() + leaseMs),
           });
         } catch (err) {
           if (isDuplicateKey(err)) continue; // another replica won this attempt
           throw err;
         }
-        return (await records([doc]))[0] ?? null;
+        // The previous claimant may have finished between our read and our claim: read again.
+        const current = await model.findById(challengeId).lean();
+        if (!current || current.status !== 'OPEN') continue;
+        return { challenge: (await records([current]))[0]!, attempt };
       }
       return null;
     },
+    /** The claims of a challenge, oldest first (operations and tests). */
+    claimsOf: (challengeId: string) => settlements.find({ challengeId }).sort({ attempt: 1 }).lean(),
     /** Freezes the standings (only the claim's winner gets here, so there is one writer). */
     async finishSettlement(id: string, standings: RankedEntry[], now: Date): Promise<void> {
       await model.updateOne(

@@ -15,11 +15,12 @@ import {
   type Visibility,
 } from './challenge-rules.ts';
 import type { ChallengeRecord, ChallengeStore } from './challenge-store.ts';
-import type { LeaderboardBoard } from './leaderboard-board.ts';
+import type { LeaderboardBoard, LeaderboardView } from './leaderboard-board.ts';
 import type { LeaderboardPublisher } from './leaderboard-publisher.ts';
 import type { ProgressStore } from './progress-store.ts';
 import { encodeScore } from './ranking.ts';
 import { applyCheckin, CHALLENGE_TYPES, type ChallengeType, type ScoringRules } from './scoring.ts';
+import { asContributions, resolveGoal, teamProgress, teamTotal, type TeamProgress } from './team-goal.ts';
 import { resolveWindow } from './window.ts';
 
 /** Moderation hook (e.g. WeChat msgSecCheck): false rejects the text. */
@@ -37,6 +38,8 @@ export interface CreateChallengeInput {
   visibility?: Visibility | null;
   cityCode?: string | null;
   venueId?: string | null;
+  /** TEAM_GOAL only (required there): the team's target in minutes. */
+  goal?: number | null;
 }
 
 export interface ChallengeServiceDeps {
@@ -75,6 +78,11 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
       const slogan = cleanText('slogan', input.slogan ?? '', 0, SLOGAN_MAX);
       const window = resolveWindow(input, at);
       const maxParticipants = resolveCap(input.type, input.maxParticipants);
+      const goal = resolveGoal(input.type, input.goal, {
+        maxParticipants,
+        dailyMinutesCap: deps.rules.dailyMinutesCap,
+        window,
+      });
       const visibility = input.visibility ?? 'INVITE';
       const cityCode = input.cityCode?.trim() || null;
       if (visibility === 'PUBLIC' && !cityCode)
@@ -99,6 +107,7 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
           startsAt: window.startsAt,
           endsAt: window.endsAt,
           maxParticipants,
+          goal,
         },
         at,
       );
@@ -166,10 +175,28 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
       }),
     atVenue: (venueId: string) => challenges.list({ visibility: 'PUBLIC', venueId }),
 
-    leaderboard(c: ChallengeRecord, first: number, viewer: Viewer | null) {
+    async leaderboard(c: ChallengeRecord, first: number, viewer: Viewer | null): Promise<LeaderboardView> {
       if (!Number.isInteger(first) || first < 1 || first > 100)
         throw badInput('first must be 1–100', 'first');
-      return board.view(c.id, first, viewer?.userId ?? null);
+      const view = await board.view(c.id, first, viewer?.userId ?? null);
+      if (c.type !== 'TEAM_GOAL') return { ...view, challenge: c };
+      // No ranking in a team: the same entries in the same order, everyone at rank 1.
+      return {
+        entries: asContributions(view.entries),
+        me: view.me && { ...view.me, rank: 1 },
+        neighbours: asContributions(view.neighbours),
+        challenge: c,
+      };
+    },
+
+    /**
+     * TEAM_GOAL progress (null for the other types). Live: the sum of the members' scores on the
+     * Redis board; once settled: the frozen standings, i.e. what decided the rewards.
+     */
+    async teamProgress(c: ChallengeRecord): Promise<TeamProgress | null> {
+      if (c.type !== 'TEAM_GOAL' || c.goal === null) return null;
+      const total = c.status === 'SETTLED' && c.standings ? teamTotal(c.standings) : await board.total(c.id);
+      return teamProgress(total, c.goal);
     },
 
     /**

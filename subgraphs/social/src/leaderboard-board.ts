@@ -2,6 +2,7 @@
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
 import { redisKeys } from '@sport-venue/shared';
 import type { Redis } from 'ioredis';
+import type { ChallengeRecord } from './challenge-store.ts';
 import { decodeScore, encodedAbove, rankEntries, type RankedEntry } from './ranking.ts';
 import type { BoardEntry } from './standings.ts';
 
@@ -10,6 +11,8 @@ export interface LeaderboardView {
   me: RankedEntry | null;
   /** The entries just above and just below the viewer (not the viewer). */
   neighbours: RankedEntry[];
+  /** The challenge the board belongs to (set by the use case: PkLeaderboard.teamProgress). */
+  challenge?: ChallengeRecord;
 }
 
 const pairs = (flat: string[]) => {
@@ -45,6 +48,17 @@ export function createLeaderboardBoard(redis: Redis) {
         multi.del(key(challengeId));
       }
       await multi.exec();
+    },
+    /**
+     * Sum of every member's score (TEAM_GOAL's team total). Read in one command, so it is the sum
+     * of one consistent board; each member's score only grows (ZADD GT), so concurrent events of
+     * different members can never cancel each other out.
+     */
+    async total(challengeId: string): Promise<number> {
+      const flat = await redis.zrange(key(challengeId), 0, -1, 'WITHSCORES');
+      let sum = 0;
+      for (let i = 1; i < flat.length; i += 2) sum += decodeScore(Number(flat[i]));
+      return sum;
     },
     async entries(challengeId: string): Promise<BoardEntry[]> {
       return pairs(await redis.zrevrange(key(challengeId), 0, -1, 'WITHSCORES'));

@@ -37,8 +37,12 @@ export function createResolvers(service: ChallengeService, clock: () => Date = (
       participantCount: (c) => c.memberIds.length,
       participants: (c) => c.memberIds.map((id) => ({ id })),
       leaderboard: (c, { first }, ctx) => service.leaderboard(c, first ?? 10, ctx.viewer),
+      teamProgress: (c) => service.teamProgress(c),
       createdAt: (c) => c.createdAt.toISOString(),
       settledAt: (c) => c.settledAt?.toISOString() ?? null,
+    },
+    PkLeaderboard: {
+      teamProgress: (board) => (board.challenge ? service.teamProgress(board.challenge) : null),
     },
     PkLeaderboardEntry: {
       user: (e) => ({ id: e.userId }),

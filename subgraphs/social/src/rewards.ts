@@ -2,12 +2,13 @@
 // (challenge, user), so a settlement retried after a crash never pays twice.
 import type { RankedEntry } from './ranking.ts';
 import type { ChallengeType } from './scoring.ts';
+import { teamTotal } from './team-goal.ts';
 
 /** Points by final rank (ties share the rank, so tied winners get the same reward). */
 const BY_RANK: Record<number, number> = { 1: 100, 2: 60, 3: 30 };
 /** Every participant who made progress gets at least this. */
 const FINISHER = 10;
-/** TEAM_GOAL has no ranking: everyone who contributed gets the same. */
+/** TEAM_GOAL has no ranking: everyone who contributed gets the same, if the team reached its goal. */
 const TEAM_CONTRIBUTOR = 30;
 
 export interface Reward {
@@ -18,7 +19,18 @@ export interface Reward {
 
 export const rewardKey = (challengeId: string, userId: string) => `pk:${challengeId}:reward:${userId}`;
 
-export function rewardsFor(challengeId: string, type: ChallengeType, standings: RankedEntry[]): Reward[] {
+/**
+ * The rewards of final standings. Only participants with progress (score > 0) are paid. TEAM_GOAL:
+ * nobody is paid unless the team total reached `goal` (a TEAM_GOAL created before goals existed has
+ * none and pays its contributors, as it always did).
+ */
+export function rewardsFor(
+  challengeId: string,
+  type: ChallengeType,
+  standings: RankedEntry[],
+  goal: number | null = null,
+): Reward[] {
+  if (type === 'TEAM_GOAL' && goal !== null && teamTotal(standings) < goal) return [];
   return standings
     .filter((s) => s.score > 0)
     .map((s) => ({

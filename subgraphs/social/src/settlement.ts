@@ -1,8 +1,9 @@
 // Settles challenges whose window has ended: exactly one replica wins the claim (an insert that a
-// unique index arbitrates, see challenge-store.ts), freezes the standings computed from MongoDB, asks the points ledger for the rewards
-// (`points.commands`, idempotency key per challenge and user) and marks the challenge SETTLED.
-// If the settling replica dies, its lease expires and another one redoes the work; the ledger's
-// idempotency keys make the repeated commands no-ops.
+// unique index arbitrates, see challenge-store.ts), freezes the standings computed from MongoDB,
+// asks the points ledger for the rewards (`points.commands`, idempotency key per challenge and
+// user) and marks the challenge SETTLED. If the settling replica dies or fails, its lease expires
+// and another one takes over with the next attempt; the ledger's idempotency keys make the
+// repeated commands no-ops.
 import { randomUUID } from 'node:crypto';
 import type { Logger, PointsCommand } from '@sport-venue/shared';
 import type { Producer } from 'kafkajs';
@@ -13,6 +14,7 @@ import type { ProgressStore } from './progress-store.ts';
 import { rankEntries } from './ranking.ts';
 import { rewardsFor } from './rewards.ts';
 import { boardOf } from './standings.ts';
+import { asContributions } from './team-goal.ts';
 
 export interface SettlerDeps {
   challenges: ChallengeStore;
@@ -30,10 +32,11 @@ export interface SettlerDeps {
 }
 
 export function createSettler(deps: SettlerDeps) {
-  async function settle(c: ChallengeRecord, now: Date): Promise<boolean> {
+  async function settle(c: ChallengeRecord, attempt: number, now: Date): Promise<boolean> {
     const entries = boardOf(c.memberIds, await deps.progress.forChallenge(c.id), c.startsAt);
-    const standings = rankEntries(entries);
-    const rewards = rewardsFor(c.id, c.type, standings);
+    const ranked = rankEntries(entries);
+    const standings = c.type === 'TEAM_GOAL' ? asContributions(ranked) : ranked;
+    const rewards = rewardsFor(c.id, c.type, standings, c.goal);
     if (rewards.length > 0) {
       const at = now.toISOString();
       await deps.producer.send({
@@ -56,7 +59,7 @@ export function createSettler(deps: SettlerDeps) {
     await deps.challenges.finishSettlement(c.id, standings, now);
     await deps.board.replace(c.id, entries);
     deps.publisher.notify(c.id);
-    deps.logger.info({ challengeId: c.id, rewards: rewards.length }, 'challenge settled');
+    deps.logger.info({ challengeId: c.id, attempt, rewards: rewards.length }, 'challenge settled');
     return true;
   }
 
@@ -68,7 +71,7 @@ export function createSettler(deps: SettlerDeps) {
       for (;;) {
         const claimed = await deps.challenges.claimForSettlement(cutoff, deps.instance, now, deps.leaseMs);
         if (!claimed) return settled;
-        if (await settle(claimed, now)) settled.push(claimed.id);
+        if (await settle(claimed.challenge, claimed.attempt, now)) settled.push(claimed.challenge.id);
       }
     },
   };

@@ -6,10 +6,18 @@ import {
   IDENTITY_HEADER,
   createKafka,
   parseConfig,
+  pointsCommandV1,
   signIdentity,
   type CheckinEvent,
+  type PointsCommand,
 } from '@sport-venue/shared';
-import { createTestRedis, testMongoUrl, testServices, uniqueId } from '@sport-venue/shared/testing';
+import {
+  createTestRedis,
+  eventually,
+  testMongoUrl,
+  testServices,
+  uniqueId,
+} from '@sport-venue/shared/testing';
 import { socialConfigSchema } from '../src/config.ts';
 import { startSocialSubgraph } from '../src/index.ts';
 
@@ -77,10 +85,41 @@ export async function startSocialApp(env: Record<string, string> = {}) {
     return event;
   }
 
+  /**
+   * The reward commands of some challenges on this app's `points.commands` topic, read from the
+   * beginning once at least `atLeast` arrived, plus `quietMs` for any extra (duplicate) one.
+   */
+  async function rewardCommands(challengeIds: string | string[], atLeast: number, quietMs = 500) {
+    const prefixes = [challengeIds].flat().map((id) => `pk:${id}:`);
+    const consumer = kafka.consumer({
+      groupId: uniqueId('pk-rewards-'),
+      sessionTimeout: 6000,
+      heartbeatInterval: 2000,
+    });
+    const commands: PointsCommand[] = [];
+    const mine = () => commands.filter((cmd) => prefixes.some((p) => cmd.idempotencyKey.startsWith(p)));
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: topics.pointsCommands, fromBeginning: true });
+      let joined = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+      await consumer.run({
+        eachMessage: async ({ message }) =>
+          void commands.push(pointsCommandV1.parse(JSON.parse(message.value!.toString()))),
+      });
+      await eventually(() => joined && mine().length >= atLeast, { timeoutMs: 20_000 });
+      await new Promise((r) => setTimeout(r, quietMs));
+    } finally {
+      await consumer.disconnect();
+    }
+    return mine();
+  }
+
   return {
     app,
     config,
     kafka,
+    rewardCommands,
     redisUrl: redis.url,
     topics,
     channelPrefix,
