@@ -9,19 +9,26 @@
 // @requires. The model server serves `--artifact-dir`, or a model of the production architecture
 // trained for one epoch on packages/forecast's fixture (inference cost does not depend on how well
 // it was trained). Everything runs as its own process on this machine; prints one JSON object.
-import { cpus } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { readOccupancyCsv, saveArtifact, trainForecaster } from '@sport-venue/forecast';
 import { redisKeys } from '@sport-venue/shared';
-import { createTestDatabase, createTestRedis, eventually, uniqueId } from '@sport-venue/shared/testing';
+import { createTestDatabase, createTestRedis, eventually } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
 import { PredictorClient } from '../subgraphs/prediction/src/predictor-client.ts';
 import { toVenueInput, type VenueRef } from '../subgraphs/prediction/src/venue-inputs.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
-import { option, round, quantile, startProcess, stopAll, waitReady } from './support/harness.ts';
+import {
+  option,
+  quantile,
+  round,
+  startProcess,
+  startVenuePredictionRouter,
+  stopAll,
+} from './support/harness.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const REQUESTS = option('requests', 200);
@@ -80,7 +87,7 @@ if (!artifactDir) {
 const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const db = createVenueDb(database.url);
 const redis = new Redis(redisDb.url);
-const children: ReturnType<typeof startProcess>[] = [];
+const children: ChildProcess[] = [];
 let client: PredictorClient | undefined;
 
 try {
@@ -120,49 +127,26 @@ try {
     await db.occupancySample.createMany({ data: samples });
   }
 
-  const [modelPort, venuePort, predictionPort, routerPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redisDb.url };
-  const model = startProcess('model-server', 'subgraphs/prediction/src/model-server/index.ts', {
-    ...common,
-    MODEL_SERVER_PORT: String(modelPort),
-    MODEL_ARTIFACT_DIR: artifactDir,
+  const modelPort = await freePort();
+  children.push(
+    startProcess('model-server', 'subgraphs/prediction/src/model-server/index.ts', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      MODEL_SERVER_PORT: String(modelPort),
+      MODEL_ARTIFACT_DIR: artifactDir,
+    }),
+  );
+  const { venuePort, predictionPort, routerPort } = await startVenuePredictionRouter(children, {
+    databaseUrl: database.url,
+    redisUrl: redisDb.url,
+    secret: 'x'.repeat(32),
+    jwksUrl: 'http://127.0.0.1:9/jwks.json',
+    predictionEnv: {
+      PREDICTOR_URL: `127.0.0.1:${modelPort}`,
+      PREDICTOR_DEADLINE_MS: '10000',
+      FORECAST_FETCH_HOURS: String(HOURS),
+    },
   });
-  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
-    ...common,
-    VENUE_PORT: String(venuePort),
-    VENUE_DATABASE_URL: database.url,
-    CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
-    BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
-    INTERNAL_IDENTITY_SECRET: 'x'.repeat(32),
-  });
-  const prediction = startProcess('prediction', 'subgraphs/prediction/src/index.ts', {
-    ...common,
-    PREDICTION_PORT: String(predictionPort),
-    PREDICTOR_URL: `127.0.0.1:${modelPort}`,
-    PREDICTOR_DEADLINE_MS: '10000',
-    FORECAST_FETCH_HOURS: String(HOURS),
-  });
-  children.push(model, venue, prediction);
-  await Promise.all([
-    waitReady(`http://127.0.0.1:${venuePort}`, venue),
-    waitReady(`http://127.0.0.1:${predictionPort}`, prediction),
-  ]);
-  const router = startProcess('router', 'router/src/index.ts', {
-    ...common,
-    ROUTER_PORT: String(routerPort),
-    VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
-    PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
-    INTERNAL_IDENTITY_SECRET: 'x'.repeat(32),
-    USER_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-    RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
-  });
-  children.push(router);
-  await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
   client = new PredictorClient(`127.0.0.1:${modelPort}`, 10_000);
   await eventually(async () => (await client!.health().catch(() => 'DOWN')) === 'SERVING', {
     timeoutMs: 60_000,

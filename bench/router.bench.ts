@@ -4,14 +4,14 @@
 // from the subgraphs the way the router's query plan does (venue list, then one _entities batch
 // to the prediction subgraph), in one run. Reports requests/s and p50/p99 for both and the
 // router's overhead ratio. Load generator, router, subgraphs and stores share the machine.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
-import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
-import { freePort } from '../infra/instance.ts';
+import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
-import { load, option, round, startProcess, stopAll, tokenIssuer, waitReady } from './support/harness.ts';
+import { load, option, round, startVenuePredictionRouter, stopAll, tokenIssuer } from './support/harness.ts';
 
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
@@ -24,7 +24,7 @@ const issuer = await tokenIssuer();
 const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
 const redis = new Redis(redisDb.url);
-const children: ReturnType<typeof startProcess>[] = [];
+const children: ChildProcess[] = [];
 
 try {
   await db.city.create({ data: { code: '310000', name: '上海', timeZone: 'Asia/Shanghai' } });
@@ -53,39 +53,12 @@ try {
     );
   }
 
-  const [venuePort, predictionPort, routerPort] = [await freePort(), await freePort(), await freePort()];
-  const common = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    REDIS_URL: redisDb.url,
-    INTERNAL_IDENTITY_SECRET: secret,
-  };
-  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
-    ...common,
-    VENUE_PORT: String(venuePort),
-    VENUE_DATABASE_URL: database.url,
-    CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
-    BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
+  const { venuePort, predictionPort, routerPort } = await startVenuePredictionRouter(children, {
+    databaseUrl: database.url,
+    redisUrl: redisDb.url,
+    secret,
+    jwksUrl: issuer.jwksUrl,
   });
-  const prediction = startProcess('prediction', 'subgraphs/prediction/src/index.ts', {
-    ...common,
-    PREDICTION_PORT: String(predictionPort),
-  });
-  children.push(venue, prediction);
-  await Promise.all([
-    waitReady(`http://127.0.0.1:${venuePort}`, venue),
-    waitReady(`http://127.0.0.1:${predictionPort}`, prediction),
-  ]);
-  const router = startProcess('router', 'router/src/index.ts', {
-    ...common,
-    ROUTER_PORT: String(routerPort),
-    VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
-    PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
-    USER_JWKS_URL: issuer.jwksUrl,
-    RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
-  });
-  children.push(router);
-  await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
 
   const post = async (url: string, query: string, variables: Record<string, unknown> = {}) => {
     const res = await fetch(url, {

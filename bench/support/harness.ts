@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
+import { freePort } from '../../infra/instance.ts';
 
 type VenueDb = ReturnType<typeof createVenueDb>;
 
@@ -146,4 +147,58 @@ export async function createBenchVenue(db: VenueDb, slug: string): Promise<strin
     },
   });
   return venue.id.toString();
+}
+
+/**
+ * The venue and prediction subgraphs and a router over them, each its own process in production
+ * mode (user and social stay down: the benched queries do not reach them). Started processes are
+ * pushed to `children` as they start, so the caller's stopAll() also cleans up after a failure.
+ */
+export async function startVenuePredictionRouter(
+  children: ChildProcess[],
+  options: {
+    databaseUrl: string;
+    redisUrl: string;
+    secret: string;
+    jwksUrl: string;
+    predictionEnv?: Record<string, string>;
+  },
+) {
+  const [venuePort, predictionPort, routerPort] = [await freePort(), await freePort(), await freePort()];
+  const common = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: options.redisUrl,
+    INTERNAL_IDENTITY_SECRET: options.secret,
+  };
+  const suffix = `${process.pid}.${Date.now()}`;
+  const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
+    ...common,
+    VENUE_PORT: String(venuePort),
+    VENUE_DATABASE_URL: options.databaseUrl,
+    CHECKIN_EVENTS_TOPIC: `bench.checkin.${suffix}`,
+    BOOKING_EVENTS_TOPIC: `bench.booking.${suffix}`,
+  });
+  children.push(venue);
+  const prediction = startProcess('prediction', 'subgraphs/prediction/src/index.ts', {
+    ...common,
+    PREDICTION_PORT: String(predictionPort),
+    ...options.predictionEnv,
+  });
+  children.push(prediction);
+  await Promise.all([
+    waitReady(`http://127.0.0.1:${venuePort}`, venue),
+    waitReady(`http://127.0.0.1:${predictionPort}`, prediction),
+  ]);
+  const router = startProcess('router', 'router/src/index.ts', {
+    ...common,
+    ROUTER_PORT: String(routerPort),
+    VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
+    PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
+    USER_JWKS_URL: options.jwksUrl,
+    RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+  });
+  children.push(router);
+  await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
+  return { venuePort, predictionPort, routerPort };
 }
