@@ -47,7 +47,20 @@ export async function writeForecast(
   forecast: CachedForecast,
   ttlSeconds: number,
 ) {
-  await redis.set(redisKeys.venuePredicted(venueId), JSON.stringify(forecast), 'EX', ttlSeconds);
+  await writeForecasts(redis, new Map([[venueId, forecast]]), ttlSeconds);
+}
+
+/** Writes many forecasts in one round trip. */
+export async function writeForecasts(
+  redis: Redis,
+  forecasts: ReadonlyMap<string, CachedForecast>,
+  ttlSeconds: number,
+) {
+  if (forecasts.size === 0) return;
+  const pipeline = redis.pipeline();
+  for (const [venueId, forecast] of forecasts)
+    pipeline.set(redisKeys.venuePredicted(venueId), JSON.stringify(forecast), 'EX', ttlSeconds);
+  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
 }
 
 /** The expected headcount for the hour containing `now`, if the forecast covers it. */

@@ -6,14 +6,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import DataLoader from 'dataloader';
-import { childTraceparent, type TraceContext } from '@sport-venue/shared';
-import { domainError, type Logger } from '@sport-venue/shared';
+import { childTraceparent, domainError, type Logger, type TraceContext } from '@sport-venue/shared';
 import type { Redis } from 'ioredis';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import {
   forecastWindow,
   readForecasts,
-  writeForecast,
+  writeForecasts,
   type CachedForecast,
   type CachedPoint,
 } from './forecast-cache.ts';
@@ -115,12 +114,8 @@ export async function forecastAndCache(
         );
         const made = toCached(response, now.toISOString());
         for (const [id, forecast] of made) fresh.set(id, forecast);
-        await Promise.all(
-          [...made].map(([id, forecast]) =>
-            writeForecast(source.redis, id, forecast, source.cacheTtlSeconds).catch((err: Error) =>
-              options.logger.warn({ err: err.message }, 'forecast cache write failed'),
-            ),
-          ),
+        await writeForecasts(source.redis, made, source.cacheTtlSeconds).catch((err: Error) =>
+          options.logger.warn({ err: err.message }, 'forecast cache write failed'),
         );
       } catch (err) {
         options.logger.warn({ err: (err as Error).message, venues: batch.length }, 'predictor call failed');

@@ -23,6 +23,8 @@ export const LEASE_KEY = 'prediction:refresh:lease';
 export const inputKey = (venueId: string) => `prediction:refresh:input:${venueId}`;
 
 const HOUR_MS = 3_600_000;
+/** "Last asked" is refreshed at most this often per venue and replica (the idle window is hours). */
+const WATCH_WRITE_MS = 60_000;
 /** Venues refreshed per run at most (the oldest-asked beyond this wait for the next run). */
 const MAX_VENUES_PER_RUN = 5_000;
 
@@ -44,7 +46,8 @@ export interface RefreshRun {
 
 export class ForecastRefresher {
   private readonly id = randomUUID();
-  private readonly storedHour = new Map<string, number>();
+  /** Per venue: when this replica last wrote "asked for", and the hour of the inputs it stored. */
+  private readonly reported = new Map<string, { at: number; hour: number }>();
   private job: PeriodicJob | undefined;
   private readonly options: RefresherOptions;
 
@@ -52,22 +55,27 @@ export class ForecastRefresher {
     this.options = options;
   }
 
-  /** Called with the venues of each request; never throws and never delays the request. */
+  /**
+   * Called with the venues of each request; never throws and never delays the request. Hot path:
+   * a venue's "last asked" is written at most once a minute and its inputs once an hour per
+   * replica, so most requests cost no Redis write at all.
+   */
   watch(venues: readonly VenueRef[]): void {
-    if (venues.length === 0) return;
-    const { redis } = this.options.source;
     const now = this.options.source.now().getTime();
-    const tx = redis.pipeline();
-    tx.zadd(WATCHED_KEY, ...venues.flatMap((v) => [now, v.id]));
+    const tx = this.options.source.redis.pipeline();
     const ttlSeconds = Math.ceil((this.options.idleMs + HOUR_MS) / 1000);
     for (const venue of venues) {
+      const last = this.reported.get(venue.id) ?? { at: -Infinity, hour: -Infinity };
       const hour = Date.parse(venue.forecastInputs?.currentHour ?? '');
-      if (!Number.isFinite(hour) || (this.storedHour.get(venue.id) ?? -1) >= hour) continue;
-      tx.set(inputKey(venue.id), JSON.stringify(toVenueInput(venue)), 'EX', ttlSeconds);
-      this.storedHour.set(venue.id, hour);
+      const newInputs = Number.isFinite(hour) && hour > last.hour;
+      if (now - last.at < WATCH_WRITE_MS && !newInputs) continue;
+      tx.zadd(WATCHED_KEY, now, venue.id);
+      if (newInputs) tx.set(inputKey(venue.id), JSON.stringify(toVenueInput(venue)), 'EX', ttlSeconds);
+      this.reported.set(venue.id, { at: now, hour: newInputs ? hour : last.hour });
     }
-    // Bounded: the map only saves rewrites, losing it costs one SET per venue.
-    if (this.storedHour.size > 50_000) this.storedHour.clear();
+    // Bounded: the map only saves rewrites; losing it costs one write per venue.
+    if (this.reported.size > 50_000) this.reported.clear();
+    if (tx.length === 0) return;
     tx.exec().catch((err: Error) =>
       this.options.logger.warn({ err: err.message }, 'forecast refresh watch failed'),
     );

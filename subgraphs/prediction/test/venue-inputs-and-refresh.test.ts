@@ -13,6 +13,8 @@ import { startTestModelServer, tempArtifactDir, writeTinyArtifact } from './supp
 
 const HOUR_MS = 3_600_000;
 const TZ = 'Asia/Shanghai';
+// 04:30 on a Wednesday in Shanghai: the gym below is closed now and opens at 07:00.
+const NOW = new Date('2026-11-24T20:30:00Z');
 const base = {
   NODE_ENV: 'test' as const,
   LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent',
@@ -67,7 +69,7 @@ const localHour = (at: string | number) =>
 
 /** A Shanghai gym open 07:00–22:00 every day, 20–60 people in the last two weeks while open. */
 function shanghaiGym(id: string): VenueRef {
-  const current = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const current = Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS;
   const hourlyOccupancy = Array.from({ length: 360 }, (_, i) => {
     const h = localHour(current - (360 - i) * HOUR_MS);
     return h >= 7 && h < 22 ? 20 + 40 * Math.sin(((h - 7) / 15) * Math.PI) : null;
@@ -108,8 +110,8 @@ describe('forecasts from the venue subgraph’s inputs, refreshed on a schedule'
     };
     // Two replicas sharing Redis, timers off: the test runs the schedule's passes itself.
     replicas = await Promise.all([
-      startPredictionSubgraph(settings, { background: false }),
-      startPredictionSubgraph(settings, { background: false }),
+      startPredictionSubgraph(settings, { background: false, now: () => NOW }),
+      startPredictionSubgraph(settings, { background: false, now: () => NOW }),
     ]);
   });
 
@@ -131,15 +133,10 @@ describe('forecasts from the venue subgraph’s inputs, refreshed on a schedule'
       if (!open) assert.deepEqual([p.expected, p.low, p.high, p.level], [0, 0, 0, 'NOT_BUSY']);
     }
     assert.ok(venue.forecast!.filter((p) => p.open).some((p) => p.expected > 0));
-    const nowOpen = localHour(Date.now()) >= 7 && localHour(Date.now()) < 22;
-    if (!nowOpen) assert.equal(venue.predictedNow, 0);
-    if (venue.bestTimeToVisit) {
-      assert.equal(venue.bestTimeToVisit.open, true);
-      const h = localHour(venue.bestTimeToVisit.at);
-      assert.ok(h >= 7 && h < 22, `best time ${h}:00 is within opening hours`);
-    } else {
-      assert.ok(localHour(Date.now()) >= 22, 'no open hour left today only after closing time');
-    }
+    assert.equal(venue.predictedNow, 0, 'closed at 04:30');
+    assert.equal(venue.bestTimeToVisit?.open, true);
+    const best = localHour(venue.bestTimeToVisit!.at);
+    assert.ok(best >= 7 && best < 22, `best time ${best}:00 is within opening hours`);
   });
 
   it('remembers the venues people ask about, with their latest inputs', async () => {
@@ -175,7 +172,7 @@ describe('forecasts from the venue subgraph’s inputs, refreshed on a schedule'
   });
 
   it('stops refreshing venues nobody asked for within the idle window', async () => {
-    await redis.zadd(WATCHED_KEY, Date.now() - 25 * HOUR_MS, 'forgotten');
+    await redis.zadd(WATCHED_KEY, NOW.getTime() - 25 * HOUR_MS, 'forgotten');
     await redis.set(inputKey('forgotten'), JSON.stringify({ venueId: 'forgotten' }));
     await redis.del(LEASE_KEY);
     const run = await replicas[0]!.refresher.runOnce();
