@@ -22,9 +22,9 @@ import {
   round,
   startProcess,
   stopAll,
-  tokenIssuer,
   waitReady,
 } from './support/harness.ts';
+import { startTokenIssuer } from '../test/support/token-issuer.ts';
 
 const run = promisify(execFile);
 
@@ -36,10 +36,8 @@ const WITH_ROUTER = !process.argv.includes('--no-router');
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
 const VENUE = BENCH_VENUE;
 
-async function redisCeiling(db: number) {
-  const port =
-    new URL(process.env.TEST_REDIS_URL ?? `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6379}`).port ||
-    '6379';
+async function redisCeiling(redisUrl: string, db: number) {
+  const port = new URL(redisUrl).port || '6379';
   const args = [
     '-h',
     '127.0.0.1',
@@ -72,14 +70,14 @@ async function redisCeiling(db: number) {
 
 const children: ChildProcess[] = [];
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
-const issuer = await tokenIssuer();
+const issuer = await startTokenIssuer();
 const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
 
 try {
   const venueId = await createBenchVenue(db, 'bench-venue');
 
-  const ceiling = await redisCeiling(redis.db);
+  const ceiling = await redisCeiling(redis.url, redis.db);
 
   const venuePort = await freePort();
   const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
@@ -147,13 +145,9 @@ try {
     const routerUrl = `http://127.0.0.1:${routerPort}`;
     try {
       // The router's /ready needs every subgraph; only the venue one is running here.
-      const deadline = Date.now() + 60_000;
-      while ((await fetch(`${routerUrl}/health`).catch(() => null))?.ok !== true) {
-        if (Date.now() > deadline || routerProcess.exitCode !== null) throw new Error('router did not start');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitReady(routerUrl, routerProcess, '/health');
       const tokens = await Promise.all(
-        Array.from({ length: WARMUP + REQUESTS }, () => issuer.sign(String(nextUser++))),
+        Array.from({ length: WARMUP + REQUESTS }, () => issuer.sign({ sub: String(nextUser++) })),
       );
       const viaRouter = (offset: number) => async (i: number) => {
         const res = await fetch(`${routerUrl}/graphql`, {
@@ -193,6 +187,6 @@ try {
 } finally {
   await stopAll(children);
   await db.$disconnect();
-  issuer.close();
+  await issuer.stop();
   await database.drop();
 }

@@ -4,23 +4,16 @@
 // and Asia/Shanghai day, consecutive days, so streak bonuses are written too). For scale, the same
 // run measures plain single-row INSERTs and one-event-per-transaction ledger writes on the same DB.
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { createKafka, createLogger, type CheckinEvent } from '@sport-venue/shared';
 import { createTestDatabase, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { createPointsConsumer } from '../subgraphs/user/src/points-consumer.ts';
 import { applyLedgerInputs } from '../subgraphs/user/src/points-ledger.ts';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { option, round } from './support/harness.ts';
 
-const { values } = parseArgs({
-  options: {
-    events: { type: 'string', default: '20000' },
-    users: { type: 'string', default: '1000' },
-    'hot-user-events': { type: 'string', default: '5000' },
-  },
-});
-const EVENTS = Number(values.events);
-const USERS = Number(values.users);
-const HOT_EVENTS = Number(values['hot-user-events']);
+const EVENTS = option('events', 20_000);
+const USERS = option('users', 1_000);
+const HOT_EVENTS = option('hot-user-events', 5_000);
 const PARTITIONS = 4;
 const rules = {
   perCheckin: 10,
@@ -99,8 +92,6 @@ async function consume(pair: { checkinEvents: string; pointsCommands: string }, 
     eventsPerSecond: Math.round(count / seconds),
   };
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 try {
   await Promise.all([admin.connect(), producer.connect()]);

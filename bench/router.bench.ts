@@ -11,7 +11,8 @@ import { Redis } from 'ioredis';
 import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
-import { load, option, round, startVenuePredictionRouter, stopAll, tokenIssuer } from './support/harness.ts';
+import { load, option, round, startVenuePredictionRouter, stopAll } from './support/harness.ts';
+import { startTokenIssuer } from '../test/support/token-issuer.ts';
 
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
@@ -20,7 +21,7 @@ const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const QUERY = `query Venues { venues(cityCode: "310000", first: 10) { edges { node { id name city { name } currentCount predictedNow } } } }`;
 
 const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
-const issuer = await tokenIssuer();
+const issuer = await startTokenIssuer();
 const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
 const redis = new Redis(redisDb.url);
@@ -130,6 +131,6 @@ try {
   await stopAll(children);
   redis.disconnect();
   await db.$disconnect();
-  issuer.close();
+  await issuer.stop();
   await database.drop();
 }

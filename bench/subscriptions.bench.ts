@@ -22,9 +22,9 @@ import {
   round,
   startProcess,
   stopAll,
-  tokenIssuer,
   waitReady,
 } from './support/harness.ts';
+import { startTokenIssuer } from '../test/support/token-issuer.ts';
 
 const SUBSCRIBERS = option('subscribers', 5_000);
 const PER_SOCKET = option('per-socket', 50);
@@ -32,7 +32,7 @@ const EVENTS = option('events', 20);
 const VENUE = BENCH_VENUE;
 
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
-const issuer = await tokenIssuer();
+const issuer = await startTokenIssuer();
 const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
 const children: ReturnType<typeof startProcess>[] = [];
@@ -119,7 +119,9 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   const before = await (await fetch(`${routerUrl}/metrics`)).text();
-  const tokens = await Promise.all(Array.from({ length: EVENTS }, (_, i) => issuer.sign(String(1_000 + i))));
+  const tokens = await Promise.all(
+    Array.from({ length: EVENTS }, (_, i) => issuer.sign({ sub: String(1_000 + i) })),
+  );
   const started = performance.now();
   for (let k = 1; k <= EVENTS; k++) {
     sentAt.set(k, performance.now());
@@ -174,6 +176,6 @@ try {
   await Promise.all(clients.map((c) => c.dispose()));
   await stopAll(children);
   await db.$disconnect();
-  issuer.close();
+  await issuer.stop();
   await database.drop();
 }

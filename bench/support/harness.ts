@@ -1,8 +1,6 @@
 // Shared by the benchmarks: options, a closed-loop load generator with latency quantiles, server
 // processes, and an RS256 token issuer with a JWKS endpoint for the router.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
 import { freePort } from '../../infra/instance.ts';
 
@@ -94,28 +92,6 @@ export async function stopAll(children: ChildProcess[]) {
   await Promise.all(
     children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
   );
-}
-
-/** A JWKS endpoint for the router and RS256 access tokens like the user subgraph issues. */
-export async function tokenIssuer() {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  const sign = (sub: string) =>
-    new SignJWT({ roles: ['USER'], venues: [] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'bench' })
-      .setSubject(sub)
-      .setIssuer('sport-venue-user')
-      .setAudience('sport-venue')
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .sign(privateKey);
-  return { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, sign, close: () => server.close() };
 }
 
 /** Reads one unlabelled sample from a Prometheus text page. */

@@ -4,19 +4,19 @@
 import { randomBytes } from 'node:crypto';
 import type mariadb from 'mariadb';
 import { withMariadbConnection } from './clients.ts';
+import { localService } from './config.ts';
 import { Redis } from 'ioredis';
 import { migrate, type DatabaseName } from './migrations.ts';
 
 const env = process.env;
-const host = '127.0.0.1';
 
+/** The services tests use: TEST_* overrides, else the local services `infra/infra.sh` runs. */
 export const testServices = {
-  mysqlUrl:
-    env.TEST_MYSQL_URL ??
-    `mysql://${env.MYSQL_USER ?? 'sportvenue'}:${env.MYSQL_PASSWORD ?? 'sportvenue'}@${host}:${env.MYSQL_PORT ?? 3306}`,
-  redisUrl: env.TEST_REDIS_URL ?? `redis://${host}:${env.REDIS_PORT ?? 6379}`,
-  kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? `${host}:${env.KAFKA_PORT ?? 9092}`).split(','),
-  mongoUrl: env.TEST_MONGO_URL ?? `mongodb://${host}:${env.MONGO_PORT ?? 27017}`,
+  // Without a database: tests append their own.
+  mysqlUrl: env.TEST_MYSQL_URL ?? localService.mysql('').replace(/\/$/, ''),
+  redisUrl: env.TEST_REDIS_URL ?? localService.redis(),
+  kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? localService.kafka()).split(','),
+  mongoUrl: env.TEST_MONGO_URL ?? localService.mongo('').replace(/\/$/, ''),
 };
 
 export function uniqueId(prefix = 't'): string {
