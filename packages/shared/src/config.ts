@@ -70,6 +70,26 @@ export const brokerList = (fallback: string) =>
       message: 'must be a comma-separated list of host:port',
     });
 
+/** A Kafka topic name (Kafka's own limit: 249 of letters, digits, `.`, `_` and `-`). */
+export const topicName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,249}$/, 'must be a Kafka topic name ([A-Za-z0-9._-])')
+    .default(fallback);
+
+/** A switch: true/false or 1/0. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/** An integer in [min, max] (no upper bound without `max`): a count, or a duration in ms. */
+export const intSetting = (fallback: number, min = 1, max?: number) => {
+  const base = z.coerce.number().int().min(min);
+  return (max === undefined ? base : base.max(max)).default(fallback);
+};
+
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

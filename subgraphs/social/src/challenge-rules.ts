@@ -10,7 +10,7 @@ export const TITLE_MAX = 30;
 export const SLOGAN_MAX = 60;
 
 /** Stored life cycle. DRAFT/ACTIVE are derived from the clock (see displayStatus). */
-export type StoredStatus = 'OPEN' | 'SETTLING' | 'SETTLED' | 'CANCELLED';
+export type StoredStatus = 'OPEN' | 'SETTLED' | 'CANCELLED';
 export type ChallengeStatus = 'DRAFT' | 'ACTIVE' | 'SETTLED' | 'CANCELLED';
 export type Visibility = 'INVITE' | 'PUBLIC';
 
@@ -27,8 +27,7 @@ export interface ChallengeFacts {
 
 export function displayStatus(c: Pick<ChallengeFacts, 'status' | 'startsAt'>, now: Date): ChallengeStatus {
   if (c.status === 'CANCELLED' || c.status === 'SETTLED') return c.status;
-  // SETTLING is a short internal state: to clients the challenge is still running until settled.
-  return c.status === 'OPEN' && now < c.startsAt ? 'DRAFT' : 'ACTIVE';
+  return now < c.startsAt ? 'DRAFT' : 'ACTIVE';
 }
 
 export const challengeError = {

@@ -17,6 +17,7 @@ import {
   type StoredStatus,
   type Visibility,
 } from './challenge-rules.ts';
+import { isDuplicateKey, modelOf } from './mongo.ts';
 import type { RankedEntry } from './ranking.ts';
 import type { ChallengeType } from './scoring.ts';
 import { nextIsoWeek } from './window.ts';
@@ -121,17 +122,13 @@ const settlementSchema = new Schema<SettlementDoc>(
 
 export type ChallengeModel = Model<ChallengeDoc>;
 
-export function challengeModel(connection: Connection): ChallengeModel {
-  return (
-    (connection.models.Challenge as ChallengeModel | undefined) ??
-    connection.model<ChallengeDoc>('Challenge', challengeSchema)
-  );
-}
+export const challengeModel = (connection: Connection): ChallengeModel =>
+  modelOf(connection, 'Challenge', challengeSchema);
 
-const modelOf = <T>(connection: Connection, name: string, schema: Schema<T>) =>
-  (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+/** A challenge without its member list (for callers that never read it). */
+export type ChallengeSummary = Omit<ChallengeRecord, 'memberIds'>;
 
-function toRecord(doc: ChallengeDoc & { _id: unknown }, memberIds: string[]): ChallengeRecord {
+function toSummary(doc: ChallengeDoc & { _id: unknown }): ChallengeSummary {
   return {
     id: String(doc._id),
     title: doc.title,
@@ -147,23 +144,30 @@ function toRecord(doc: ChallengeDoc & { _id: unknown }, memberIds: string[]): Ch
     endsAt: doc.endsAt,
     maxParticipants: doc.maxParticipants,
     goal: doc.goal ?? null,
-    memberIds,
     createdAt: doc.createdAt,
     settledAt: doc.settledAt ?? null,
     standings: doc.standings ?? null,
   };
 }
 
+const toRecord = (doc: ChallengeDoc & { _id: unknown }, memberIds: string[]): ChallengeRecord => ({
+  ...toSummary(doc),
+  memberIds,
+});
+
 // No 0/O/1/I/L: codes are read aloud and typed from screenshots.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const newInviteCode = () =>
   Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /** When a claim's lease ends (claims from before stored leases: the reader's lease). */
 const leaseEnd = (claim: Pick<SettlementDoc, 'claimedAt' | 'expiresAt'>, leaseMs: number) =>
   claim.expiresAt ? claim.expiresAt.getTime() : claim.claimedAt.getTime() + leaseMs;
+
+interface ListOptions {
+  memberId?: string;
+  limit?: number;
+}
 
 export function createChallengeStore(model: ChallengeModel) {
   const connection = model.db;
@@ -182,8 +186,25 @@ export function createChallengeStore(model: ChallengeModel) {
   }
 
   async function records(docs: Array<ChallengeDoc & { _id: unknown }>): Promise<ChallengeRecord[]> {
+    if (docs.length === 0) return [];
     const members = await membersOf(docs.map((d) => String(d._id)));
     return docs.map((d) => toRecord(d, members.get(String(d._id)) ?? []));
+  }
+
+  /** Challenge documents matching `filter`, newest first; with `memberId`, only those with a seat of theirs. */
+  async function matching(filter: Record<string, unknown>, opts: ListOptions) {
+    const query = { ...filter };
+    if (opts.memberId !== undefined) {
+      const mine = await seats.find({ userId: opts.memberId }, { challengeId: 1 }).lean();
+      const ids = mine.map((s) => s.challengeId).filter((id) => isValidObjectId(id));
+      if (ids.length === 0) return []; // in no challenge at all: one round trip
+      query._id = { $in: ids };
+    }
+    return model
+      .find(query)
+      .sort({ startsAt: -1 })
+      .limit(opts.limit ?? 100)
+      .lean();
   }
 
   async function takeSeat(challengeId: string, seat: number, userId: string, joinedAt: Date) {
@@ -214,19 +235,11 @@ export function createChallengeStore(model: ChallengeModel) {
       return doc ? ((await records([doc]))[0] ?? null) : null;
     },
     /** Challenges matching `filter`, optionally only those `memberId` has a seat in. */
-    async list(filter: Record<string, unknown>, opts: { memberId?: string; limit?: number } = {}) {
-      const query = { ...filter };
-      if (opts.memberId !== undefined) {
-        const mine = await seats.find({ userId: opts.memberId }, { challengeId: 1 }).lean();
-        query._id = { $in: mine.map((s) => s.challengeId).filter((id) => isValidObjectId(id)) };
-      }
-      const docs = await model
-        .find(query)
-        .sort({ startsAt: -1 })
-        .limit(opts.limit ?? 100)
-        .lean();
-      return records(docs);
-    },
+    list: async (filter: Record<string, unknown>, opts: ListOptions = {}): Promise<ChallengeRecord[]> =>
+      records(await matching(filter, opts)),
+    /** Like list, without the member lists (one round trip less: the check-in consumer's hot path). */
+    summaries: async (filter: Record<string, unknown>, opts: ListOptions = {}): Promise<ChallengeSummary[]> =>
+      (await matching(filter, opts)).map(toSummary),
     /** Creates the challenge with its creator in seat 0; retries the rare invite-code clash. */
     async create(
       input: Omit<

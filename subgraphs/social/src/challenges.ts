@@ -20,7 +20,7 @@ import type { LeaderboardPublisher } from './leaderboard-publisher.ts';
 import type { ProgressStore } from './progress-store.ts';
 import { encodeScore } from './ranking.ts';
 import { applyCheckin, CHALLENGE_TYPES, type ChallengeType, type ScoringRules } from './scoring.ts';
-import { asContributions, resolveGoal, teamProgress, teamTotal, type TeamProgress } from './team-goal.ts';
+import { resolveGoal, teamProgress, teamTotal, type TeamProgress } from './team-goal.ts';
 import { resolveWindow } from './window.ts';
 
 /** Moderation hook (e.g. WeChat msgSecCheck): false rejects the text. */
@@ -69,7 +69,6 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
   }
 
   return {
-    readable,
     async create(viewer: Viewer | null, input: CreateChallengeInput): Promise<ChallengeRecord> {
       const me = requireViewer(viewer);
       const at = now();
@@ -170,7 +169,7 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
       challenges.list({
         visibility: 'PUBLIC',
         cityCode,
-        status: { $in: ['OPEN', 'SETTLING'] },
+        status: 'OPEN',
         endsAt: { $gt: now() },
       }),
     atVenue: (venueId: string) => challenges.list({ visibility: 'PUBLIC', venueId }),
@@ -178,15 +177,9 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
     async leaderboard(c: ChallengeRecord, first: number, viewer: Viewer | null): Promise<LeaderboardView> {
       if (!Number.isInteger(first) || first < 1 || first > 100)
         throw badInput('first must be 1–100', 'first');
-      const view = await board.view(c.id, first, viewer?.userId ?? null);
-      if (c.type !== 'TEAM_GOAL') return { ...view, challenge: c };
-      // No ranking in a team: the same entries in the same order, everyone at rank 1.
-      return {
-        entries: asContributions(view.entries),
-        me: view.me && { ...view.me, rank: 1 },
-        neighbours: asContributions(view.neighbours),
-        challenge: c,
-      };
+      // No ranking in a team (TEAM_GOAL): the same entries in the same order, everyone at rank 1.
+      const view = await board.view(c.id, first, viewer?.userId ?? null, { ranked: c.type !== 'TEAM_GOAL' });
+      return { ...view, challenge: c };
     },
 
     /**
@@ -205,13 +198,19 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
      */
     async applyCheckinEvent(event: CheckinEvent): Promise<number> {
       const at = new Date(event.at);
-      const running = await challenges.list(
-        { status: 'OPEN', startsAt: { $lte: at }, endsAt: { $gt: at } },
+      // applyCheckin decides what counts; the query only skips challenges it would refuse anyway
+      // (other venues), so their progress is not even read.
+      const running = await challenges.summaries(
+        {
+          status: 'OPEN',
+          startsAt: { $lte: at },
+          endsAt: { $gt: at },
+          venueId: { $in: [null, event.venueId] },
+        },
         { memberId: event.userId, limit: 1000 },
       );
       let changed = 0;
       for (const c of running) {
-        if (c.venueId !== null && c.venueId !== event.venueId) continue;
         const next = await progress.update(c.id, event.userId, (p) => applyCheckin(p, event, c, deps.rules));
         if (!next) continue;
         changed++;

@@ -7,10 +7,12 @@ import {
   createLogger,
   createRedis,
   ensureTopics,
+  every,
   gracefulShutdown,
   loadConfig,
   parseConfig,
   startSubgraph,
+  type PeriodicJob,
 } from '@sport-venue/shared';
 import { challengeModel, createChallengeStore } from './challenge-store.ts';
 import { allowAllContent, createChallengeService, type ContentCheck } from './challenges.ts';
@@ -21,7 +23,7 @@ import { createLeaderboardPublisher } from './leaderboard-publisher.ts';
 import { createProgressConsumer } from './progress-consumer.ts';
 import { createProgressStore, progressModel } from './progress-store.ts';
 import { createResolvers } from './resolvers.ts';
-import { createSettler, scheduleSettlement } from './settlement.ts';
+import { createSettler } from './settlement.ts';
 
 export interface SocialOptions {
   contentCheck?: ContentCheck;
@@ -88,12 +90,12 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     logger,
     sessionTimeoutMs: config.PK_CONSUMER_SESSION_TIMEOUT_MS,
   });
-  let stopSettlement = async () => {};
+  let settlement: PeriodicJob | null = null;
   if (config.PK_WORKERS) {
     await ensureTopics(kafka, [config.CHECKIN_EVENTS_TOPIC, config.POINTS_COMMANDS_TOPIC]);
     await producer.connect();
     await consumer.start();
-    stopSettlement = scheduleSettlement(settler, config.PK_SETTLE_INTERVAL_MS, logger);
+    settlement = every('pk-settlement', config.PK_SETTLE_INTERVAL_MS, () => settler.settleDue(), logger);
   }
   const running = await startSubgraph(
     {
@@ -129,7 +131,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     consumer,
     async stop() {
       await running.stop();
-      await stopSettlement();
+      await settlement?.stop();
       await consumer.stop();
       await producer.disconnect();
       await publisher.flush();

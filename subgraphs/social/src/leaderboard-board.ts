@@ -21,6 +21,10 @@ const pairs = (flat: string[]) => {
   return out;
 };
 
+/** Board entries without ranking: everyone at rank 1, in board order. */
+const unranked = (entries: BoardEntry[]): RankedEntry[] =>
+  entries.map((e) => ({ userId: e.userId, score: decodeScore(e.encoded), rank: 1 }));
+
 export function createLeaderboardBoard(redis: Redis) {
   const key = redisKeys.pkRank;
 
@@ -60,22 +64,31 @@ export function createLeaderboardBoard(redis: Redis) {
       for (let i = 1; i < flat.length; i += 2) sum += decodeScore(Number(flat[i]));
       return sum;
     },
-    async entries(challengeId: string): Promise<BoardEntry[]> {
-      return pairs(await redis.zrevrange(key(challengeId), 0, -1, 'WITHSCORES'));
-    },
-    async view(challengeId: string, first: number, viewerId: string | null): Promise<LeaderboardView> {
-      const top = rankEntries(pairs(await redis.zrevrange(key(challengeId), 0, first - 1, 'WITHSCORES')));
-      if (viewerId === null) return { entries: top, me: null, neighbours: [] };
-      const position = await redis.zrevrank(key(challengeId), viewerId);
-      if (position === null) return { entries: top, me: null, neighbours: [] };
+    /**
+     * The top `first` entries and, when the viewer is on the board, the viewer and their neighbours.
+     * `ranked: false` (TEAM_GOAL: contributions, no ranking) puts everyone at rank 1 and skips
+     * counting who ranks higher.
+     */
+    async view(
+      challengeId: string,
+      first: number,
+      viewerId: string | null,
+      { ranked = true }: { ranked?: boolean } = {},
+    ): Promise<LeaderboardView> {
+      const [flatTop, position] = await Promise.all([
+        redis.zrevrange(key(challengeId), 0, first - 1, 'WITHSCORES'),
+        viewerId === null ? null : redis.zrevrank(key(challengeId), viewerId),
+      ]);
+      const top = ranked ? rankEntries(pairs(flatTop)) : unranked(pairs(flatTop));
+      if (viewerId === null || position === null) return { entries: top, me: null, neighbours: [] };
       const around = pairs(
         await redis.zrevrange(key(challengeId), Math.max(0, position - 1), position + 1, 'WITHSCORES'),
       );
-      const ranked = await Promise.all(around.map((e) => rankOf(challengeId, e)));
+      const near = ranked ? await Promise.all(around.map((e) => rankOf(challengeId, e))) : unranked(around);
       return {
         entries: top,
-        me: ranked.find((e) => e.userId === viewerId) ?? null,
-        neighbours: ranked.filter((e) => e.userId !== viewerId),
+        me: near.find((e) => e.userId === viewerId) ?? null,
+        neighbours: near.filter((e) => e.userId !== viewerId),
       };
     },
   };

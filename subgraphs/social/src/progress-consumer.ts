@@ -1,7 +1,7 @@
 // Turns `checkin.events` into PK progress. At-least-once delivery, exactly-once effect: a message's
 // offset is committed only after its progress is written, and the progress documents remember the
 // event ids they applied, so a redelivered event changes nothing.
-import { checkinEventV1, ensureTopics, type Logger } from '@sport-venue/shared';
+import { checkinEventV1, type Logger } from '@sport-venue/shared';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChallengeService } from './challenges.ts';
 
@@ -17,8 +17,6 @@ export interface ProgressConsumerOptions {
 export function createProgressConsumer(opts: ProgressConsumerOptions) {
   const stats = { messages: 0, applied: 0, invalid: 0 };
   let consumer: Consumer | null = null;
-  let markJoined: () => void = () => {};
-  const joined = new Promise<void>((resolve) => (markJoined = resolve));
 
   async function eachBatch({
     batch,
@@ -53,7 +51,7 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
 
   return {
     stats,
-    joined,
+    /** Subscribes and starts consuming; the topic must exist (the caller ensures it). */
     async start() {
       const c = opts.kafka.consumer({
         groupId: opts.groupId,
@@ -62,8 +60,6 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
         maxWaitTimeInMs: 500,
       });
       consumer = c;
-      c.on(c.events.GROUP_JOIN, () => markJoined());
-      await ensureTopics(opts.kafka, [opts.topic]);
       await c.connect();
       await c.subscribe({ topics: [opts.topic], fromBeginning: true });
       await c.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });

@@ -3,6 +3,7 @@
 // unchanged (FerretDB has no transactions; one document, one conditional update). The unique index
 // makes the first write of a participant safe against a concurrent one.
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey, modelOf } from './mongo.ts';
 import { emptyProgress, type Progress } from './scoring.ts';
 
 interface ProgressDoc extends Progress {
@@ -28,12 +29,8 @@ progressSchema.index({ challengeId: 1, userId: 1 }, { unique: true });
 
 export type ProgressModel = Model<ProgressDoc>;
 
-export function progressModel(connection: Connection): ProgressModel {
-  return (
-    (connection.models.PkProgress as ProgressModel | undefined) ??
-    connection.model<ProgressDoc>('PkProgress', progressSchema)
-  );
-}
+export const progressModel = (connection: Connection): ProgressModel =>
+  modelOf(connection, 'PkProgress', progressSchema);
 
 export interface ParticipantProgress extends Progress {
   userId: string;
@@ -41,8 +38,6 @@ export interface ParticipantProgress extends Progress {
 
 const sameIds = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((id, i) => id === b[i]);
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export function createProgressStore(model: ProgressModel) {
   return {

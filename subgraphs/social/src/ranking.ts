@@ -28,21 +28,15 @@ export interface RankedEntry {
 }
 
 /**
- * Ranks entries already in board order (encoded descending). Equal scores share a rank and the
- * next different score skips (1, 2, 2, 4). `firstRank` is the rank of the first entry and
- * `position` its 0-based place on the whole board (both 1/0 for the top of the board).
+ * Ranks entries already in board order (encoded descending), from the top of the board. Equal
+ * scores share a rank and the next different score skips (1, 2, 2, 4).
  */
-export function rankEntries(
-  entries: ReadonlyArray<{ userId: string; encoded: number }>,
-  firstRank = 1,
-  position = 0,
-): RankedEntry[] {
+export function rankEntries(entries: ReadonlyArray<{ userId: string; encoded: number }>): RankedEntry[] {
   const ranked: RankedEntry[] = [];
   for (const [i, entry] of entries.entries()) {
     const score = decodeScore(entry.encoded);
     const previous = ranked[i - 1];
-    const rank =
-      previous === undefined ? firstRank : previous.score === score ? previous.rank : position + i + 1;
+    const rank = previous === undefined ? 1 : previous.score === score ? previous.rank : i + 1;
     ranked.push({ userId: entry.userId, score, rank });
   }
   return ranked;

@@ -11,9 +11,8 @@ import type { ChallengeRecord, ChallengeStore } from './challenge-store.ts';
 import type { LeaderboardBoard } from './leaderboard-board.ts';
 import type { LeaderboardPublisher } from './leaderboard-publisher.ts';
 import type { ProgressStore } from './progress-store.ts';
-import { rankEntries } from './ranking.ts';
 import { rewardsFor } from './rewards.ts';
-import { boardOf } from './standings.ts';
+import { boardOf, standingsOf } from './standings.ts';
 import { asContributions } from './team-goal.ts';
 
 export interface SettlerDeps {
@@ -32,9 +31,9 @@ export interface SettlerDeps {
 }
 
 export function createSettler(deps: SettlerDeps) {
-  async function settle(c: ChallengeRecord, attempt: number, now: Date): Promise<boolean> {
+  async function settle(c: ChallengeRecord, attempt: number, now: Date): Promise<void> {
     const entries = boardOf(c.memberIds, await deps.progress.forChallenge(c.id), c.startsAt);
-    const ranked = rankEntries(entries);
+    const ranked = standingsOf(entries);
     const standings = c.type === 'TEAM_GOAL' ? asContributions(ranked) : ranked;
     const rewards = rewardsFor(c.id, c.type, standings, c.goal);
     if (rewards.length > 0) {
@@ -60,7 +59,6 @@ export function createSettler(deps: SettlerDeps) {
     await deps.board.replace(c.id, entries);
     deps.publisher.notify(c.id);
     deps.logger.info({ challengeId: c.id, attempt, rewards: rewards.length }, 'challenge settled');
-    return true;
   }
 
   return {
@@ -71,27 +69,11 @@ export function createSettler(deps: SettlerDeps) {
       for (;;) {
         const claimed = await deps.challenges.claimForSettlement(cutoff, deps.instance, now, deps.leaseMs);
         if (!claimed) return settled;
-        if (await settle(claimed.challenge, claimed.attempt, now)) settled.push(claimed.challenge.id);
+        await settle(claimed.challenge, claimed.attempt, now);
+        settled.push(claimed.challenge.id);
       }
     },
   };
 }
 
 export type Settler = ReturnType<typeof createSettler>;
-
-/** Runs `settleDue` every `intervalMs` (never overlapping itself) until stopped. */
-export function scheduleSettlement(settler: Settler, intervalMs: number, logger: Logger) {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = settler
-      .settleDue()
-      .catch((err: unknown) => logger.error({ err }, 'settlement run failed'))
-      .finally(() => (running = null));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}

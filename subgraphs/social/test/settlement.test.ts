@@ -4,11 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CheckinEvent, Logger } from '@sport-venue/shared';
+import type { CheckinEvent } from '@sport-venue/shared';
 import { eventually } from '@sport-venue/shared/testing';
 import { createLeaderboardPublisher } from '../src/leaderboard-publisher.ts';
 import { createSettler } from '../src/settlement.ts';
-import { startSocialApp, type SocialApp } from './support.ts';
+import { quietLogger, startSocialApp, type SocialApp } from './support.ts';
 import { Redis } from 'ioredis';
 
 let t: SocialApp;
@@ -27,7 +27,6 @@ after(async () => {
 const CREATE = `mutation($input: CreateChallengeInput!) { createChallenge(input: $input) { id inviteCode } }`;
 const JOIN = `mutation($code: String!) { joinChallenge(inviteCode: $code) { participantCount } }`;
 const STATUS = `query($id: ID!) { challenge(id: $id) { status settledAt endsAt } }`;
-const quiet = { info() {}, warn() {}, error() {}, debug() {} } as unknown as Logger;
 
 async function create(creator: string, members: string[], window: { startsAt: Date; endsAt: Date }) {
   const r = await t.graphql(
@@ -73,7 +72,7 @@ function replica(instance: string, producer: ReturnType<SocialApp['kafka']['prod
     instance,
     graceMs: 0,
     leaseMs,
-    logger: quiet,
+    logger: quietLogger,
   });
 }
 

@@ -5,6 +5,7 @@ import {
   DEV_IDENTITY_SECRET,
   IDENTITY_HEADER,
   createKafka,
+  createLogger,
   parseConfig,
   pointsCommandV1,
   signIdentity,
@@ -134,6 +135,9 @@ export async function startSocialApp(env: Record<string, string> = {}) {
 }
 
 export type SocialApp = Awaited<ReturnType<typeof startSocialApp>>;
+
+/** A logger that writes nothing (replicas and workers the tests build themselves). */
+export const quietLogger = createLogger('social-test', 'silent');
 
 export const codeOf = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
   r.errors?.[0]?.extensions?.code;

@@ -1,9 +1,12 @@
 import {
   baseConfig,
+  booleanFlag,
   brokerList,
   DEV_IDENTITY_SECRET,
   identitySecret,
+  intSetting,
   port,
+  topicName,
   url,
   z,
   localService,
@@ -18,21 +21,6 @@ export const DEV_SECRETS = {
   // 32 readable ASCII bytes, base64: recognisably not a real key.
   SESSION_KEY_ENCRYPTION_KEY: Buffer.from('dev-only-session-key-encryption!').toString('base64'),
 } as const;
-
-const positiveInt = (fallback: number, max = 1_000_000) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
-
-const booleanFlag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
-
-const topicName = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,249}$/, 'must be a Kafka topic name ([A-Za-z0-9._-])')
-    .default(fallback);
 
 const userSettings = baseConfig.extend({
   USER_PORT: port(4001),
@@ -73,12 +61,12 @@ const userSettings = baseConfig.extend({
 
   // Operator console passwords (scrypt) and lockout.
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
-  OPERATOR_MAX_FAILED_LOGINS: positiveInt(5, 100),
-  OPERATOR_LOCKOUT_MINUTES: positiveInt(15, 24 * 60),
+  OPERATOR_MAX_FAILED_LOGINS: intSetting(5, 1, 100),
+  OPERATOR_LOCKOUT_MINUTES: intSetting(15, 1, 24 * 60),
 
   // Points (积分) and the ledger consumer.
-  POINTS_PER_CHECKIN: positiveInt(10, 10_000),
-  POINTS_DAILY_CHECKIN_CAP: positiveInt(3, 1_000),
+  POINTS_PER_CHECKIN: intSetting(10, 1, 10_000),
+  POINTS_DAILY_CHECKIN_CAP: intSetting(3, 1, 1_000),
   POINTS_STREAK_BONUSES: z
     .string()
     .default('3:20,7:50,30:200')
@@ -95,7 +83,7 @@ const userSettings = baseConfig.extend({
   POINTS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-points'),
   POINTS_CONSUMER_ENABLED: booleanFlag(true),
   /** Messages applied per ledger transaction. */
-  POINTS_CONSUMER_CHUNK_SIZE: positiveInt(500, 500),
+  POINTS_CONSUMER_CHUNK_SIZE: intSetting(500, 1, 500),
   /** Kafka group session timeout: how long a crashed consumer holds its partitions. */
   POINTS_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
 });

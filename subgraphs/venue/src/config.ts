@@ -3,13 +3,13 @@ import {
   brokerList,
   DEV_IDENTITY_SECRET,
   identitySecret,
+  intSetting,
   port,
   url,
   z,
   localService,
 } from '@sport-venue/shared';
 
-const ms = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 const topic = (fallback: string) =>
   z
     .string()
@@ -32,9 +32,9 @@ export const venueConfigSchema = baseConfig
       .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
       .default('occupancy:'),
     /** Headcount history: every venue's live count is stored this often. */
-    OCCUPANCY_SAMPLE_INTERVAL_MS: ms(300_000, 1_000),
-    AUTO_CHECKOUT_INTERVAL_MS: ms(15_000, 100),
-    OUTBOX_RELAY_INTERVAL_MS: ms(1_000, 10),
+    OCCUPANCY_SAMPLE_INTERVAL_MS: intSetting(300_000, 1_000),
+    AUTO_CHECKOUT_INTERVAL_MS: intSetting(15_000, 100),
+    OUTBOX_RELAY_INTERVAL_MS: intSetting(1_000, 10),
     /** Published outbox rows are deleted after this many hours. */
     OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
     /** Check-in rules (product defaults; see docs/decisions/0006). */

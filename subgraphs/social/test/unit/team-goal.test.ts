@@ -15,15 +15,6 @@ import {
 // ISO week 2026-W49: Monday 2026-11-30 00:00 to Monday 2026-12-07 00:00, Asia/Shanghai.
 const week = { startsAt: new Date('2026-11-29T16:00:00Z'), endsAt: new Date('2026-12-06T16:00:00Z') };
 const limits = { maxParticipants: 5, dailyMinutesCap: 180, window: week };
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return null;
-  } catch (err) {
-    const e = err as { extensions?: { code?: string; field?: string } };
-    return `${e.extensions?.code}:${e.extensions?.field}`;
-  }
-};
 
 describe('TEAM_GOAL rules', () => {
   it('a TEAM_GOAL needs a goal between 60 minutes and what a full team can be credited in the window', () => {
@@ -31,43 +22,36 @@ describe('TEAM_GOAL rules', () => {
     assert.equal(resolveGoal('TEAM_GOAL', MIN_GOAL_MINUTES, limits), 60);
     assert.equal(maxGoal(5, 180, week), 5 * 180 * 7);
     assert.equal(resolveGoal('TEAM_GOAL', 6300, limits), 6300, 'the largest reachable goal is accepted');
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', 6301, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', 59, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', 0, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', -100, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', 120.5, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', null, limits)),
-      'BAD_USER_INPUT:goal',
-    );
-    assert.equal(
-      codeOf(() => resolveGoal('TEAM_GOAL', undefined, limits)),
-      'BAD_USER_INPUT:goal',
-    );
+    assert.throws(() => resolveGoal('TEAM_GOAL', 6301, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', 59, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', 0, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', -100, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', 120.5, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', null, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
+    assert.throws(() => resolveGoal('TEAM_GOAL', undefined, limits), {
+      extensions: { code: 'BAD_USER_INPUT', field: 'goal' },
+    });
   });
 
   it('the other types refuse a goal and have none', () => {
     for (const type of ['CHECKIN_DAYS', 'WORKOUT_MINUTES', 'HEAD_TO_HEAD'] as const) {
       assert.equal(resolveGoal(type, null, limits), null);
       assert.equal(resolveGoal(type, undefined, limits), null);
-      assert.equal(
-        codeOf(() => resolveGoal(type, 600, limits)),
-        'BAD_USER_INPUT:goal',
+      assert.throws(
+        () => resolveGoal(type, 600, limits),
+        { extensions: { code: 'BAD_USER_INPUT', field: 'goal' } },
         type,
       );
     }

@@ -3,14 +3,6 @@ import assert from 'node:assert/strict';
 import { isoWeekWindow, nextIsoWeek, resolveWindow } from '../../src/window.ts';
 
 const now = new Date('2026-12-02T04:00:00Z'); // Wednesday of 2026-W49, noon in Shanghai
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { extensions?: { code?: string } }).extensions?.code;
-  }
-  return 'no error';
-};
 
 describe('challenge windows (Asia/Shanghai ISO weeks)', () => {
   it('an ISO week runs Monday 00:00 to next Monday 00:00 Shanghai time', () => {
@@ -45,38 +37,32 @@ describe('challenge windows (Asia/Shanghai ISO weeks)', () => {
   it('custom windows last at most 30 days, end after they start and do not start in the past', () => {
     const ok = resolveWindow({ startsAt: '2026-12-03T00:00:00Z', endsAt: '2027-01-02T00:00:00Z' }, now);
     assert.equal(ok.endsAt.toISOString(), '2027-01-02T00:00:00.000Z');
-    assert.equal(
-      code(() => resolveWindow({ startsAt: '2026-12-03T00:00:00Z', endsAt: '2027-01-02T00:00:01Z' }, now)),
-      'INVALID_WINDOW',
+    assert.throws(
+      () => resolveWindow({ startsAt: '2026-12-03T00:00:00Z', endsAt: '2027-01-02T00:00:01Z' }, now),
+      { extensions: { code: 'INVALID_WINDOW' } },
     );
-    assert.equal(
-      code(() => resolveWindow({ startsAt: '2026-12-03T00:00:00Z', endsAt: '2026-12-03T00:00:00Z' }, now)),
-      'INVALID_WINDOW',
+    assert.throws(
+      () => resolveWindow({ startsAt: '2026-12-03T00:00:00Z', endsAt: '2026-12-03T00:00:00Z' }, now),
+      { extensions: { code: 'INVALID_WINDOW' } },
     );
-    assert.equal(
-      code(() => resolveWindow({ startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-04T00:00:00Z' }, now)),
-      'INVALID_WINDOW',
+    assert.throws(
+      () => resolveWindow({ startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-04T00:00:00Z' }, now),
+      { extensions: { code: 'INVALID_WINDOW' } },
     );
-    assert.equal(
-      code(() => resolveWindow({ startsAt: '2026-12-03T00:00:00Z' }, now)),
-      'INVALID_WINDOW',
-    );
-    assert.equal(
-      code(() => resolveWindow({ startsAt: 'tomorrow', endsAt: '2026-12-04T00:00:00Z' }, now)),
-      'INVALID_WINDOW',
-    );
-    assert.equal(
-      code(() =>
+    assert.throws(() => resolveWindow({ startsAt: '2026-12-03T00:00:00Z' }, now), {
+      extensions: { code: 'INVALID_WINDOW' },
+    });
+    assert.throws(() => resolveWindow({ startsAt: 'tomorrow', endsAt: '2026-12-04T00:00:00Z' }, now), {
+      extensions: { code: 'INVALID_WINDOW' },
+    });
+    assert.throws(
+      () =>
         resolveWindow(
           { week: '2026-W50', startsAt: '2026-12-03T00:00:00Z', endsAt: '2026-12-04T00:00:00Z' },
           now,
         ),
-      ),
-      'INVALID_WINDOW',
+      { extensions: { code: 'INVALID_WINDOW' } },
     );
-    assert.equal(
-      code(() => resolveWindow({ week: '2026-W48' }, now)),
-      'INVALID_WINDOW',
-    );
+    assert.throws(() => resolveWindow({ week: '2026-W48' }, now), { extensions: { code: 'INVALID_WINDOW' } });
   });
 });
