@@ -7,6 +7,7 @@ import {
   port,
   rejectDevSecretInProduction,
   topicName,
+  TOPICS,
   url,
   z,
   localService,
@@ -22,8 +23,8 @@ export const socialConfigSchema = baseConfig
     REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
     KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
-    CHECKIN_EVENTS_TOPIC: topicName('checkin.events'),
-    POINTS_COMMANDS_TOPIC: topicName('points.commands'),
+    CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
+    POINTS_COMMANDS_TOPIC: topicName(TOPICS.pointsCommands),
     PK_CONSUMER_GROUP: z.string().min(1).default('social-pk-progress'),
     PK_CONSUMER_SESSION_TIMEOUT_MS: intSetting(30_000, 6_000, 300_000),
     /** Must equal the router's PUBSUB_PREFIX + "pk:leaderboard:". */

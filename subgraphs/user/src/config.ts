@@ -2,11 +2,12 @@ import {
   baseConfig,
   booleanFlag,
   brokerList,
-  DEV_IDENTITY_SECRET,
+  rejectDevSecretInProduction,
   identitySecret,
   intSetting,
   port,
   topicName,
+  TOPICS,
   url,
   z,
   localService,
@@ -78,8 +79,8 @@ const userSettings = baseConfig.extend({
         return z.NEVER;
       }
     }),
-  CHECKIN_EVENTS_TOPIC: topicName('checkin.events'),
-  POINTS_COMMANDS_TOPIC: topicName('points.commands'),
+  CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
+  POINTS_COMMANDS_TOPIC: topicName(TOPICS.pointsCommands),
   POINTS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-points'),
   POINTS_CONSUMER_ENABLED: booleanFlag(true),
   /** Messages applied per ledger transaction. */
@@ -89,10 +90,10 @@ const userSettings = baseConfig.extend({
 });
 
 export const userConfigSchema = userSettings.superRefine((config, ctx) => {
+  rejectDevSecretInProduction(config, ctx);
   if (config.NODE_ENV !== 'production') return;
   const required = (variable: string) =>
     ctx.addIssue({ code: 'custom', path: [variable], message: 'is required in production' });
-  if (config.INTERNAL_IDENTITY_SECRET === DEV_IDENTITY_SECRET) required('INTERNAL_IDENTITY_SECRET');
   if (config.WECHAT_APPID === DEV_SECRETS.WECHAT_APPID) required('WECHAT_APPID');
   if (config.WECHAT_SECRET === DEV_SECRETS.WECHAT_SECRET) required('WECHAT_SECRET');
   if (config.SESSION_KEY_ENCRYPTION_KEY.toString('base64') === DEV_SECRETS.SESSION_KEY_ENCRYPTION_KEY)

@@ -1,7 +1,9 @@
 import {
   baseConfig,
   brokerList,
-  DEV_IDENTITY_SECRET,
+  rejectDevSecretInProduction,
+  topicName,
+  TOPICS,
   identitySecret,
   intSetting,
   port,
@@ -9,12 +11,6 @@ import {
   z,
   localService,
 } from '@sport-venue/shared';
-
-const topic = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
-    .default(fallback);
 
 export const venueConfigSchema = baseConfig
   .extend({
@@ -24,8 +20,8 @@ export const venueConfigSchema = baseConfig
     REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
     KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
-    CHECKIN_EVENTS_TOPIC: topic('checkin.events'),
-    BOOKING_EVENTS_TOPIC: topic('booking.events'),
+    CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
+    BOOKING_EVENTS_TOPIC: topicName(TOPICS.bookingEvents),
     /** Redis pub/sub channel of a venue's headcount is `${prefix}${venueId}` (docs/events.md). */
     OCCUPANCY_CHANNEL_PREFIX: z
       .string()
@@ -54,15 +50,7 @@ export const venueConfigSchema = baseConfig
       .max(24 * 30)
       .default(12),
   })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.INTERNAL_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['INTERNAL_IDENTITY_SECRET'],
-        message: 'is required in production',
-      });
-    }
-  });
+  .superRefine(rejectDevSecretInProduction);
 
 export type VenueConfig = z.infer<typeof venueConfigSchema>;
 
