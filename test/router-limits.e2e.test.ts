@@ -2,7 +2,9 @@
 // works on them, while normal traffic keeps being served.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { startGraph, type Graph } from './support/graph.ts';
+import { execute, wsClient } from './support/ws-client.ts';
 
 describe('router limits', () => {
   let graph: Graph;
@@ -62,6 +64,40 @@ describe('router limits', () => {
     assert.equal(codeOf(abuse), 'TOKEN_LIMIT_EXCEEDED');
   });
 
+  it('a GET query with too many tokens is refused with TOKEN_LIMIT_EXCEEDED too', async () => {
+    const get = async (query: string) => {
+      const res = await fetch(`${graph.router.url}/graphql?${new URLSearchParams({ query })}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      return { status: res.status, body: (await res.json()) as Parameters<typeof codeOf>[0]['body'] };
+    };
+    const ok = await get('{ cities { code } }');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.errors, undefined);
+    // One-letter tokens keep the URL under Node's header size limit.
+    const abuse = await get(`{ cities { ${Array.from({ length: 6_000 }, () => 'a').join(' ')} } }`);
+    assert.equal(abuse.status, 400);
+    assert.equal(codeOf(abuse), 'TOKEN_LIMIT_EXCEEDED');
+  });
+
+  it('over WebSocket, queries and mutations are refused with the same codes', async () => {
+    const { client } = wsClient(graph.router.url);
+    try {
+      let selection = 'id';
+      for (let i = 0; i < 24; i++) selection = `challenges { creator { ${selection} } }`;
+      const deep = await execute(client, `{ user(id: "1") { ${selection} } }`);
+      assert.equal(deep.errors?.[0]?.extensions?.code, 'DEPTH_LIMIT_EXCEEDED');
+      const invalid = await execute(client, '{ noSuchField }');
+      assert.equal(invalid.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+      const anonymous = await execute(client, 'mutation { leaveChallenge(id: "1") { id } }');
+      assert.equal(anonymous.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+      const ok = await execute(client, '{ cities { code } }');
+      assert.equal(ok.errors, undefined);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('an expensive list query is refused with COST_LIMIT_EXCEEDED', async () => {
     const query = `{ venues(first: 100) { edges { node { challenges { creator { challenges { venue { challenges { title } } } } } } } } }`;
     const [abuse, ok] = await Promise.all([post({ query }), normal()]);
@@ -102,6 +138,39 @@ describe('router rate limit', () => {
     const limited = results.at(-1)!;
     assert.equal(limited.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
     assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterSeconds) >= 1);
+  });
+
+  it('a WebSocket client spends the budget of its own address, shared with that address’s HTTP requests', async () => {
+    const httpFrom = (localAddress: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          `${graph.router.url}/graphql`,
+          { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: '{ cities { code } }' }));
+      });
+    // Loopback aliases: to the router these are three different clients.
+    const one = wsClient(graph.router.url, {}, { localAddress: '127.0.0.2' });
+    const two = wsClient(graph.router.url, {}, { localAddress: '127.0.0.3' });
+    try {
+      const codes = [];
+      for (let i = 0; i < 6; i++) {
+        const result = await execute(one.client, '{ cities { code } }');
+        codes.push(result.errors?.[0]?.extensions?.code ?? 'ok');
+      }
+      assert.deepEqual(codes, ['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
+      assert.equal(await httpFrom('127.0.0.2'), 429, 'HTTP from the same address shares its budget');
+      const other = await execute(two.client, '{ cities { code } }');
+      assert.equal(other.errors, undefined, 'another address has a budget of its own');
+      assert.equal(await httpFrom('127.0.0.4'), 200);
+    } finally {
+      await Promise.all([one.client.dispose(), two.client.dispose()]);
+    }
   });
 });
 

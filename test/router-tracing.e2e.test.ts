@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { parseTraceparent } from '@sport-venue/shared';
+import { IDENTITY_HEADER, parseTraceparent } from '@sport-venue/shared';
 import { startGraph, type Graph } from './support/graph.ts';
 
 /** A pass-through in front of the real venue subgraph that remembers the headers it saw. */
@@ -47,11 +47,16 @@ describe('trace context propagation', () => {
   });
 
   it('the subgraph sees the client trace id in a new span, the request id, and no client token', async () => {
+    const login = await graph.graphql<{ loginWithWeChat: { accessToken: string } }>(
+      'mutation { loginWithWeChat(code: "test-tracing") { accessToken } }',
+    );
+    assert.equal(login.errors, undefined, JSON.stringify(login.errors));
+    const token = login.data!.loginWithWeChat.accessToken;
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const result = await graph.graphql(
       '{ cities { code } }',
       {},
-      { traceparent, 'x-request-id': 'req-123', cookie: 'a=b' },
+      { traceparent, 'x-request-id': 'req-123', cookie: 'a=b', authorization: `Bearer ${token}` },
     );
     assert.equal(result.errors, undefined);
     const headers = proxy.seen.at(-1)!;
@@ -60,5 +65,7 @@ describe('trace context propagation', () => {
     assert.notEqual(forwarded?.spanId, '00f067aa0ba902b7');
     assert.equal(headers['x-request-id'], 'req-123');
     assert.equal(headers.cookie, undefined);
+    assert.equal(headers.authorization, undefined, 'the client token stays at the router');
+    assert.ok(headers[IDENTITY_HEADER], 'the verified caller travels as the router-signed identity');
   });
 });

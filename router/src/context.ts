@@ -5,10 +5,13 @@ import { requestInfo } from '@sport-venue/shared';
 import { AuthenticationError, authError, bearerToken, type Authenticate } from './auth.ts';
 import type { RouterContext } from './gateway.ts';
 
+/** The client address per-IP rate limits count against (HTTP requests and WebSocket upgrades alike). */
+export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
 /** Builds the operation context from an HTTP request: request id and the verified caller. */
 export function httpContext(authenticate: Authenticate) {
   return async (req: IncomingMessage): Promise<RouterContext> => {
-    const info = { ...requestInfo(req), ip: req.socket.remoteAddress ?? 'unknown' };
+    const info = { ...requestInfo(req), ip: clientIp(req) };
     try {
       const token = bearerToken(req.headers.authorization);
       if (!token) return { ...info, viewer: null, authError: null };
@@ -39,10 +42,8 @@ export const rejectBadTokens: ApolloServerPlugin<RouterContext> = {
           operation.selectionSet.selections.every(
             (s) => s.kind === Kind.FIELD && SESSION_FIELDS.has(s.name.value),
           );
-        if (sessionOnly) {
-          contextValue.viewer = null;
-          return;
-        }
+        // Such a context was built without a viewer (httpContext): the session mutation runs anonymously.
+        if (sessionOnly) return;
         const error = authError(contextValue.authError);
         error.extensions.http = { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) };
         throw error;

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { GraphQLError, buildSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   closeServer,
   createGraphQLHttpServer,
@@ -52,16 +52,17 @@ function guard(opts: {
           const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
           if (denied) throw denied;
           if (contextValue.internal) return;
+          let limited: GraphQLError | null;
           try {
-            const limited = await opts.rateLimit({
+            limited = await opts.rateLimit({
               userId: contextValue.viewer?.userId ?? null,
               ip: contextValue.ip ?? 'unknown',
             });
-            if (limited) throw limited;
           } catch (err) {
-            if (err instanceof GraphQLError) throw err;
             opts.logger.warn({ err: (err as Error).message }, 'rate limiter unavailable; serving without it');
+            return;
           }
+          if (limited) throw limited;
         },
       };
     },
@@ -79,7 +80,13 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   const metrics = createRouterMetrics();
   const supergraph = supergraphFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS);
   const supergraphSdl = supergraph.current();
-  let policy = extractSecurityPolicy(supergraphSdl);
+  // Set by the schema-load hook below, which the gateway calls while apollo.start() loads the
+  // supergraph: before any request or socket is served.
+  let policy: SecurityPolicy | null = null;
+  const currentPolicy = (): SecurityPolicy => {
+    if (!policy) throw new Error('the security policy is not loaded yet'); // fail closed
+    return policy;
+  };
   const gateway = createGateway({
     supergraph,
     urlOverrides: overrides,
@@ -141,7 +148,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       rejectBadTokens,
-      guard({ limits, policy: () => policy, rateLimit, logger }),
+      guard({ limits, policy: currentPolicy, rateLimit, logger }),
     ],
   });
   await apollo.start();
@@ -157,7 +164,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   const hub = new SubscriptionHub({
     pubsub,
     sources: eventSources(config.PUBSUB_PREFIX),
-    policy: () => policy,
+    policy: currentPolicy,
     logger,
     onEvent: (rootField) => metrics.eventsIn.inc({ field: rootField }),
     onExecuted: ({ members }) => {
@@ -184,7 +191,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxBodyBytes: config.MAX_BODY_BYTES,
     routes: { '/metrics': metrics.registry.route() },
     maxBatch: config.MAX_BATCH_OPERATIONS,
-    // Counting tokens is far cheaper than parsing: refuse huge documents before the parser.
+    // Counting tokens is far cheaper than parsing: refuse huge documents before the parser
+    // (exceedsTokenLimit does not even lex a query shorter than the limit).
     preflight: ({ query }) =>
       typeof query === 'string' && exceedsTokenLimit(query, limits.maxTokens)
         ? {
@@ -198,7 +206,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     server,
     path: '/graphql',
     schema: () => apiSchema!,
-    policy: () => policy,
+    policy: currentPolicy,
     hub,
     authenticate,
     runOperation: (args, context) =>

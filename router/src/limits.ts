@@ -1,7 +1,9 @@
-// Limits that keep one client from taking the router down: token count (before parsing), depth,
-// aliases and estimated cost (as validation rules), each rejected with its own stable code before
-// any subgraph is called. Cost: every field costs 1; a list multiplies its selection by its size
-// estimate — the `first`/`limit` argument when given, else a default (like @listSize).
+// Limits that keep one client from taking the router down: token count (before parsing), then
+// depth, aliases and estimated cost of the operation to run (checked once it is resolved: by the
+// router's guard plugin, and for subscriptions when the socket subscribes), each rejected with its
+// own stable code before any subgraph is called. Cost: every field costs 1; a list multiplies its
+// selection by its size estimate — the `first`/`limit` argument when given, else a default (like
+// @listSize).
 import {
   GraphQLError,
   Kind,
@@ -34,6 +36,8 @@ export const limitError = (code: string, message: string) =>
 
 /** Counts lexical tokens without building an AST, stopping as soon as the limit is passed. */
 export function exceedsTokenLimit(query: string, maxTokens: number): boolean {
+  // Every token is at least one character long, so a short query cannot exceed the limit.
+  if (query.length <= maxTokens) return false;
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {

@@ -1,6 +1,7 @@
 // Per-user and per-IP request budgets in Redis, shared by every router replica: fixed one-minute
-// windows, counted in one round trip by a Lua script. If Redis is unreachable the router serves
-// anyway (fail open) and says so in its logs: rate limits protect capacity, they are not security.
+// windows, counted in one round trip by a Lua script (loaded once, then run by its SHA), keys
+// `rl:ip:{ip}` and `rl:user:{userId}` (docs/redis-keys.md). If Redis is unreachable the router
+// serves anyway (fail open) and says so in its logs: rate limits protect capacity, not security.
 import type { Redis } from 'ioredis';
 import { domainError, ErrorCode } from '@sport-venue/shared';
 
@@ -20,7 +21,15 @@ export interface RateLimits {
   perIpPerMinute: number;
 }
 
+interface WithRateLimitCommand {
+  /** KEYS: the budgets to count; ARGV[1]: window (ms). Returns count, ttl (ms) per key. */
+  rateLimitConsume(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number[]>;
+}
+
 export function createRateLimiter(redis: Redis, limits: RateLimits, windowMs = 60_000) {
+  // ioredis runs a defined command with EVALSHA and falls back to EVAL when Redis lacks the script.
+  redis.defineCommand('rateLimitConsume', { lua: SCRIPT });
+  const client = redis as Redis & WithRateLimitCommand;
   return async function consume(who: { userId: string | null; ip: string }) {
     const keys = [`rl:ip:${who.ip}`];
     const caps = [limits.perIpPerMinute];
@@ -28,7 +37,7 @@ export function createRateLimiter(redis: Redis, limits: RateLimits, windowMs = 6
       keys.push(`rl:user:${who.userId}`);
       caps.push(limits.perUserPerMinute);
     }
-    const result = (await redis.eval(SCRIPT, keys.length, ...keys, windowMs)) as number[];
+    const result = await client.rateLimitConsume(keys.length, ...keys, windowMs);
     for (let i = 0; i < keys.length; i++) {
       const count = result[i * 2]!;
       const ttl = result[i * 2 + 1]!;

@@ -84,8 +84,32 @@ function satisfies(viewer: Viewer | null, req: Requirement): 'ok' | 'unauthentic
   return req.scopes.some((all) => all.every((scope) => roles.has(scope))) ? 'ok' : 'forbidden';
 }
 
-/** Every requirement the operation's selections touch, with the field coordinate that needs it. */
-export function requirementsOf(schema: GraphQLSchema, document: DocumentNode, policy: SecurityPolicy) {
+type Found = ReadonlyArray<{ coordinate: string; req: Requirement }>;
+
+/**
+ * Requirements already found, per policy, schema and document. A reload brings a new policy and
+ * schema object, so older entries are simply never looked up again (and are collected with them);
+ * Apollo reuses one DocumentNode per cached query, a subscription group one per event.
+ */
+const requirementsCache = new WeakMap<SecurityPolicy, WeakMap<GraphQLSchema, WeakMap<DocumentNode, Found>>>();
+
+/**
+ * Every requirement the document's selections touch, with the field coordinate that needs it.
+ * The whole document is walked, not only the operation that will run: stricter, never weaker.
+ */
+export function requirementsOf(schema: GraphQLSchema, document: DocumentNode, policy: SecurityPolicy): Found {
+  let bySchema = requirementsCache.get(policy);
+  if (!bySchema) requirementsCache.set(policy, (bySchema = new WeakMap()));
+  let byDocument = bySchema.get(schema);
+  if (!byDocument) bySchema.set(schema, (byDocument = new WeakMap()));
+  const cached = byDocument.get(document);
+  if (cached) return cached;
+  const found = walkRequirements(schema, document, policy);
+  byDocument.set(document, found);
+  return found;
+}
+
+function walkRequirements(schema: GraphQLSchema, document: DocumentNode, policy: SecurityPolicy): Found {
   const found: Array<{ coordinate: string; req: Requirement }> = [];
   const typeInfo = new TypeInfo(schema);
   visit(

@@ -119,7 +119,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         });
       }
       if (opts.preflight) {
-        const operations = Array.isArray(body) ? body : [body ?? Object.fromEntries(url.searchParams)];
+        // A GET carries its operation in the query string (its body is empty).
+        const single = req.method === 'GET' ? Object.fromEntries(url.searchParams) : body;
+        const operations = Array.isArray(body) ? body : [single];
         for (const operation of operations) {
           const refused =
             operation && typeof operation === 'object'

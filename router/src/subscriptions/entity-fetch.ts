@@ -52,6 +52,18 @@ function dependencies(node: FieldNode, fragments: Record<string, FragmentDefinit
   return { variables, fragments: [...used.values()] };
 }
 
+interface EntityQuery {
+  query: string;
+  /** The subscriber's variables the query uses. */
+  variableNames: Set<string>;
+}
+
+/**
+ * Built queries per operation and field node: the same for every event of a subscription group,
+ * whose document is parsed once. Keyed by the operation too (its variable definitions are used).
+ */
+const entityQueries = new WeakMap<OperationDefinitionNode, WeakMap<FieldNode, Map<string, EntityQuery>>>();
+
 export function buildEntityQuery(
   info: GraphQLResolveInfo,
   rootField: string,
@@ -59,6 +71,29 @@ export function buildEntityQuery(
   nestedField?: string,
 ) {
   const field = info.fieldNodes[0]!;
+  const operation = info.operation as OperationDefinitionNode;
+  let byField = entityQueries.get(operation);
+  if (!byField) entityQueries.set(operation, (byField = new WeakMap()));
+  let byTarget = byField.get(field);
+  if (!byTarget) byField.set(field, (byTarget = new Map()));
+  const target = `${rootField}\0${idVariable}\0${nestedField ?? ''}`;
+  let built = byTarget.get(target);
+  if (!built)
+    byTarget.set(target, (built = printEntityQuery(info, field, rootField, idVariable, nestedField)));
+  const { variableNames } = built;
+  const variables = Object.fromEntries(
+    Object.entries(info.variableValues).filter(([name]) => variableNames.has(name)),
+  );
+  return { query: built.query, variables };
+}
+
+function printEntityQuery(
+  info: GraphQLResolveInfo,
+  field: FieldNode,
+  rootField: string,
+  idVariable: string,
+  nestedField?: string,
+): EntityQuery {
   const deps = dependencies(field, info.fragments);
   const operation = info.operation as OperationDefinitionNode;
   const variableDefinitions: VariableDefinitionNode[] = [
@@ -113,10 +148,7 @@ export function buildEntityQuery(
       ...deps.fragments,
     ],
   };
-  const variables = Object.fromEntries(
-    Object.entries(info.variableValues).filter(([name]) => deps.variables.has(name)),
-  );
-  return { query: print(document), variables };
+  return { query: print(document), variableNames: deps.variables };
 }
 
 /**

@@ -54,7 +54,7 @@ export interface HubOptions {
   /** Runs a query through the graph as the given viewer (null = anonymous). */
   runQuery: (viewer: Viewer | null) => RunQuery;
   logger: Logger;
-  onExecuted?: (group: { key: string; members: number; ms: number }) => void;
+  onExecuted?: (group: { members: number }) => void;
   onEvent?: (rootField: string) => void;
 }
 
@@ -63,7 +63,6 @@ export class SubscriptionHub {
   readonly #opts: HubOptions;
   /** Executions of subscription selections since start (one per event per group). */
   #executions = 0;
-  #delivered = 0;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -81,7 +80,6 @@ export class SubscriptionHub {
       listening,
       subscribers,
       executions: this.#executions,
-      delivered: this.#delivered,
     };
   }
 
@@ -191,16 +189,10 @@ export class SubscriptionHub {
       while (group.pending && group.members.size > 0) {
         const payload = group.pending;
         group.pending = null;
-        const started = performance.now();
         const result = await this.#execute(group, payload);
         this.#executions += 1;
         for (const member of group.members) member.push(result);
-        this.#delivered += group.members.size;
-        this.#opts.onExecuted?.({
-          key: group.key,
-          members: group.members.size,
-          ms: performance.now() - started,
-        });
+        this.#opts.onExecuted?.({ members: group.members.size });
       }
     } finally {
       group.running = false;

@@ -4,7 +4,6 @@
 // 4400 bad message, 4401 unauthorised, 4403 forbidden (bad or expired token), 4408 init timeout,
 // 4409 duplicate id, 4429 too many init requests.
 import type { IncomingMessage, Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import {
@@ -13,12 +12,14 @@ import {
   parse,
   validate,
   type ExecutionArgs,
+  type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
 import { checkLimits, type Limits } from '../limits.ts';
-import type { Logger, Viewer } from '@sport-venue/shared';
+import { requestInfo, type Logger, type Viewer } from '@sport-venue/shared';
 import { AuthenticationError, type Authenticate } from '../auth.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
+import { clientIp } from '../context.ts';
 import type { RouterContext } from '../gateway.ts';
 import type { SubscriptionHub } from './hub.ts';
 
@@ -121,24 +122,11 @@ export function attachWebSocket(opts: WebSocketOptions) {
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
         }
-        const errors = validate(schema, document);
-        if (errors.length)
-          return errors.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                nodes: e.nodes,
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-              }),
-          );
-        const operation = getOperationAST(document, payload.operationName);
-        const overLimit =
-          operation && checkLimits(schema, document, operation, opts.limits, payload.variables ?? {});
-        if (overLimit) return [overLimit];
-        const denied = checkAccess(schema, document, opts.policy(), state.viewer);
-        if (denied) return [denied];
-        state.active.add(id);
+        // The same context an HTTP request gets: the client's address (per-IP rate limit) and the
+        // trace context and request id of the upgrade request.
         const contextValue: RouterContext = {
-          requestId: randomUUID(),
+          ...requestInfo(ctx.extra.request),
+          ip: clientIp(ctx.extra.request),
           viewer: state.viewer,
           authError: null,
         };
@@ -149,6 +137,28 @@ export function attachWebSocket(opts: WebSocketOptions) {
           operationName: payload.operationName ?? null,
           contextValue,
         };
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation && operation.operation !== 'subscription') {
+          // Queries and mutations run through Apollo (runOperation), whose pipeline validates them
+          // and applies the limits, access checks and rate limit (the router's guard plugin).
+          state.active.add(id);
+          return args;
+        }
+        const errors = validate(schema, document);
+        if (errors.length)
+          return errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
+        const overLimit =
+          operation && checkLimits(schema, document, operation, opts.limits, payload.variables ?? {});
+        if (overLimit) return [overLimit];
+        const denied = checkAccess(schema, document, opts.policy(), state.viewer);
+        if (denied) return [denied];
+        state.active.add(id);
         return args;
       },
       onComplete: (ctx, id) => {
@@ -162,15 +172,20 @@ export function attachWebSocket(opts: WebSocketOptions) {
           operationName: args.operationName,
           viewer: (args.contextValue as RouterContext).viewer,
         }),
-      execute: async (args) =>
-        (await opts.runOperation(
+      execute: async (args) => {
+        const result = (await opts.runOperation(
           {
             query: (args.document.loc?.source.body ?? '') as string,
             variables: (args.variableValues ?? {}) as Record<string, unknown>,
             operationName: args.operationName,
           },
           args.contextValue as RouterContext,
-        )) as never,
+        )) as { errors?: readonly GraphQLFormattedError[] };
+        // Apollo answers with formatted errors (plain objects); graphql-ws serialises each error
+        // with toJSON (as GraphQLError has), so give them one that keeps them as they are.
+        if (!result.errors) return result as never;
+        return { ...result, errors: result.errors.map((e) => ({ ...e, toJSON: () => e })) } as never;
+      },
     },
     wss,
   );

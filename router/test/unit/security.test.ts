@@ -74,4 +74,14 @@ describe('@authenticated and @requiresScopes at the router', () => {
     assert.equal(checkAccess(schema, doc, policy, operator)?.extensions.code, 'FORBIDDEN');
     assert.equal(checkAccess(schema, doc, policy, admin), null);
   });
+
+  it('a reloaded policy applies to a document already checked under the previous one', async () => {
+    const schema = await apiSchema();
+    const doc = parse('{ venue(id: "1") { name revenue } }');
+    assert.equal(checkAccess(schema, doc, policy, null)?.extensions.code, 'UNAUTHENTICATED');
+    // The same document (as Apollo's document cache hands it back) under a policy without @requiresScopes.
+    const relaxed = extractSecurityPolicy(supergraph.replace(/ @requiresScopes\(scopes: \[\["[^)]*\)/g, ''));
+    assert.equal(checkAccess(schema, doc, relaxed, null), null);
+    assert.equal(checkAccess(schema, doc, policy, null)?.extensions.code, 'UNAUTHENTICATED');
+  });
 });
