@@ -122,32 +122,48 @@ export interface ArtifactInfo {
   dir: string;
 }
 
+/**
+ * {version, createdAt} of valid version directories already read, per root and directory name.
+ * A version directory is immutable once renamed into place (saveArtifact), so a poll only reads
+ * the manifests of new directories. Invalid or unreadable ones are not remembered (read again on
+ * the next call), and names no longer listed are dropped.
+ */
+const listed = new Map<string, Map<string, ArtifactInfo>>();
+
+async function readArtifactInfo(dir: string): Promise<ArtifactInfo | null> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Partial<ForecastManifest>;
+    if (
+      m.formatVersion !== ARTIFACT_FORMAT_VERSION ||
+      typeof m.createdAt !== 'string' ||
+      typeof m.version !== 'string'
+    )
+      return null;
+    if (!(await exists(join(dir, MODEL_FILE)))) return null;
+    return { version: m.version, createdAt: m.createdAt, dir };
+  } catch {
+    return null;
+  }
+}
+
 /** Valid artifact versions under `root`, oldest first. */
 export async function listArtifacts(root: string): Promise<ArtifactInfo[]> {
   let entries: string[];
   try {
     entries = await readdir(root);
   } catch {
+    listed.delete(root);
     return [];
   }
-  const out: ArtifactInfo[] = [];
+  const known = listed.get(root);
+  const seen = new Map<string, ArtifactInfo>();
   for (const name of entries) {
     if (name.startsWith('.')) continue;
-    const dir = join(root, name);
-    try {
-      const m = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Partial<ForecastManifest>;
-      if (
-        m.formatVersion !== ARTIFACT_FORMAT_VERSION ||
-        typeof m.createdAt !== 'string' ||
-        typeof m.version !== 'string'
-      )
-        continue;
-      if (!(await exists(join(dir, MODEL_FILE)))) continue;
-      out.push({ version: m.version, createdAt: m.createdAt, dir });
-    } catch {
-      continue;
-    }
+    const info = known?.get(name) ?? (await readArtifactInfo(join(root, name)));
+    if (info) seen.set(name, info);
   }
+  listed.set(root, seen);
+  const out = [...seen.values()].map((a) => ({ ...a }));
   const t = (a: ArtifactInfo): number => Date.parse(a.createdAt) || 0;
   return out.sort((a, b) => t(a) - t(b) || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
 }

@@ -15,7 +15,7 @@ import { FeatureBatch, applyForecaster } from './forecaster.ts';
 import type { Forecaster, TrainingSummary } from './forecaster.ts';
 import { buildVenueFeatures } from './venue-context.ts';
 import { resolveVenue } from './predict.ts';
-import { lastWeekForecast } from './baselines.ts';
+import { hourOfWeekForecast, lastWeekForecast } from './baselines.ts';
 import { busyLevel } from './levels.ts';
 
 export const BACKTEST_HORIZONS = 24;
@@ -153,7 +153,6 @@ export async function runBacktest(
       history: hours.history.map((v, i) => (grid.time(i) < t0 ? v : Number.NaN)),
     });
     const f = buildVenueFeatures(grid, hours, view, m.uses);
-    const profileForBaseline = { mean: [...view.profile], count: [], scale: view.scale };
     for (let o = firstOrigin; o < endOrigin; o++) {
       for (let h = 1; h <= BACKTEST_HORIZONS; h++) {
         const t = o + h - 1;
@@ -164,8 +163,8 @@ export async function runBacktest(
         meta.truth.push(truth);
         meta.h.push(h);
         meta.scale.push(view.scale);
-        const fHow = view.profile[grid.hourOfWeek[t]!]!;
-        const fLw = lastWeekForecast(hours.history, profileForBaseline, grid, t, o);
+        const fHow = hourOfWeekForecast(view.profile, grid, t);
+        const fLw = lastWeekForecast(hours.history, view.profile, grid, t, o);
         how.add(h, fHow - truth);
         lastWeek.add(h, fLw - truth);
         if (options.onForecast) {
@@ -181,7 +180,6 @@ export async function runBacktest(
   const res = applyForecaster(forecaster, batch);
   let covered = 0;
   let levelHits = 0;
-  const evaluatedByHorizon = new Array<number>(BACKTEST_HORIZONS).fill(0);
   for (let r = 0; r < batch.length; r++) {
     const truth = meta.truth[r]!;
     const h = meta.h[r]!;
@@ -192,7 +190,6 @@ export async function runBacktest(
       busyLevel(truth, meta.scale[r]!, m.levelThresholds)
     )
       levelHits++;
-    evaluatedByHorizon[h - 1]!++;
     if (options.onForecast) {
       const t = meta.t[r]!;
       options.onForecast({
@@ -223,7 +220,7 @@ export async function runBacktest(
     trainRows: trainRows.length,
     origins: Math.max(0, endOrigin - firstOrigin),
     evaluated: n,
-    evaluatedByHorizon,
+    evaluatedByHorizon: Array.from(model.n),
     testStart: new Date(t0).toISOString(),
     testEnd: new Date(t1).toISOString(),
     timing: { trainSeconds, evaluateSeconds, totalSeconds: (performance.now() - started) / 1000 },

@@ -5,11 +5,13 @@
  *     not yet known at the forecast origin.
  */
 import type { HourGrid } from './grid.ts';
-import type { VenueProfile } from './profile.ts';
 
-/** (a) The venue's training mean for the target's local hour-of-week. */
-export function hourOfWeekForecast(profile: VenueProfile, grid: HourGrid, target: number): number {
-  return profile.mean[grid.hourOfWeek[target]!]!;
+/**
+ * (a) The venue's training mean for the target's local hour-of-week. `profile`: the 168
+ * hour-of-week means (VenueProfile.mean, or an artifact's VenueModelInfo.profile).
+ */
+export function hourOfWeekForecast(profile: readonly number[], grid: HourGrid, target: number): number {
+  return profile[grid.hourOfWeek[target]!]!;
 }
 
 /**
@@ -18,7 +20,7 @@ export function hourOfWeekForecast(profile: VenueProfile, grid: HourGrid, target
  */
 export function lastWeekForecast(
   history: Float64Array,
-  profile: VenueProfile,
+  profile: readonly number[],
   grid: HourGrid,
   target: number,
   origin: number,

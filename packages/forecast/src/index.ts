@@ -52,7 +52,7 @@ export { trainForecaster, DEFAULT_TRAIN, versionFromDate } from './trainer.ts';
 export type { TrainOptions } from './trainer.ts';
 export { saveArtifact, loadArtifact, latestArtifact, loadLatestArtifact, listArtifacts } from './artifact.ts';
 export type { ArtifactInfo } from './artifact.ts';
-export { predict, resolveVenue, MAX_PREDICT_HORIZON } from './predict.ts';
+export { predict, resolveVenue, knownVenueInfo, MAX_PREDICT_HORIZON } from './predict.ts';
 export type { PredictRequest } from './predict.ts';
 export { openHoursOfWeek } from './opening-hours.ts';
 export type { OpeningSpan } from './opening-hours.ts';

@@ -8,17 +8,16 @@
  * typical peak/capacity ratio, or 0.5 when unknown), or the artifact's median venue scale.
  */
 import type { HourForecast, WeatherHour } from './types.ts';
-import type { Forecaster, ForecastManifest } from './forecaster.ts';
+import type { Forecaster, ForecastManifest, VenueModelInfo } from './forecaster.ts';
 import { FeatureBatch, applyForecaster } from './forecaster.ts';
 import { HourGrid } from './grid.ts';
 import { HOUR_MS, localHourStart } from './calendar.ts';
-import { VenueFeatures } from './features.ts';
 import { regionForVenue } from './holidays.ts';
 import type { HolidayRegion } from './holidays.ts';
 import { busyLevel } from './levels.ts';
 import { openHoursOfWeek, type OpeningSpan } from './opening-hours.ts';
 import type { VenueModelView } from './venue-context.ts';
-import { holidayFlagsFor } from './venue-context.ts';
+import { buildVenueFeatures } from './venue-context.ts';
 
 /** Default share of capacity at the usual peak, when the artifact has no capacity data. */
 export const DEFAULT_PEAK_TO_CAPACITY = 0.5;
@@ -52,10 +51,12 @@ export interface PredictRequest {
   openingHours?: readonly OpeningSpan[];
 }
 
-export interface ResolvedVenue extends VenueModelView {
-  known: boolean;
-  /** How the scale was obtained. */
-  scaleSource: 'artifact' | 'history' | 'capacity' | 'default';
+/**
+ * The artifact's entry for `venue`, or undefined when the artifact was not trained on it. The one
+ * test of "known venue" (own properties only: a venue named e.g. "constructor" is not known).
+ */
+export function knownVenueInfo(manifest: ForecastManifest, venue: string): VenueModelInfo | undefined {
+  return Object.hasOwn(manifest.venues, venue) ? manifest.venues[venue] : undefined;
 }
 
 /**
@@ -66,17 +67,9 @@ export function resolveVenue(
   manifest: ForecastManifest,
   venue: string,
   opts: { capacity?: number | null; region?: HolidayRegion; grid?: HourGrid; history?: Float64Array } = {},
-): ResolvedVenue {
-  const info = manifest.venues[venue];
-  if (info) {
-    return {
-      profile: info.profile,
-      scale: info.scale,
-      region: opts.region ?? info.region,
-      known: true,
-      scaleSource: 'artifact',
-    };
-  }
+): VenueModelView {
+  const info = knownVenueInfo(manifest, venue);
+  if (info) return { profile: info.profile, scale: info.scale, region: opts.region ?? info.region };
   const shape = manifest.generic.profile;
   const region = opts.region ?? regionForVenue(venue);
   let num = 0;
@@ -93,19 +86,13 @@ export function resolveVenue(
     }
   }
   let scale: number;
-  let scaleSource: ResolvedVenue['scaleSource'];
-  if (n >= 6 && den > 0 && num > 0) {
-    scale = num / den;
-    scaleSource = 'history';
-  } else if (opts.capacity && opts.capacity > 0) {
+  if (n >= 6 && den > 0 && num > 0)
+    scale = num / den; // from the history
+  else if (opts.capacity && opts.capacity > 0)
     scale = opts.capacity * (manifest.generic.peakToCapacity ?? DEFAULT_PEAK_TO_CAPACITY);
-    scaleSource = 'capacity';
-  } else {
-    scale = manifest.generic.scale;
-    scaleSource = 'default';
-  }
+  else scale = manifest.generic.scale; // the artifact's median venue scale
   scale = Math.max(1, Number.isFinite(scale) ? scale : 1);
-  return { profile: shape.map((p) => p * scale), scale, region, known: false, scaleSource };
+  return { profile: shape.map((p) => p * scale), scale, region };
 }
 
 /** Mean of `value` per local hour of `grid` (NaN where there is none). */
@@ -128,6 +115,28 @@ function hourly<T extends { at: Date }>(
   return out;
 }
 
+/**
+ * Grids of recent predict() calls. A Forecast call predicts many venues for the same origin,
+ * horizon and (usually) time zone; building the grid (and its holiday flags, memoised per grid in
+ * venue-context.ts) once for all of them saves most of the per-venue calendar work. Grids are
+ * never mutated after construction, so sharing them is safe.
+ */
+const GRID_MEMO_SIZE = 4;
+const gridMemo = new Map<string, HourGrid>();
+
+function sharedGrid(timeZone: string, startMs: number, length: number): HourGrid {
+  const key = `${timeZone}|${startMs}|${length}`;
+  let grid = gridMemo.get(key);
+  if (grid) {
+    gridMemo.delete(key); // most recently used last
+  } else {
+    grid = new HourGrid(timeZone, startMs, length);
+    if (gridMemo.size >= GRID_MEMO_SIZE) gridMemo.delete(gridMemo.keys().next().value!);
+  }
+  gridMemo.set(key, grid);
+  return grid;
+}
+
 /** Forecast the next `horizonHours` local hours for one venue. */
 export function predict(forecaster: Forecaster, request: PredictRequest): HourForecast[] {
   const m = forecaster.manifest;
@@ -138,7 +147,7 @@ export function predict(forecaster: Forecaster, request: PredictRequest): HourFo
   if (!Number.isFinite(originMs)) throw new RangeError('invalid origin');
   const tz = request.timeZone ?? m.timeZone;
   const originHour = localHourStart(originMs, tz);
-  const grid = new HourGrid(tz, originHour - HISTORY_HOURS * HOUR_MS, HISTORY_HOURS + horizon);
+  const grid = sharedGrid(tz, originHour - HISTORY_HOURS * HOUR_MS, HISTORY_HOURS + horizon);
   const o = HISTORY_HOURS;
   const history = hourly(grid, request.history, (r) => r.occupancy);
   for (let i = o; i < grid.length; i++) history[i] = Number.NaN; // never use the future
@@ -148,18 +157,17 @@ export function predict(forecaster: Forecaster, request: PredictRequest): HourFo
     grid,
     history,
   });
-  const features = new VenueFeatures({
+  const features = buildVenueFeatures(
     grid,
-    history,
-    profile: view.profile,
-    scale: view.scale,
-    holidays: holidayFlagsFor(grid, view.region),
-    temperature: hourly(grid, request.weather, (w) => w.temperatureC),
-    precipitation: hourly(grid, request.weather, (w) => w.precipitationMm),
-    bookings: hourly(grid, request.bookings, (b) => b.count),
-    useWeather: m.uses.weather,
-    useBookings: m.uses.bookings,
-  });
+    {
+      history,
+      temperature: hourly(grid, request.weather, (w) => w.temperatureC),
+      precipitation: hourly(grid, request.weather, (w) => w.precipitationMm),
+      bookings: hourly(grid, request.bookings, (b) => b.count),
+    },
+    view,
+    m.uses,
+  );
   const batch = new FeatureBatch(horizon);
   for (let h = 1; h <= horizon; h++) batch.add(features, o, h);
   const res = applyForecaster(forecaster, batch);

@@ -7,7 +7,7 @@
  */
 import type { OccupancyRow } from './types.ts';
 import { HourGrid } from './grid.ts';
-import { localDateKey, localHourStart } from './calendar.ts';
+import { localDateKey } from './calendar.ts';
 import { maskStuckRuns, STUCK_RUN_LENGTH } from './clean.ts';
 
 export interface VenueHours {
@@ -101,7 +101,7 @@ export function buildHourlyDataset(
       Uint16Array,
       Uint16Array,
     ];
-    const i = Math.round((localHourStart(r.at, timeZone) - grid.startMs) / 3_600_000);
+    const i = grid.index(r.at.getTime());
     if (i < 0 || i >= n) continue;
     const vt = complete.rows[k]!.occupancy;
     if (vt !== null && vt !== undefined && !Number.isNaN(vt)) meanInto(vh.truth, cT, i, vt);

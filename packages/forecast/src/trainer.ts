@@ -78,11 +78,22 @@ export const MIN_DAYS_FOR_DAY_OF_YEAR = 730;
 
 export const MAX_HORIZON = 24;
 
+/** Median; for an even count the mean of the two middle values. NaN when empty. */
 function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Upper median: for an even count the larger of the two middle values (so always one of the
+ * values — a whole cell count, compared against LOO_MIN_CELL_COUNT). 0 when empty.
+ */
+function upperMedian(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
 }
 
 /** Default version label: 'v' + UTC timestamp, e.g. v20260301T120000123Z (sorts by time). */
@@ -141,17 +152,12 @@ export async function trainForecaster(
   if (featuresByVenue.length === 0) throw new Error('no venue has occupancy data');
 
   // --- samples -------------------------------------------------------------------------------
-  const filled = featuresByVenue.flatMap((v) => v.profile.count.filter((c) => c > 0)).sort((a, b) => a - b);
-  const medianCount = filled.length > 0 ? filled[filled.length >> 1]! : 0;
+  const medianCount = upperMedian(featuresByVenue.flatMap((v) => v.profile.count.filter((c) => c > 0)));
   const leaveOneOut = options.leaveOneOut ?? medianCount >= LOO_MIN_CELL_COUNT;
   const k = Math.max(1, Math.min(MAX_HORIZON, Math.round(cfg.horizonsPerTarget)));
   const rand = seededRandom(cfg.seed * 7919 + 1);
   const horizons = Array.from({ length: MAX_HORIZON }, (_, i) => i + 1);
-  const targetCount = featuresByVenue.reduce(
-    (a, v) => a + v.truth.reduce((c, y) => c + (Number.isNaN(y) ? 0 : 1), 0),
-    0,
-  );
-  const nSamples = targetCount * k;
+  const nSamples = hoursWithData * k; // every training hour with data is a target, k horizons each
   const x = new Float32Array(nSamples * FEATURE_COUNT);
   const y = new Float32Array(nSamples);
   const base = new Float64Array(nSamples); // normalised LOO profile at the target
@@ -185,10 +191,10 @@ export async function trainForecaster(
   }
   const l2 = cfg.l2 * Math.min(50, Math.max(1, L2_REFERENCE_SAMPLES / Math.max(1, r)));
   log(
-    `training samples: ${r} (${targetCount} target hours × ${k} horizons, ${featuresByVenue.length} venues); leave-one-out ${leaveOneOut}, l2 ${l2.toExponential(1)}`,
+    `training samples: ${r} (${hoursWithData} target hours × ${k} horizons, ${featuresByVenue.length} venues); leave-one-out ${leaveOneOut}, l2 ${l2.toExponential(1)}`,
   );
 
-  const spanDays = (grid.length * 3_600_000) / 86_400_000;
+  const spanDays = grid.length / 24;
   const disabled = [
     ...(options.disabledFeatures ??
       (spanDays < MIN_DAYS_FOR_DAY_OF_YEAR ? ['dayOfYearSin', 'dayOfYearCos'] : [])),

@@ -78,6 +78,38 @@ test('latestArtifact picks the newest version and ignores incomplete directories
   await assert.rejects(loadLatestArtifact(join(dir, 'empty')), /no model artifact/);
 });
 
+test('listArtifacts on a polled directory picks up new, repaired and removed versions', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'forecast-poll-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const rows = syntheticRows({ days: 14, venues: { A: 50 } });
+  const train = (day: string) =>
+    trainForecaster(rows, { ...TINY, timeZone: TZ, now: () => new Date(`${day}T00:00:00Z`) });
+  const first = await train('2026-01-01');
+  const v1 = await saveArtifact(first, dir);
+  await mkdir(join(dir, 'v-later'));
+  await writeFile(join(dir, 'v-later', 'manifest.json'), '{not json');
+  assert.deepEqual(
+    (await listArtifacts(dir)).map((a) => a.version),
+    ['v20260101T000000000Z'],
+  );
+  // a broken directory is read again on the next call
+  await writeFile(
+    join(dir, 'v-later', 'manifest.json'),
+    JSON.stringify({ ...first.manifest, version: 'v-later', createdAt: '2026-03-01T00:00:00.000Z' }),
+  );
+  await writeFile(join(dir, 'v-later', 'model.json'), await readFile(join(v1, 'model.json')));
+  await saveArtifact(await train('2026-02-01'), dir);
+  assert.deepEqual(
+    (await listArtifacts(dir)).map((a) => a.version),
+    ['v20260101T000000000Z', 'v20260201T000000000Z', 'v-later'],
+  );
+  await rm(v1, { recursive: true });
+  assert.deepEqual(
+    (await listArtifacts(dir)).map((a) => a.version),
+    ['v20260201T000000000Z', 'v-later'],
+  );
+});
+
 test('loading an artifact with another feature list fails clearly', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'forecast-compat-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -22,7 +22,7 @@ test('hour-of-week baseline is the training mean per local hour-of-week; empty c
   assert.equal(p.count[11], 0);
   assert.equal(p.mean[100], 0); // far from any data: closed
   assert.equal(p.scale, 50);
-  assert.equal(hourOfWeekForecast(p, grid, 2 * 168 + 10), 20);
+  assert.equal(hourOfWeekForecast(p.mean, grid, 2 * 168 + 10), 20);
   // training range restriction
   assert.equal(computeProfile(values, grid, 0, 168).mean[10], 10);
 });
@@ -36,10 +36,10 @@ test('same-hour-last-week baseline uses the value a week before, known at the or
   values[168 + 18] = 60;
   const p = computeProfile(values, grid, 0, 2 * 168);
   const target = 2 * 168 + 18; // Monday 18:00 of week 2
-  assert.equal(lastWeekForecast(history, p, grid, target, target), 77);
-  assert.equal(lastWeekForecast(history, p, grid, target, target - 23), 77);
+  assert.equal(lastWeekForecast(history, p.mean, grid, target, target), 77);
+  assert.equal(lastWeekForecast(history, p.mean, grid, target, target - 23), 77);
   // no value last week → hour-of-week mean
-  assert.equal(lastWeekForecast(history, p, grid, target + 1, target), p.mean[19]);
+  assert.equal(lastWeekForecast(history, p.mean, grid, target + 1, target), p.mean[19]);
   // a week-old hour not yet ended at the origin is not used
-  assert.equal(lastWeekForecast(history, p, grid, target, 168 + 18), 50);
+  assert.equal(lastWeekForecast(history, p.mean, grid, target, 168 + 18), 50);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trainForecaster } from '../src/trainer.ts';
-import { predict } from '../src/predict.ts';
+import { knownVenueInfo, predict } from '../src/predict.ts';
 import type { Forecaster } from '../src/forecaster.ts';
 import { syntheticRows, TZ } from './support/synthetic.ts';
 
@@ -166,4 +166,16 @@ test('hours outside the opening hours forecast nobody and are marked closed', ()
   // Without opening hours nothing is masked.
   const unknown = predict(forecaster, { venue: 'Fitnesspark Zürich Test', origin, horizonHours: 48 });
   assert.ok(unknown.every((p) => !p.closed));
+});
+
+test('a venue named like an Object.prototype member is not known to the artifact', () => {
+  assert.equal(knownVenueInfo(forecaster.manifest, 'constructor'), undefined);
+  const name = Object.keys(forecaster.manifest.venues)[0]!;
+  assert.equal(knownVenueInfo(forecaster.manifest, name), forecaster.manifest.venues[name]);
+  const out = predict(forecaster, {
+    venue: 'constructor',
+    origin: new Date('2025-04-01T15:00:00Z'),
+    horizonHours: 2,
+  });
+  assert.equal(out.length, 2);
 });

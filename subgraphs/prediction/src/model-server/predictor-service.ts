@@ -4,7 +4,7 @@
  */
 import { parseTraceparent } from '@sport-venue/shared';
 import * as grpc from '@grpc/grpc-js';
-import { predict } from '@sport-venue/forecast';
+import { knownVenueInfo, predict } from '@sport-venue/forecast';
 import type { Logger } from '@sport-venue/shared';
 import {
   PREDICTOR_SERVICE,
@@ -94,7 +94,7 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
       });
       forecasts.push({
         venueId: venue.venue,
-        knownVenue: venue.venue in forecaster.manifest.venues,
+        knownVenue: knownVenueInfo(forecaster.manifest, venue.venue) !== undefined,
         points: points.map((p) => ({
           at: p.at.toISOString(),
           expected: p.expected,
