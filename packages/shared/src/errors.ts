@@ -27,6 +27,14 @@ export const unauthenticated = () => domainError(ErrorCode.UNAUTHENTICATED, 'aut
 export const forbidden = (message = 'not allowed') => domainError(ErrorCode.FORBIDDEN, message);
 
 /**
+ * A unique-constraint violation (Prisma P2002). Duck-typed on `code`, so it works with any
+ * generated Prisma client and needs none.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+/**
  * Apollo Server `formatError`: known GraphQL errors pass through; anything else is an internal
  * error whose message and stack stay in the logs, never in the response.
  */

@@ -15,3 +15,4 @@ export * from './trace.ts';
 export * from './pagination.ts';
 export * from './periodic.ts';
 export * from './hourly-series.ts';
+export * from './transactions.ts';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphQLError } from 'graphql';
-import { badInput, domainError, maskUnexpectedErrors } from '../src/errors.ts';
+import { badInput, domainError, isUniqueViolation, maskUnexpectedErrors } from '../src/errors.ts';
 
 describe('error masking', () => {
   const seen: unknown[] = [];
@@ -32,5 +32,23 @@ describe('error masking', () => {
     const out = format({ message: error.message, extensions: error.extensions }, error);
     assert.equal(out.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(out.extensions?.field, 'first');
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('recognises Prisma P2002 by its code, whatever client threw it', () => {
+    assert.equal(
+      isUniqueViolation(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' })),
+      true,
+    );
+    assert.equal(isUniqueViolation({ code: 'P2002' }), true);
+  });
+
+  it('rejects other errors and non-objects', () => {
+    assert.equal(isUniqueViolation(Object.assign(new Error('Record not found'), { code: 'P2025' })), false);
+    assert.equal(isUniqueViolation(new Error('P2002')), false);
+    assert.equal(isUniqueViolation('P2002'), false);
+    assert.equal(isUniqueViolation(null), false);
+    assert.equal(isUniqueViolation(undefined), false);
   });
 });

@@ -2,10 +2,10 @@
 //   ADMIN_USERNAME=ops ADMIN_PASSWORD='…' node subgraphs/user/src/create-admin.ts
 // The password comes from the environment, not the command line, so it stays out of `ps` and
 // shell history. Uses USER_DATABASE_URL and PASSWORD_SCRYPT_LOG_N like the subgraph.
-import { loadConfig } from '@sport-venue/shared';
+import { isUniqueViolation, loadConfig } from '@sport-venue/shared';
 import { userConfigSchema } from './config.ts';
 import { createAdmin } from './operators.ts';
-import { createUserDb, isUniqueViolation } from './user-store.ts';
+import { createUserDb } from './user-store.ts';
 
 const config = loadConfig(userConfigSchema);
 const username = process.env.ADMIN_USERNAME;

@@ -2,11 +2,11 @@
 // OPERATOR_MAX_FAILED_LOGINS wrong passwords in a row the account is locked for
 // OPERATOR_LOCKOUT_MINUTES; while locked, even the right password is refused. Counting failures
 // is the one write a refused login makes.
-import { badInput, domainError } from '@sport-venue/shared';
+import { badInput, domainError, isUniqueViolation } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { accountLocked, invalidCredentials, UserErrorCode } from './errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
-import { isUniqueViolation, type UserRow } from './user-store.ts';
+import type { UserRow } from './user-store.ts';
 import { normalizeNickname } from './profile.ts';
 
 export interface PasswordPolicy {

@@ -240,8 +240,9 @@ export interface PointsSummary {
   streak: AccountState['streak'];
 }
 
-export async function pointsSummary(db: PrismaClient, userId: bigint): Promise<PointsSummary> {
-  const account = await db.pointsAccount.findUnique({ where: { userId } });
+type StoredAccount = Prisma.PointsAccountGetPayload<object>;
+
+function summaryOf(account: StoredAccount | null): PointsSummary {
   return {
     balance: account?.balance ?? 0,
     lifetimeEarned: account?.lifetimeEarned ?? 0,
@@ -251,6 +252,20 @@ export async function pointsSummary(db: PrismaClient, userId: bigint): Promise<P
       lastDay: account?.streakLastDay ? account.streakLastDay.toISOString().slice(0, 10) : null,
     },
   };
+}
+
+export async function pointsSummary(db: PrismaClient, userId: bigint): Promise<PointsSummary> {
+  return summaryOf(await db.pointsAccount.findUnique({ where: { userId } }));
+}
+
+/** pointsSummary of many users in one query, in the order of `userIds` (DataLoader batch). */
+export async function pointsSummaries(
+  db: PrismaClient,
+  userIds: readonly bigint[],
+): Promise<PointsSummary[]> {
+  const accounts = await db.pointsAccount.findMany({ where: { userId: { in: [...userIds] } } });
+  const byUser = new Map(accounts.map((a) => [a.userId, a]));
+  return userIds.map((id) => summaryOf(byUser.get(id) ?? null));
 }
 
 export interface PointsEntryRow {

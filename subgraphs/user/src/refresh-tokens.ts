@@ -116,8 +116,3 @@ export async function revokeRefreshToken(db: PrismaClient, token: string, now = 
     if (row) await revokeFamily(tx, userId, row.familyId, new Date(now));
   });
 }
-
-/** Every session of a user, e.g. after a password change or a role revocation. */
-export async function revokeAllRefreshTokens(db: PrismaClient | Prisma.TransactionClient, userId: bigint) {
-  await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-}

@@ -23,13 +23,13 @@ import {
   type PasswordPolicy,
 } from './operators.ts';
 import { decodeEntryCursor, encodeEntryCursor, pageSize } from './pagination.ts';
-import { pointsHistory, pointsSummary } from './points-ledger.ts';
+import { pointsHistory } from './points-ledger.ts';
 import { visibleStreak } from './points-rules.ts';
 import { normalizeAvatarUrl, normalizeCityCode, normalizeNickname, type ContentCheck } from './profile.ts';
 import { RefreshTokenError, revokeRefreshToken } from './refresh-tokens.ts';
 import { continueSession, startSession, type SessionSettings, type SessionTokens } from './sessions.ts';
 import { readUserStats } from './stats.ts';
-import { parseUserId, updateProfile, upsertWeChatUser, viewerOf, type UserRow } from './user-store.ts';
+import { parseUserId, updateProfile, upsertWeChatUser, type UserRow } from './user-store.ts';
 import { WeChatApiError, type WeChatClient } from './wechat-client.ts';
 
 export interface UserServices {
@@ -70,8 +70,9 @@ const WECHAT_CODE = /^[\x21-\x7e]{1,128}$/;
 export function createResolvers(services: UserServices): Resolvers {
   const { db, logger } = services;
 
-  const payload = async (tokens: SessionTokens, isNewUser = false) => {
-    const user = await db.user.findUniqueOrThrow({ where: { id: tokens.userId } });
+  /** `user` is the row the caller already holds; without it the row is read. */
+  const payload = async (tokens: SessionTokens, isNewUser = false, known?: UserRow) => {
+    const user = known ?? (await db.user.findUniqueOrThrow({ where: { id: tokens.userId } }));
     const { userId: _userId, ...rest } = tokens;
     return { ...rest, user, isNewUser };
   };
@@ -100,7 +101,7 @@ export function createResolvers(services: UserServices): Resolvers {
           throw weChatLoginError(err);
         }
         const { user, isNew } = await upsertWeChatUser(db, session, services.vaultKey);
-        return payload(await startSession(db, services.sessions, user.id), isNew);
+        return payload(await startSession(db, services.sessions, user.id), isNew, user);
       },
 
       loginWithPassword: async (_root, { login, password }) => {
@@ -180,21 +181,21 @@ export function createResolvers(services: UserServices): Resolvers {
       id: (user) => user.id.toString(),
       roles: async (user, _args, ctx) => {
         requireSelfOrAdmin(ctx.viewer, user);
-        return (await viewerOf(db, user.id)).roles;
+        return (await ctx.viewers.load(user.id)).roles;
       },
       operatedVenues: async (user, _args, ctx) => {
         requireSelfOrAdmin(ctx.viewer, user);
-        return (await viewerOf(db, user.id)).venueIds.map((id) => ({ id }));
+        return (await ctx.viewers.load(user.id)).venueIds.map((id) => ({ id }));
       },
       points: async (user, _args, ctx) => {
         requireSelfOrAdmin(ctx.viewer, user);
-        const { balance, lifetimeEarned } = await pointsSummary(db, user.id);
+        const { balance, lifetimeEarned } = await ctx.pointsSummaries.load(user.id);
         const parent: PointsParent = { userId: user.id, balance, lifetimeEarned };
         return parent as unknown as Points;
       },
       streak: async (user, _args, ctx) => {
         requireSelfOrAdmin(ctx.viewer, user);
-        const { streak } = await pointsSummary(db, user.id);
+        const { streak } = await ctx.pointsSummaries.load(user.id);
         return visibleStreak(streak, shanghaiDate(new Date()));
       },
       stats: async (user, { period, at }, ctx) => {

@@ -1,5 +1,5 @@
-import { mariadbAdapter, ROLES, type Role, type Viewer } from '@sport-venue/shared';
-import { Prisma, PrismaClient, type User } from './generated/prisma/client.ts';
+import { isUniqueViolation, mariadbAdapter, ROLES, type Role, type Viewer } from '@sport-venue/shared';
+import { PrismaClient, type User } from './generated/prisma/client.ts';
 import { encryptSessionKey } from './session-key-vault.ts';
 import type { WeChatSession } from './wechat-client.ts';
 
@@ -14,11 +14,6 @@ export function parseUserId(id: string): bigint | null {
   return /^[1-9]\d{0,18}$/.test(id) ? BigInt(id) : null;
 }
 
-export async function findUser(db: PrismaClient, id: string): Promise<UserRow | null> {
-  const key = parseUserId(id);
-  return key === null ? null : db.user.findUnique({ where: { id: key } });
-}
-
 export async function findUsersByIds(
   db: PrismaClient,
   ids: readonly string[],
@@ -28,9 +23,6 @@ export async function findUsersByIds(
   const byId = new Map(rows.map((row) => [row.id.toString(), row]));
   return ids.map((id) => byId.get(id) ?? null);
 }
-
-export const isUniqueViolation = (err: unknown) =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 /**
  * The user behind a WeChat session, created on first login. Keeps the latest session_key
@@ -73,16 +65,32 @@ export async function upsertWeChatUser(
 
 /** What the access token says about a user: roles (USER for everyone) and operated venues. */
 export async function viewerOf(db: PrismaClient, userId: bigint): Promise<Viewer> {
+  const [viewer] = await viewersOf(db, [userId]);
+  return viewer!;
+}
+
+/** viewerOf for many users with the same two queries (DataLoader batch), in the order of `userIds`. */
+export async function viewersOf(db: PrismaClient, userIds: readonly bigint[]): Promise<Viewer[]> {
+  const ids = [...userIds];
   const [roles, venues] = await Promise.all([
-    db.userRole.findMany({ where: { userId }, select: { role: true } }),
-    db.operatorVenue.findMany({ where: { userId }, select: { venueId: true }, orderBy: { venueId: 'asc' } }),
+    db.userRole.findMany({ where: { userId: { in: ids } }, select: { userId: true, role: true } }),
+    db.operatorVenue.findMany({
+      where: { userId: { in: ids } },
+      select: { userId: true, venueId: true },
+      orderBy: [{ userId: 'asc' }, { venueId: 'asc' }],
+    }),
   ]);
-  const granted = roles.map((r) => r.role).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  return {
-    userId: userId.toString(),
-    roles: ROLES.filter((r) => r === 'USER' || granted.includes(r)),
-    venueIds: venues.map((v) => v.venueId.toString()),
-  };
+  return ids.map((userId) => {
+    const granted = roles
+      .filter((r) => r.userId === userId)
+      .map((r) => r.role)
+      .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+    return {
+      userId: userId.toString(),
+      roles: ROLES.filter((r) => r === 'USER' || granted.includes(r)),
+      venueIds: venues.filter((v) => v.userId === userId).map((v) => v.venueId.toString()),
+    };
+  });
 }
 
 export async function updateProfile(

@@ -26,6 +26,7 @@ import { localParts } from './local-time.ts';
 import { decodeScopedId } from './scoped-id.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 import { bookingNotFound, slotNotFound, venueNotFound } from './venue-errors.ts';
+import { pageSize } from './pagination.ts';
 import { parseVenueId } from './venue-store.ts';
 
 export interface BookingServiceDeps {
@@ -117,13 +118,15 @@ export class BookingService {
     return booking;
   }
 
-  myBookings(viewer: Viewer | null, upcomingOnly: boolean, first: number): Promise<BookingRow[]> {
+  myBookings(
+    viewer: Viewer | null,
+    upcomingOnly: boolean,
+    first: number | null | undefined,
+  ): Promise<BookingRow[]> {
     const v = requireViewer(viewer);
-    if (!Number.isInteger(first) || first < 1 || first > 100)
-      throw badInput('first must be between 1 and 100', 'first');
     return bookingsOfUser(this.#d.db, BigInt(v.userId), {
       upcomingAfter: upcomingOnly ? this.#d.clock.now() : null,
-      first,
+      first: pageSize(first),
     });
   }
 

@@ -1,7 +1,7 @@
 // MariaDB adapter for bookings. Every transaction stays on one venue's shard (the venue id comes
 // from the scoped booking/slot id). Seats are taken by a conditional UPDATE (booked < capacity):
 // the row lock it takes also serialises everything else about that slot until commit.
-import { badInput, type BookingEvent } from '@sport-venue/shared';
+import { badInput, isUniqueViolation, retryOnLockConflict, type BookingEvent } from '@sport-venue/shared';
 import type { Booking, BookingSlot, PrismaClient } from './generated/prisma/client.ts';
 import { SEAT_HOLDING, canTransition, type BookingStatus, type ValidSlot } from './booking-rules.ts';
 import { insertOutbox } from './outbox.ts';
@@ -31,27 +31,14 @@ function queueEvent(tx: Tx, topic: string, event: BookingEvent) {
   });
 }
 
-const isDeadlock = (err: unknown) =>
-  typeof err === 'object' &&
-  err !== null &&
-  /deadlock|1213|P2034/i.test(String((err as Error).message ?? err));
-
-/** Runs a transaction again when InnoDB picked it as a deadlock victim (nothing was committed). */
-async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= 3 || !isDeadlock(err)) throw err;
-    }
-  }
-}
+/** A booking transaction runs at most this often when InnoDB keeps picking it as a deadlock victim. */
+const LOCK_CONFLICT_ATTEMPTS = 3;
 
 export async function createSlots(db: PrismaClient, venueId: bigint, slots: ValidSlot[]): Promise<SlotRow[]> {
   try {
     return await db.$transaction(slots.map((s) => db.bookingSlot.create({ data: { venueId, ...s } })));
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002')
+    if (isUniqueViolation(err))
       throw badInput('a slot of this resource already starts at that time', 'slots');
     throw err;
   }
@@ -65,48 +52,46 @@ export function slotsBetween(db: PrismaClient, venueId: bigint, from: Date, to: 
   });
 }
 
-export function findSlot(db: PrismaClient, venueId: bigint, slotId: bigint): Promise<SlotRow | null> {
-  return db.bookingSlot.findFirst({ where: { id: slotId, venueId } });
-}
-
 export async function bookSeat(
   db: PrismaClient,
   args: { venueId: bigint; slotId: bigint; userId: bigint; now: Date; topic: string },
 ): Promise<BookingRow> {
   const { venueId, slotId, userId, now, topic } = args;
-  return withDeadlockRetry(() =>
-    db.$transaction(async (tx) => {
-      const key = { venueId_slotId_userId: { venueId, slotId, userId } };
-      const took = await tx.$executeRaw`
+  return retryOnLockConflict(
+    () =>
+      db.$transaction(async (tx) => {
+        const key = { venueId_slotId_userId: { venueId, slotId, userId } };
+        const took = await tx.$executeRaw`
         UPDATE BookingSlot SET booked = booked + 1
         WHERE id = ${slotId} AND venueId = ${venueId} AND booked < capacity AND startsAt > ${now}`;
-      if (took === 0) {
-        const slot = await tx.bookingSlot.findFirst({ where: { id: slotId, venueId } });
-        if (!slot) throw slotNotFound();
+        if (took === 0) {
+          const slot = await tx.bookingSlot.findFirst({ where: { id: slotId, venueId } });
+          if (!slot) throw slotNotFound();
+          const mine = await tx.booking.findUnique({ where: key });
+          if (mine && SEAT_HOLDING.includes(mine.status as BookingStatus)) throw alreadyBooked();
+          throw slot.startsAt.getTime() <= now.getTime() ? bookingClosed() : slotFull();
+        }
+        // From here the slot row is locked by this transaction: reading the booking is race-free.
         const mine = await tx.booking.findUnique({ where: key });
-        if (mine && SEAT_HOLDING.includes(mine.status as BookingStatus)) throw alreadyBooked();
-        throw slot.startsAt.getTime() <= now.getTime() ? bookingClosed() : slotFull();
-      }
-      // From here the slot row is locked by this transaction: reading the booking is race-free.
-      const mine = await tx.booking.findUnique({ where: key });
-      let booking: BookingRow;
-      if (!mine) {
-        booking = await tx.booking.create({
-          data: { venueId, slotId, userId, status: 'CONFIRMED', confirmedAt: now },
-          include: { slot: true },
-        });
-      } else if (canTransition(mine.status as BookingStatus, 'CONFIRMED')) {
-        booking = await tx.booking.update({
-          where: key,
-          data: { status: 'CONFIRMED', confirmedAt: now, cancelledAt: null },
-          include: { slot: true },
-        });
-      } else {
-        throw alreadyBooked(); // rolls the seat back
-      }
-      await queueEvent(tx, topic, bookingEvent('CONFIRMED', booking, now));
-      return booking;
-    }),
+        let booking: BookingRow;
+        if (!mine) {
+          booking = await tx.booking.create({
+            data: { venueId, slotId, userId, status: 'CONFIRMED', confirmedAt: now },
+            include: { slot: true },
+          });
+        } else if (canTransition(mine.status as BookingStatus, 'CONFIRMED')) {
+          booking = await tx.booking.update({
+            where: key,
+            data: { status: 'CONFIRMED', confirmedAt: now, cancelledAt: null },
+            include: { slot: true },
+          });
+        } else {
+          throw alreadyBooked(); // rolls the seat back
+        }
+        await queueEvent(tx, topic, bookingEvent('CONFIRMED', booking, now));
+        return booking;
+      }),
+    LOCK_CONFLICT_ATTEMPTS,
   );
 }
 
@@ -126,32 +111,34 @@ export async function cancelSeat(
   },
 ): Promise<{ booking: BookingRow; changed: boolean }> {
   const { venueId, bookingId, now, topic } = args;
-  return withDeadlockRetry(() =>
-    db.$transaction(async (tx) => {
-      // Booking row first, then the slot row (seat release): the reverse of bookSeat. They can only
-      // meet on one person's own booking (re-book racing cancel); InnoDB then picks a deadlock victim
-      // and withDeadlockRetry runs it again.
-      const locked = await tx.$queryRaw<Array<{ id: bigint }>>`
+  return retryOnLockConflict(
+    () =>
+      db.$transaction(async (tx) => {
+        // Booking row first, then the slot row (seat release): the reverse of bookSeat. They can only
+        // meet on one person's own booking (re-book racing cancel); InnoDB then picks a deadlock victim
+        // and retryOnLockConflict runs it again.
+        const locked = await tx.$queryRaw<Array<{ id: bigint }>>`
         SELECT id FROM Booking WHERE id = ${bookingId} AND venueId = ${venueId} FOR UPDATE`;
-      const booking = locked.length
-        ? await tx.booking.findUnique({ where: { id: bookingId }, include: { slot: true } })
-        : null;
-      if (!booking || !args.mayCancel(booking)) throw bookingNotFound();
-      const status = booking.status as BookingStatus;
-      if (status === 'CANCELLED' || status === 'LATE_CANCELLED') return { booking, changed: false };
-      const outcome = args.outcomeFor(booking.slot.startsAt);
-      if (!canTransition(status, 'CANCELLED')) throw bookingNotCancellable(status);
-      if (outcome === 'CLOSED') throw cancellationClosed();
-      await tx.$executeRaw`
+        const booking = locked.length
+          ? await tx.booking.findUnique({ where: { id: bookingId }, include: { slot: true } })
+          : null;
+        if (!booking || !args.mayCancel(booking)) throw bookingNotFound();
+        const status = booking.status as BookingStatus;
+        if (status === 'CANCELLED' || status === 'LATE_CANCELLED') return { booking, changed: false };
+        const outcome = args.outcomeFor(booking.slot.startsAt);
+        if (!canTransition(status, 'CANCELLED')) throw bookingNotCancellable(status);
+        if (outcome === 'CLOSED') throw cancellationClosed();
+        await tx.$executeRaw`
         UPDATE BookingSlot SET booked = booked - 1 WHERE id = ${booking.slotId} AND venueId = ${venueId} AND booked > 0`;
-      const updated = await tx.booking.update({
-        where: { id: bookingId },
-        data: { status: outcome, cancelledAt: now },
-        include: { slot: true },
-      });
-      await queueEvent(tx, topic, bookingEvent(outcome, updated, now));
-      return { booking: updated, changed: true };
-    }),
+        const updated = await tx.booking.update({
+          where: { id: bookingId },
+          data: { status: outcome, cancelledAt: now },
+          include: { slot: true },
+        });
+        await queueEvent(tx, topic, bookingEvent(outcome, updated, now));
+        return { booking: updated, changed: true };
+      }),
+    LOCK_CONFLICT_ATTEMPTS,
   );
 }
 

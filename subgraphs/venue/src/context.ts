@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { heatScores } from './heat-store.ts';
 import type { ForecastInputs, ForecastInputsSource } from './forecast-inputs.ts';
+import type { OccupancyInsights, VenueForInsights } from './occupancy-insights.ts';
 import { currentCounts } from './occupancy-store.ts';
+import type { PopularTimes } from './popular-times.ts';
 import { findVenuesByIds, type VenueRow } from './venue-store.ts';
 
 export interface Context extends RequestInfo {
@@ -15,26 +17,37 @@ export interface Context extends RequestInfo {
   currentCount: DataLoader<string, number>;
   heatScore: DataLoader<string, number>;
   forecastInputs: DataLoader<string, ForecastInputs>;
+  /** Popular times through the per-process cache; a list's cache misses are computed together. */
+  popularTimes: DataLoader<VenueForInsights, PopularTimes | null, string>;
 }
 
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
-export function createLoaders(db: PrismaClient, redis: Redis, forecastInputs: ForecastInputsSource) {
+export function createLoaders(
+  db: PrismaClient,
+  redis: Redis,
+  forecastInputs: ForecastInputsSource,
+  insights: OccupancyInsights,
+) {
   return {
     venues: new DataLoader<string, VenueRow | null>((ids) => findVenuesByIds(db, ids)),
     currentCount: new DataLoader<string, number>((ids) => currentCounts(redis, ids)),
     heatScore: new DataLoader<string, number>((ids) => heatScores(redis, ids)),
     forecastInputs: new DataLoader<string, ForecastInputs>((ids) => forecastInputs.load(ids)),
+    popularTimes: new DataLoader<VenueForInsights, PopularTimes | null, string>(
+      (venues) => Promise.all(insights.popularTimesOf(venues)),
+      { cacheKeyFn: (venue) => `${venue.id}:${venue.timeZone}` },
+    ),
   };
 }
 
 export async function createContext(
   req: IncomingMessage,
-  deps: { db: PrismaClient; redis: Redis; forecastInputs: ForecastInputsSource },
+  deps: { db: PrismaClient; redis: Redis; forecastInputs: ForecastInputsSource; insights: OccupancyInsights },
   identitySecret: string,
 ): Promise<Context> {
   return {
     ...requestInfo(req),
     viewer: await identityFromRequest(req, identitySecret),
-    ...createLoaders(deps.db, deps.redis, deps.forecastInputs),
+    ...createLoaders(deps.db, deps.redis, deps.forecastInputs, deps.insights),
   };
 }

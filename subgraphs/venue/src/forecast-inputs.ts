@@ -9,14 +9,13 @@
  * misses the last minute's bookings is as good, and venue lists with forecasts are hot paths.
  */
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
-import type { Clock } from './clock.ts';
+import { HOUR_MS, MINUTE_MS, type Clock } from './clock.ts';
 
-const HOUR_MS = 3_600_000;
 /** Hours of history before the current hour: what the forecaster's features look back (15 days). */
 export const FORECAST_HISTORY_HOURS = 15 * 24;
 /** Hours of bookings from the current hour on: the longest forecast horizon. */
 export const FORECAST_BOOKING_HOURS = 168;
-const BOOKINGS_FRESH_MS = 60_000;
+const BOOKINGS_FRESH_MS = MINUTE_MS;
 
 export interface ForecastInputs {
   /** Start of the current hour (UTC). */
@@ -57,6 +56,18 @@ export function bookingsPerHour(
     for (let i = first; i <= last; i++) out[i]! += s.booked;
   }
   return out;
+}
+
+/** Rows grouped by their venue id (as a string), each group in row order. */
+function byVenueId<T extends { venueId: bigint }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = row.venueId.toString();
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(row);
+  }
+  return groups;
 }
 
 export class ForecastInputsSource {
@@ -100,13 +111,9 @@ export class ForecastInputsSource {
         FROM OccupancySample
         WHERE venueId IN (${Prisma.join(missing)}) AND at >= ${from} AND at < ${currentHour}
         GROUP BY venueId, h`;
-      const byVenue = new Map<string, Array<{ hour: number; mean: number }>>();
-      for (const r of rows) {
-        const key = r.venueId.toString();
-        let list = byVenue.get(key);
-        if (!list) byVenue.set(key, (list = []));
-        list.push({ hour: Number(r.h), mean: Number(r.mean) });
-      }
+      const byVenue = byVenueId(
+        rows.map((r) => ({ venueId: r.venueId, hour: Number(r.h), mean: Number(r.mean) })),
+      );
       for (const id of missing)
         this.history.set(
           id.toString(),
@@ -146,15 +153,11 @@ export class ForecastInputsSource {
       },
       select: { venueId: true, startsAt: true, endsAt: true, booked: true },
     });
-    const byVenue = new Map<string, typeof slots>();
-    for (const s of slots) {
-      const key = s.venueId.toString();
-      let list = byVenue.get(key);
-      if (!list) byVenue.set(key, (list = []));
-      list.push(s);
-    }
     return new Map(
-      [...byVenue].map(([id, list]) => [id, bookingsPerHour(list, currentHour, FORECAST_BOOKING_HOURS)]),
+      [...byVenueId(slots)].map(([id, list]) => [
+        id,
+        bookingsPerHour(list, currentHour, FORECAST_BOOKING_HOURS),
+      ]),
     );
   }
 }

@@ -10,7 +10,7 @@ import {
 } from '@sport-venue/shared';
 import { BookingService } from './booking-service.ts';
 import { defaultPresenceRules, type PresenceRules } from './check-in-rules.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { MINUTE_MS, systemClock, type Clock } from './clock.ts';
 import { venueConfigSchema, type VenueConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { ForecastInputsSource } from './forecast-inputs.ts';
@@ -37,7 +37,7 @@ export interface VenueSubgraphOptions {
 }
 
 const JOURNAL_SWEEP_MS = 5_000;
-const GEO_RESYNC_MS = 60_000;
+const GEO_RESYNC_MS = MINUTE_MS;
 
 export function presenceRulesFrom(config: VenueConfig): PresenceRules {
   return {
@@ -69,14 +69,15 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
     retentionHours: config.OUTBOX_RETENTION_HOURS,
   });
+  const presenceRules = presenceRulesFrom(config);
   const presence = new PresenceService({
     db,
-    store: new PresenceStore(redis, presenceRulesFrom(config)),
+    store: new PresenceStore(redis, presenceRules),
     venues: catalog,
     publisher: new OccupancyPublisher(redis, config.OCCUPANCY_CHANNEL_PREFIX, catalog, insights, logger),
     relay,
     clock,
-    rules: presenceRulesFrom(config),
+    rules: presenceRules,
     checkinTopic: config.CHECKIN_EVENTS_TOPIC,
     logger,
   });
@@ -118,7 +119,8 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       name: 'venue',
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers: createResolvers({ db, redis, clock, venues, presence, bookings, insights }),
-      context: (req) => createContext(req, { db, redis, forecastInputs }, config.INTERNAL_IDENTITY_SECRET),
+      context: (req) =>
+        createContext(req, { db, redis, forecastInputs, insights }, config.INTERNAL_IDENTITY_SECRET),
       // Kafka is deliberately absent: check-ins keep working while it is down (the outbox waits).
       readiness: { mariadb: () => db.$queryRaw`SELECT 1`, redis: () => redis.ping() },
       logger,

@@ -1,3 +1,5 @@
+import { DAY_MS } from './clock.ts';
+
 /** Wall-clock parts of an instant in an IANA zone. */
 export interface LocalParts {
   /** YYYY-MM-DD */
@@ -59,5 +61,5 @@ export function localParts(at: Date, timeZone: string): LocalParts {
 /** Days since 1970-01-01 of a YYYY-MM-DD calendar date. */
 export function dayNumber(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / 86_400_000;
+  return Date.UTC(y, m - 1, d) / DAY_MS;
 }

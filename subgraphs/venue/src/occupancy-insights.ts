@@ -1,5 +1,4 @@
-import type { Clock } from './clock.ts';
-import { DAY_MS } from './clock.ts';
+import { HOUR_MS, type Clock } from './clock.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import {
   compareToUsual,
@@ -8,7 +7,7 @@ import {
   type OccupancyLevel,
   type UsualComparison,
 } from './occupancy-level.ts';
-import { hourBuckets, latestSampleAt } from './occupancy-samples.ts';
+import { recentHourBuckets } from './occupancy-samples.ts';
 import { POPULAR_TIMES_WEEKS, popularTimesFrom, usualAt, type PopularTimes } from './popular-times.ts';
 
 export interface VenueForInsights {
@@ -16,6 +15,8 @@ export interface VenueForInsights {
   timeZone: string;
   capacity: number | null;
 }
+
+const cacheKey = (venue: VenueForInsights) => `${venue.id}:${venue.timeZone}`;
 
 export interface OccupancySnapshot {
   occupancyLevel: OccupancyLevel | null;
@@ -33,37 +34,72 @@ export class OccupancyInsights {
   readonly #ttlMs: number;
   readonly #cache = new Map<string, { expires: number; value: Promise<PopularTimes | null> }>();
 
-  constructor(db: PrismaClient, clock: Clock, ttlMs = 3_600_000) {
+  constructor(db: PrismaClient, clock: Clock, ttlMs = HOUR_MS) {
     this.#db = db;
     this.#clock = clock;
     this.#ttlMs = ttlMs;
   }
 
   popularTimes(venue: VenueForInsights): Promise<PopularTimes | null> {
-    const key = `${venue.id}:${venue.timeZone}`;
-    const hit = this.#cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.value;
-    const value = this.#compute(venue);
-    this.#cache.set(key, { expires: Date.now() + this.#ttlMs, value });
-    value.catch(() => this.#cache.delete(key));
-    if (this.#cache.size > 50_000) this.#cache.clear();
-    return value;
+    return this.popularTimesOf([venue])[0]!;
+  }
+
+  /**
+   * Popular times of each venue, in order. Venues not in the cache (or expired) are computed
+   * together, with one grouped query: what a per-request DataLoader hands in for a venue list.
+   */
+  popularTimesOf(venues: readonly VenueForInsights[]): Array<Promise<PopularTimes | null>> {
+    const now = Date.now();
+    const known = new Map<string, Promise<PopularTimes | null>>();
+    const misses = new Map<string, VenueForInsights>();
+    for (const venue of venues) {
+      const key = cacheKey(venue);
+      const hit = this.#cache.get(key);
+      if (hit && hit.expires > now) known.set(key, hit.value);
+      else misses.set(key, venue);
+    }
+    if (misses.size > 0) {
+      const computed = this.#compute([...misses.values()]);
+      for (const key of misses.keys()) {
+        const value = computed.then((byKey) => byKey.get(key) ?? null);
+        known.set(key, value);
+        this.#cache.set(key, { expires: now + this.#ttlMs, value });
+        value.catch(() => this.#cache.delete(key));
+      }
+      if (this.#cache.size > 50_000) this.#cache.clear();
+    }
+    return venues.map((venue) => known.get(cacheKey(venue))!);
   }
 
   invalidate(venueId: bigint | string): void {
     for (const key of this.#cache.keys()) if (key.startsWith(`${venueId}:`)) this.#cache.delete(key);
   }
 
-  async #compute(venue: VenueForInsights): Promise<PopularTimes | null> {
-    // The window ends at the latest sample, not now: imported history may stop in the past.
-    const latest = await latestSampleAt(this.#db, venue.id, this.#clock.now());
-    if (!latest) return null;
-    const from = new Date(latest.getTime() - POPULAR_TIMES_WEEKS * 7 * DAY_MS);
-    return popularTimesFrom(await hourBuckets(this.#db, venue.id, from, latest), venue.timeZone);
+  /** Popular times by cache key (a venue's zone shapes them) of venues computed together. */
+  async #compute(venues: readonly VenueForInsights[]): Promise<Map<string, PopularTimes | null>> {
+    const buckets = await recentHourBuckets(
+      this.#db,
+      [...new Set(venues.map((v) => v.id))],
+      this.#clock.now(),
+      POPULAR_TIMES_WEEKS * 7,
+    );
+    // No bucket = no sample at or before now: no popular times.
+    return new Map(
+      venues.map((v) => {
+        const own = buckets.get(v.id);
+        return [cacheKey(v), own ? popularTimesFrom(own, v.timeZone) : null];
+      }),
+    );
   }
 
-  async snapshot(venue: VenueForInsights, count: number, at: Date): Promise<OccupancySnapshot> {
-    const popular = await this.popularTimes(venue);
+  /** `popularTimes`: the venue's popular times when the caller already asked for them (a loader). */
+  async snapshot(
+    venue: VenueForInsights,
+    count: number,
+    at: Date,
+    popularTimes: Promise<PopularTimes | null> = this.popularTimes(venue),
+  ): Promise<OccupancySnapshot> {
+    const popular = await popularTimes;
     return {
       occupancyLevel: occupancyLevel(count, { capacity: venue.capacity, usualPeak: popular?.peak ?? null }),
       occupancyPercent: occupancyPercent(count, venue.capacity),

@@ -1,7 +1,8 @@
 // MariaDB adapter for the headcount history (OccupancySample). Aggregation happens per UTC
 // bucket in SQL (zone-independent: TIMESTAMPDIFF from the epoch); local weekday-hours are
 // derived in code, which knows each venue's IANA zone.
-import type { PrismaClient } from './generated/prisma/client.ts';
+import { HOUR_MS } from './clock.ts';
+import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import type { HourBucket } from './popular-times.ts';
 
 export interface HistoryPoint {
@@ -11,35 +12,45 @@ export interface HistoryPoint {
   samples: number;
 }
 
-export async function latestSampleAt(
+/**
+ * Hourly buckets of each venue's recent history in one grouped query: per venue, the samples from
+ * `days` before its latest sample (at or before `notAfter`) up to that sample. The window ends at
+ * the latest sample, not now: imported history may stop in the past. Venues without a sample at or
+ * before `notAfter` are absent from the result.
+ */
+export async function recentHourBuckets(
   db: PrismaClient,
-  venueId: bigint,
+  venueIds: readonly bigint[],
   notAfter: Date,
-): Promise<Date | null> {
-  const row = await db.occupancySample.findFirst({
-    where: { venueId, at: { lte: notAfter } },
-    orderBy: { at: 'desc' },
-    select: { at: true },
-  });
-  return row?.at ?? null;
-}
-
-export async function hourBuckets(
-  db: PrismaClient,
-  venueId: bigint,
-  from: Date,
-  to: Date,
-): Promise<HourBucket[]> {
-  const rows = await db.$queryRaw<Array<{ h: bigint | number; total: unknown; n: bigint | number }>>`
-    SELECT FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', at) / 3600) AS h, SUM(count) AS total, COUNT(*) AS n
-    FROM OccupancySample
-    WHERE venueId = ${venueId} AND at >= ${from} AND at <= ${to}
-    GROUP BY h`;
-  return rows.map((r) => ({
-    hourStart: new Date(Number(r.h) * 3_600_000),
-    total: Number(r.total),
-    samples: Number(r.n),
-  }));
+  days: number,
+): Promise<Map<bigint, HourBucket[]>> {
+  const byVenue = new Map<bigint, HourBucket[]>();
+  if (venueIds.length === 0) return byVenue;
+  const rows = await db.$queryRaw<
+    Array<{ venueId: bigint | number; h: bigint | number; total: unknown; n: bigint | number }>
+  >`
+    SELECT s.venueId AS venueId,
+           FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', s.at) / 3600) AS h,
+           SUM(s.count) AS total, COUNT(*) AS n
+    FROM OccupancySample s
+    JOIN (
+      SELECT venueId, MAX(at) AS latest FROM OccupancySample
+      WHERE venueId IN (${Prisma.join([...venueIds])}) AND at <= ${notAfter}
+      GROUP BY venueId
+    ) l ON l.venueId = s.venueId
+    WHERE s.at >= l.latest - INTERVAL ${Prisma.raw(String(Math.trunc(days)))} DAY AND s.at <= l.latest
+    GROUP BY s.venueId, h`;
+  for (const r of rows) {
+    const venueId = BigInt(r.venueId);
+    const buckets = byVenue.get(venueId) ?? [];
+    buckets.push({
+      hourStart: new Date(Number(r.h) * HOUR_MS),
+      total: Number(r.total),
+      samples: Number(r.n),
+    });
+    byVenue.set(venueId, buckets);
+  }
+  return byVenue;
 }
 
 export async function historyBuckets(

@@ -1,4 +1,5 @@
 import { badInput } from '@sport-venue/shared';
+import { MINUTE_MS } from './clock.ts';
 import { localParts } from './local-time.ts';
 
 /**
@@ -13,7 +14,6 @@ export interface OpeningDayInput {
   spans: Array<{ openMinute: number; closeMinute: number }>;
 }
 
-const MINUTE = 60_000;
 const prevWeekday = (d: number) => (d === 1 ? 7 : d - 1);
 
 /** Reads the JSON column defensively: anything malformed counts as closed, never as open. */
@@ -82,7 +82,7 @@ function spanAt(hours: OpeningHours, weekday: number, minuteOfDay: number) {
 
 export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boolean {
   const local = localParts(at, timeZone);
-  return spanAt(hours, local.weekday, local.msOfDay / MINUTE) !== null;
+  return spanAt(hours, local.weekday, local.msOfDay / MINUTE_MS) !== null;
 }
 
 /**
@@ -91,7 +91,7 @@ export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boole
  */
 export function closesAt(hours: OpeningHours, at: Date, timeZone: string): Date | null | 'closed' {
   const local = localParts(at, timeZone);
-  const span = spanAt(hours, local.weekday, local.msOfDay / MINUTE);
+  const span = spanAt(hours, local.weekday, local.msOfDay / MINUTE_MS);
   if (!span) return 'closed';
   // Minutes are counted from local midnight of the span's own day.
   let end = span.end;
@@ -104,5 +104,5 @@ export function closesAt(hours: OpeningHours, at: Date, timeZone: string): Date 
     if (!continued) break;
     end = k * 1440 + continued[1];
   }
-  return new Date(at.getTime() + (end - span.now) * MINUTE);
+  return new Date(at.getTime() + (end - span.now) * MINUTE_MS);
 }

@@ -71,7 +71,11 @@ export interface PresenceServiceDeps {
   logger: Logger;
 }
 
-export function sessionView(s: SessionFacts): SessionView {
+/** The facts a view needs: an open session (from Redis) lacks the ending ones, which read null. */
+type SessionViewFacts = Pick<SessionFacts, 'sessionId' | 'venueId' | 'startedAt' | 'expiresAt' | 'counted'> &
+  Partial<Pick<SessionFacts, 'endedAt' | 'minutes' | 'reason'>>;
+
+export function sessionView(s: SessionViewFacts): SessionView {
   return {
     id: s.sessionId,
     venueId: s.venueId,
@@ -180,16 +184,7 @@ export class PresenceService {
     const { userId } = requireViewer(viewer);
     const open = await this.#d.store.openSession(userId);
     if (!open || open.expiresAt <= this.#d.clock.now().getTime()) return null;
-    return {
-      id: open.sessionId,
-      venueId: open.venueId,
-      startedAt: new Date(open.startedAt),
-      expiresAt: new Date(open.expiresAt),
-      endedAt: null,
-      minutes: null,
-      endReason: null,
-      counted: open.counted,
-    };
+    return sessionView(open);
   }
 
   /** Ends every session whose typical stay has elapsed (minutes = the stay, not the delay). */
@@ -211,19 +206,26 @@ export class PresenceService {
    */
   async saveJournal(graceMs = 10_000): Promise<number> {
     const pending = await this.#d.store.pendingJournal(Date.now() - graceMs);
-    let saved = 0;
+    const persisted: string[] = [];
     for (const change of pending) {
       try {
         await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
-        await this.#d.store.clearJournal([change.batchId]);
-        saved += 1;
+        persisted.push(change.batchId);
       } catch (err) {
         // One entry that cannot be written must not hold back the others; it is retried next time.
         this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
       }
     }
-    if (saved > 0) this.#d.relay.wake();
-    return saved;
+    if (persisted.length === 0) return 0;
+    this.#d.relay.wake();
+    try {
+      // One HDEL for the whole sweep. Entries left behind are persisted again next time (idempotent).
+      await this.#d.store.clearJournal(persisted);
+    } catch (err) {
+      this.#d.logger.error({ err, batchIds: persisted }, 'journal entries persisted but not cleared');
+      return 0;
+    }
+    return persisted.length;
   }
 
   async #afterChange(change: PresenceChange, trace?: TraceContext): Promise<void> {

@@ -34,13 +34,6 @@ export interface ResolverDeps {
 const BUCKET_SECONDS: Record<HistoryBucket, number> = { FIVE_MINUTES: 300, HOUR: 3_600, DAY: 86_400 };
 const MAX_HISTORY_BUCKETS = 2_000;
 
-function boundedInt(value: number | null | undefined, fallback: number, max: number, field: string) {
-  const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw badInput(`${field} must be between 1 and ${max}`, field);
-  return n;
-}
-
 function subscriptionViaRouter(): never {
   throw domainError(
     'SUBSCRIPTION_NOT_SUPPORTED',
@@ -52,7 +45,12 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
   const { db, redis, clock, insights } = deps;
 
   const snapshot = async (venue: VenueRow, ctx: Context) =>
-    insights.snapshot(venue, await ctx.currentCount.load(venue.id.toString()), clock.now());
+    insights.snapshot(
+      venue,
+      await ctx.currentCount.load(venue.id.toString()),
+      clock.now(),
+      ctx.popularTimes.load(venue),
+    );
 
   return {
     Query: {
@@ -81,7 +79,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
           lng,
           radiusKm: radius,
           sport,
-          count: boundedInt(first, 20, 100, 'first'),
+          count: pageSize(first),
         });
         const venues = await ctx.venues.loadMany(hits.map((h) => h.venueId));
         return hits.flatMap((hit, i) => {
@@ -90,7 +88,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         });
       },
       venueHeatRanking: async (_root, { cityCode, first }, ctx) => {
-        const entries = await heatRanking(redis, cityCode ?? null, boundedInt(first, 20, 100, 'first'));
+        const entries = await heatRanking(redis, cityCode ?? null, pageSize(first));
         const venues = await ctx.venues.loadMany(entries.map((e) => e.venueId));
         const now = clock.now();
         return entries.flatMap((entry, i) => {
@@ -105,7 +103,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         return session ? sessionOut(session, ctx) : null;
       },
       myBookings: async (_root, { upcomingOnly, first }, ctx) =>
-        (await deps.bookings.myBookings(ctx.viewer, upcomingOnly ?? true, first ?? 20)).map((b) =>
+        (await deps.bookings.myBookings(ctx.viewer, upcomingOnly ?? true, first)).map((b) =>
           bookingOut(b, ctx, deps.bookings.freeCancelHours),
         ),
     },
@@ -151,8 +149,8 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       occupancyPercent: async (venue, _args, ctx) => (await snapshot(venue, ctx)).occupancyPercent,
       comparedToUsual: async (venue, _args, ctx) => (await snapshot(venue, ctx)).comparedToUsual,
       isOpenNow: (venue) => isOpenAt(readOpeningHours(venue.openingHours), clock.now(), venue.timeZone),
-      popularTimes: async (venue) =>
-        (await insights.popularTimes(venue))?.scaled.map((hours, i) => ({ weekday: i + 1, hours })) ?? [],
+      popularTimes: async (venue, _args, ctx) =>
+        (await ctx.popularTimes.load(venue))?.scaled.map((hours, i) => ({ weekday: i + 1, hours })) ?? [],
       occupancyHistory: async (venue, { from, to, bucket }) => {
         const start = parseInstant(from, 'from');
         const end = parseInstant(to, 'to');

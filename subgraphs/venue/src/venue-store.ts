@@ -1,4 +1,4 @@
-import { badInput, mariadbAdapter } from '@sport-venue/shared';
+import { badInput, isUniqueViolation, mariadbAdapter } from '@sport-venue/shared';
 import { PrismaClient, type City, type Venue } from './generated/prisma/client.ts';
 import type { VenueFields } from './venue-input.ts';
 
@@ -54,10 +54,6 @@ export async function listVenues(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-function isPrismaError(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
-}
-
 export async function createVenue(
   db: PrismaClient,
   data: VenueFields & { cityCode: string; slug: string },
@@ -65,7 +61,7 @@ export async function createVenue(
   try {
     return await db.venue.create({ data, include: { city: true } });
   } catch (err) {
-    if (isPrismaError(err, 'P2002')) throw badInput(`slug ${data.slug} is taken in this city`, 'slug');
+    if (isUniqueViolation(err)) throw badInput(`slug ${data.slug} is taken in this city`, 'slug');
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { logLevel } from 'kafkajs';
-import { bookingEventV1, checkinEventV1, createKafka } from '@sport-venue/shared';
+import { bookingEventV1, checkinEventV1, createKafka, redisKeys } from '@sport-venue/shared';
 import { eventually, uniqueId } from '@sport-venue/shared/testing';
 import { startIsolated, type IsolatedInstance } from '../../../infra/instance.ts';
 import {
@@ -75,7 +75,7 @@ describe('transactional outbox', () => {
       ),
     );
     assert.ok((await t.app.relay.pending()) >= 23, 'events wait in the outbox');
-    assert.equal(Number(await t.app.redis.get(`venue:${venue.id}:current`)), 10);
+    assert.equal(Number(await t.app.redis.get(redisKeys.venueCurrent(venue.id))), 10);
 
     await kafka.start();
     await eventually(async () => (await t.app.relay.pending()) === 0, { timeoutMs: 60_000, intervalMs: 200 });

@@ -1,0 +1,24 @@
+// Retrying a transaction that lost a lock conflict. InnoDB rolls a deadlock victim (or, with
+// innodb_rollback_on_timeout, a lock-wait timeout) back entirely, so running it again is safe.
+// Duck-typed on the error's code and message: no dependency on any generated Prisma client.
+
+/** Deadlocks and lock-wait timeouts are transient: the transaction rolled back and can run again. */
+export function isLockConflict(err: unknown): boolean {
+  const text = err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : '';
+  return /P2034|Deadlock found|Lock wait timeout|\b1213\b|\b1205\b/i.test(text);
+}
+
+/**
+ * Runs `fn` (which must run one whole transaction) again when it failed on a lock conflict, up to
+ * `attempts` times in all, with a short randomised backoff between tries. Other errors pass through.
+ */
+export async function retryOnLockConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts || !isLockConflict(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 30));
+    }
+  }
+}
