@@ -1,6 +1,7 @@
 // `npm run seed`: idempotent demo data — cities, ~20 venues in Shanghai, Beijing and Shenzhen,
-// the 16 Swiss gyms of ../shared/data/occupancy with their headcount history, and demo users.
+// the 16 Swiss gyms of data/occupancy with their headcount history, and demo users.
 import { createReadStream, existsSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { DATABASES, migrate } from '@sport-venue/shared/migrations';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
@@ -10,7 +11,7 @@ import { chineseVenues, cities, openingHours, swissGyms, type SeedVenue } from '
 
 const OCCUPANCY_CSV = process.env.SEED_OCCUPANCY_CSV
   ? new URL(`file://${process.env.SEED_OCCUPANCY_CSV}`)
-  : new URL('../../shared/data/occupancy/fitnesspark-ch.csv', import.meta.url);
+  : new URL('../data/occupancy/fitnesspark-ch.csv.gz', import.meta.url);
 const venueUrl = process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback;
 const userUrl = process.env.USER_DATABASE_URL || DATABASES.user.fallback;
 
@@ -85,7 +86,9 @@ function venueData(v: SeedVenue, timeZone: string) {
 
 /** Streams the CSV and inserts samples in batches; existing (venue, at) rows are left alone. */
 async function importHistory(ids: Map<string, bigint>) {
-  const lines = createInterface({ input: createReadStream(OCCUPANCY_CSV), crlfDelay: Infinity });
+  const file = createReadStream(OCCUPANCY_CSV);
+  const input = OCCUPANCY_CSV.pathname.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let header: string[] | null = null;
   let batch: Array<{ venueId: bigint; at: Date; count: number; source: string }> = [];
   let read = 0;

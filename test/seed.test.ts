@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { createTestDatabase } from '@sport-venue/shared/testing';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
@@ -22,7 +23,9 @@ describe('demo seed', () => {
   before(async () => {
     [userDb, venueDb] = await Promise.all([createTestDatabase('user'), createTestDatabase('venue')]);
     // A slice of the real file: its header, then the first 3,000 rows.
-    const lines = readFileSync(join(root, '../shared/data/occupancy/fitnesspark-ch.csv'), 'utf8').split('\n');
+    const lines = gunzipSync(readFileSync(join(root, 'data/occupancy/fitnesspark-ch.csv.gz')))
+      .toString('utf8')
+      .split('\n');
     const slice = lines.slice(0, 3_001);
     csvSamples = slice.slice(1).filter((line) => line.split(',')[2] !== '').length;
     csv = join(mkdtempSync(join(tmpdir(), 'sv-seed-')), 'slice.csv');

@@ -17,7 +17,7 @@ export interface SeedVenue {
   sports: string[];
   capacity: number | null;
   hours: 'all-day' | [open: string, close: string];
-  /** Name in ../shared/data/occupancy, when the venue has imported history. */
+  /** Name in data/occupancy, when the venue has imported history. */
   occupancyName?: string;
 }
 
@@ -279,7 +279,7 @@ const ch = (
   occupancyName: name,
 });
 
-/** The 16 gyms of ../shared/data/occupancy (Fitnesspark, Switzerland). Coordinates approximate. */
+/** The 16 gyms of data/occupancy (Fitnesspark, Switzerland). Coordinates approximate. */
 export const swissGyms: SeedVenue[] = [
   ch(
     'CH-4021',

@@ -6,6 +6,8 @@
  * Other columns are ignored. Fields may be quoted ("a, b" and "say ""hi""").
  */
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import type { OccupancyRow } from './types.ts';
 
 export const REQUIRED_COLUMNS = ['timestamp_utc', 'venue', 'occupancy'] as const;
@@ -151,5 +153,16 @@ export function parseOccupancyCsv(text: string): ParsedCsv {
 
 /** Reads and parses an occupancy CSV file. */
 export async function readOccupancyCsv(path: string): Promise<ParsedCsv> {
-  return parseOccupancyCsv(await readFile(path, 'utf8'));
+  return parseOccupancyCsv(await readCsvText(path));
+}
+
+/** The real occupancy history shipped with the repository (data/occupancy/SOURCE.md). */
+export const SHIPPED_OCCUPANCY_CSV = fileURLToPath(
+  new URL('../../../data/occupancy/fitnesspark-ch.csv.gz', import.meta.url),
+);
+
+/** Reads a CSV file as text; `.gz` files are decompressed (the shipped data is stored that way). */
+export async function readCsvText(path: string): Promise<string> {
+  const bytes = await readFile(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }

@@ -3,6 +3,8 @@ export type { OccupancyRow, WeatherHour, BusyLevel, HourForecast } from './types
 export {
   parseOccupancyCsv,
   readOccupancyCsv,
+  readCsvText,
+  SHIPPED_OCCUPANCY_CSV,
   parseCsvRecords,
   CsvFormatError,
   REQUIRED_COLUMNS,
