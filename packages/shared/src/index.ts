@@ -16,3 +16,4 @@ export * from './pagination.ts';
 export * from './periodic.ts';
 export * from './hourly-series.ts';
 export * from './transactions.ts';
+export * from './grouped-loader.ts';

@@ -83,3 +83,4 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+export * from './round-trips.ts';

@@ -230,6 +230,69 @@ export function createChallengeStore(model: ChallengeModel) {
       const doc = await model.findById(id).lean();
       return doc ? ((await records([doc]))[0] ?? null) : null;
     },
+    /** Challenges by id in the order asked (null for unknown or malformed ids): two round trips for any number. */
+    async findMany(ids: readonly string[]): Promise<Array<ChallengeRecord | null>> {
+      const valid = ids.filter((id) => isValidObjectId(id));
+      if (valid.length === 0) return ids.map(() => null);
+      const byId = new Map(
+        (await records(await model.find({ _id: { $in: valid } }).lean())).map((c) => [c.id, c]),
+      );
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    /**
+     * `list(filter)` for each value of `field` at once (e.g. the public challenges of many venues),
+     * grouped in the order of `values`, newest first, at most `limit` each: two round trips.
+     */
+    async listGroupedBy(
+      field: 'venueId',
+      values: readonly string[],
+      filter: Record<string, unknown>,
+      limit = 100,
+    ): Promise<ChallengeRecord[][]> {
+      const docs = await model
+        .find({ ...filter, [field]: { $in: [...new Set(values)] } })
+        .sort({ startsAt: -1 })
+        .lean();
+      const groups = new Map<string, ChallengeRecord[]>(values.map((v) => [v, []]));
+      for (const c of await records(docs)) {
+        const group = groups.get(String(c[field]));
+        if (group && group.length < limit) group.push(c);
+      }
+      return values.map((v) => groups.get(v)!);
+    },
+    /**
+     * `list(filter, { memberId })` for many members at once, in the order of `memberIds`, newest
+     * first, at most `limit` each: three round trips (their seats, the challenges, their members).
+     */
+    async listForMembers(
+      memberIds: readonly string[],
+      filter: Record<string, unknown>,
+      limit = 100,
+    ): Promise<ChallengeRecord[][]> {
+      const mine = await seats
+        .find({ userId: { $in: [...new Set(memberIds)] } }, { challengeId: 1, userId: 1 })
+        .lean();
+      const ids = [...new Set(mine.map((s) => s.challengeId).filter((id) => isValidObjectId(id)))];
+      const found =
+        ids.length === 0
+          ? []
+          : await records(
+              await model
+                .find({ ...filter, _id: { $in: ids } })
+                .sort({ startsAt: -1 })
+                .lean(),
+            );
+      const seatsOf = new Map<string, Set<string>>();
+      for (const s of mine) {
+        const set = seatsOf.get(s.userId) ?? new Set<string>();
+        set.add(s.challengeId);
+        seatsOf.set(s.userId, set);
+      }
+      return memberIds.map((userId) => {
+        const of = seatsOf.get(userId);
+        return of ? found.filter((c) => of.has(c.id)).slice(0, limit) : [];
+      });
+    },
     async findByInviteCode(code: string): Promise<ChallengeRecord | null> {
       const doc = await model.findOne({ inviteCode: code.trim().toUpperCase() }).lean();
       return doc ? ((await records([doc]))[0] ?? null) : null;

@@ -156,15 +156,16 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
     },
 
     mine: (viewer: Viewer | null) => challenges.list({}, { memberId: requireViewer(viewer).userId }),
-    /** Public challenges `userId` is in: the same for every caller (no @authenticated needed). */
-    of: (userId: string) => challenges.list({ visibility: 'PUBLIC' }, { memberId: userId }),
-    /** Like readable, but null for an unknown id (Query.challenge's contract). */
-    async lookup(id: string, viewer: Viewer | null): Promise<ChallengeRecord | null> {
-      const c = await challenges.find(id);
+    /** Challenges by id (null when unknown), for a per-request loader; readable() checks access. */
+    findMany: (ids: readonly string[]) => challenges.findMany(ids),
+    /** Query.challenge's contract on a loaded challenge: null stays null, unreadable is FORBIDDEN. */
+    readable(c: ChallengeRecord | null, viewer: Viewer | null): ChallengeRecord | null {
       if (c && !canRead(c, viewer?.userId ?? null))
         throw forbidden('this challenge is for its participants only');
       return c;
     },
+    /** The public challenges each user is in: the same for every caller (no @authenticated needed). */
+    ofUsers: (userIds: readonly string[]) => challenges.listForMembers(userIds, { visibility: 'PUBLIC' }),
     publicIn: (cityCode: string) =>
       challenges.list({
         visibility: 'PUBLIC',
@@ -172,24 +173,50 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
         status: 'OPEN',
         endsAt: { $gt: now() },
       }),
-    atVenue: (venueId: string) => challenges.list({ visibility: 'PUBLIC', venueId }),
+    /** The public challenges restricted to each venue. */
+    atVenues: (venueIds: readonly string[]) =>
+      challenges.listGroupedBy('venueId', venueIds, { visibility: 'PUBLIC' }),
 
-    async leaderboard(c: ChallengeRecord, first: number, viewer: Viewer | null): Promise<LeaderboardView> {
-      if (!Number.isInteger(first) || first < 1 || first > 100)
-        throw badInput('first must be 1–100', 'first');
+    /** Leaderboards of many challenges (a per-request loader hands in a list's) in a few Redis round trips. */
+    async leaderboards(
+      requests: ReadonlyArray<{ challenge: ChallengeRecord; first: number; viewer: Viewer | null }>,
+    ): Promise<Array<LeaderboardView | Error>> {
+      const valid = (first: number) => Number.isInteger(first) && first >= 1 && first <= 100;
+      const asked = requests.filter((r) => valid(r.first));
       // No ranking in a team (TEAM_GOAL): the same entries in the same order, everyone at rank 1.
-      const view = await board.view(c.id, first, viewer?.userId ?? null, { ranked: c.type !== 'TEAM_GOAL' });
-      return { ...view, challenge: c };
+      const views = await board.views(
+        asked.map(({ challenge: c, first, viewer }) => ({
+          challengeId: c.id,
+          first,
+          viewerId: viewer?.userId ?? null,
+          ranked: c.type !== 'TEAM_GOAL',
+        })),
+      );
+      let next = 0;
+      return requests.map((r) =>
+        valid(r.first)
+          ? { ...views[next++]!, challenge: r.challenge }
+          : badInput('first must be 1–100', 'first'),
+      );
     },
 
     /**
-     * TEAM_GOAL progress (null for the other types). Live: the sum of the members' scores on the
-     * Redis board; once settled: the frozen standings, i.e. what decided the rewards.
+     * TEAM_GOAL progress of many challenges (null for the other types). Live: the sum of the
+     * members' scores on the Redis board (one round trip for all); once settled: the frozen
+     * standings, i.e. what decided the rewards.
      */
-    async teamProgress(c: ChallengeRecord): Promise<TeamProgress | null> {
-      if (c.type !== 'TEAM_GOAL' || c.goal === null) return null;
-      const total = c.status === 'SETTLED' && c.standings ? teamTotal(c.standings) : await board.total(c.id);
-      return teamProgress(total, c.goal);
+    async teamProgresses(cs: readonly ChallengeRecord[]): Promise<Array<TeamProgress | null>> {
+      const live = cs.filter(
+        (c) => c.type === 'TEAM_GOAL' && c.goal !== null && !(c.status === 'SETTLED' && c.standings),
+      );
+      const totals = new Map(
+        (await board.totals(live.map((c) => c.id))).map((total, i) => [live[i]!, total] as const),
+      );
+      return cs.map((c) => {
+        if (c.type !== 'TEAM_GOAL' || c.goal === null) return null;
+        const total = totals.get(c) ?? teamTotal(c.standings ?? []);
+        return teamProgress(total, c.goal);
+      });
     },
 
     /**

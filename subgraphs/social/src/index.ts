@@ -102,7 +102,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
       name: 'social',
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers: createResolvers(service),
-      context: (req) => createContext(req, config.INTERNAL_IDENTITY_SECRET),
+      context: (req) => createContext(req, config.INTERNAL_IDENTITY_SECRET, service),
       readiness: {
         mongodb: async () => {
           if (!connection.db) throw new Error('not connected');
@@ -126,6 +126,8 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     challengeStore: challenges,
     progress,
     board,
+    /** The subgraph's own Redis connection (tests count its round trips). */
+    redis,
     service,
     settler,
     consumer,

@@ -1,7 +1,7 @@
 // The live board: Redis ZSET `pk:rank:{challengeId}`, member userId, score from ranking.ts. It is a
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
 import { redisKeys } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { ChallengeRecord } from './challenge-store.ts';
 import { decodeScore, encodedAbove, rankEntries, type RankedEntry } from './ranking.ts';
 import type { BoardEntry } from './standings.ts';
@@ -13,6 +13,14 @@ export interface LeaderboardView {
   neighbours: RankedEntry[];
   /** The challenge the board belongs to (set by the use case: PkLeaderboard.teamProgress). */
   challenge?: ChallengeRecord;
+}
+
+export interface BoardRequest {
+  challengeId: string;
+  first: number;
+  viewerId: string | null;
+  /** false (TEAM_GOAL): everyone at rank 1, nobody counted above. */
+  ranked: boolean;
 }
 
 const pairs = (flat: string[]) => {
@@ -28,10 +36,75 @@ const unranked = (entries: BoardEntry[]): RankedEntry[] =>
 export function createLeaderboardBoard(redis: Redis) {
   const key = redisKeys.pkRank;
 
-  async function rankOf(challengeId: string, entry: BoardEntry): Promise<RankedEntry> {
-    const score = decodeScore(entry.encoded);
-    const higher = await redis.zcount(key(challengeId), encodedAbove(score), '+inf');
-    return { userId: entry.userId, score, rank: higher + 1 };
+  /** Runs the commands queued by `queue` in one round trip; their replies in order. */
+  async function inOneTrip<T>(queue: (pipeline: ChainableCommander) => void): Promise<T[]> {
+    const pipeline = redis.pipeline();
+    queue(pipeline);
+    if (pipeline.length === 0) return [];
+    return ((await pipeline.exec()) ?? []).map(([err, reply]) => {
+      if (err) throw err;
+      return reply as T;
+    });
+  }
+
+  /**
+   * Boards of many challenges (a list of challenges with their leaderboards) in at most three round
+   * trips whatever their number: the tops and viewer positions, the viewers' surroundings, and
+   * how many rank above each of those.
+   */
+  async function views(requests: readonly BoardRequest[]): Promise<LeaderboardView[]> {
+    const first = await inOneTrip<string[] | number | null>((p) => {
+      for (const r of requests) {
+        p.zrevrange(key(r.challengeId), 0, r.first - 1, 'WITHSCORES');
+        if (r.viewerId !== null) p.zrevrank(key(r.challengeId), r.viewerId);
+      }
+    });
+    let at = 0;
+    const tops = requests.map((r) => {
+      const flat = first[at++] as string[];
+      const position = r.viewerId === null ? null : (first[at++] as number | null);
+      return { flat, position };
+    });
+    const near = requests.flatMap((r, i) => (tops[i]!.position === null ? [] : [i]));
+    const arounds = await inOneTrip<string[]>((p) => {
+      for (const i of near) {
+        const position = tops[i]!.position!;
+        p.zrevrange(key(requests[i]!.challengeId), Math.max(0, position - 1), position + 1, 'WITHSCORES');
+      }
+    });
+    const around = new Map(near.map((i, n) => [i, pairs(arounds[n]!)]));
+    const toRank = [...around].flatMap(([i, entries]) =>
+      requests[i]!.ranked ? entries.map((entry) => ({ i, entry })) : [],
+    );
+    const higher = await inOneTrip<number>((p) => {
+      for (const { i, entry } of toRank)
+        p.zcount(key(requests[i]!.challengeId), encodedAbove(decodeScore(entry.encoded)), '+inf');
+    });
+    const ranks = new Map(toRank.map(({ entry }, n) => [entry, higher[n]! + 1]));
+    return requests.map((r, i) => {
+      const top = r.ranked ? rankEntries(pairs(tops[i]!.flat)) : unranked(pairs(tops[i]!.flat));
+      const entries = around.get(i);
+      if (r.viewerId === null || !entries) return { entries: top, me: null, neighbours: [] };
+      const ranked: RankedEntry[] = r.ranked
+        ? entries.map((e) => ({ userId: e.userId, score: decodeScore(e.encoded), rank: ranks.get(e)! }))
+        : unranked(entries);
+      return {
+        entries: top,
+        me: ranked.find((e) => e.userId === r.viewerId) ?? null,
+        neighbours: ranked.filter((e) => e.userId !== r.viewerId),
+      };
+    });
+  }
+
+  async function totals(challengeIds: readonly string[]): Promise<number[]> {
+    const boards = await inOneTrip<string[]>((p) => {
+      for (const id of challengeIds) p.zrange(key(id), 0, -1, 'WITHSCORES');
+    });
+    return boards.map((flat) => {
+      let sum = 0;
+      for (let i = 1; i < flat.length; i += 2) sum += decodeScore(Number(flat[i]));
+      return sum;
+    });
   }
 
   return {
@@ -59,11 +132,10 @@ export function createLeaderboardBoard(redis: Redis) {
      * different members can never cancel each other out.
      */
     async total(challengeId: string): Promise<number> {
-      const flat = await redis.zrange(key(challengeId), 0, -1, 'WITHSCORES');
-      let sum = 0;
-      for (let i = 1; i < flat.length; i += 2) sum += decodeScore(Number(flat[i]));
-      return sum;
+      return (await totals([challengeId]))[0]!;
     },
+    /** total() of many challenges in one round trip. */
+    totals,
     /**
      * The top `first` entries and, when the viewer is on the board, the viewer and their neighbours.
      * `ranked: false` (TEAM_GOAL: contributions, no ranking) puts everyone at rank 1 and skips
@@ -75,22 +147,10 @@ export function createLeaderboardBoard(redis: Redis) {
       viewerId: string | null,
       { ranked = true }: { ranked?: boolean } = {},
     ): Promise<LeaderboardView> {
-      const [flatTop, position] = await Promise.all([
-        redis.zrevrange(key(challengeId), 0, first - 1, 'WITHSCORES'),
-        viewerId === null ? null : redis.zrevrank(key(challengeId), viewerId),
-      ]);
-      const top = ranked ? rankEntries(pairs(flatTop)) : unranked(pairs(flatTop));
-      if (viewerId === null || position === null) return { entries: top, me: null, neighbours: [] };
-      const around = pairs(
-        await redis.zrevrange(key(challengeId), Math.max(0, position - 1), position + 1, 'WITHSCORES'),
-      );
-      const near = ranked ? await Promise.all(around.map((e) => rankOf(challengeId, e))) : unranked(around);
-      return {
-        entries: top,
-        me: near.find((e) => e.userId === viewerId) ?? null,
-        neighbours: near.filter((e) => e.userId !== viewerId),
-      };
+      return (await views([{ challengeId, first, viewerId, ranked }]))[0]!;
     },
+    /** view() of many boards in at most three round trips. */
+    views,
   };
 }
 

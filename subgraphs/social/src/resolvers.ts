@@ -14,7 +14,7 @@ function subscriptionViaRouter(): never {
 export function createResolvers(service: ChallengeService, clock: () => Date = () => new Date()): Resolvers {
   return {
     Query: {
-      challenge: (_root, { id }, ctx) => service.lookup(id, ctx.viewer),
+      challenge: async (_root, { id }, ctx) => service.readable(await ctx.challenges.load(id), ctx.viewer),
       myChallenges: (_root, _args, ctx) => service.mine(ctx.viewer),
       publicChallenges: (_root, { cityCode }) => service.publicIn(cityCode),
     },
@@ -28,7 +28,7 @@ export function createResolvers(service: ChallengeService, clock: () => Date = (
       pkLeaderboardChanged: { subscribe: subscriptionViaRouter, resolve: subscriptionViaRouter },
     },
     Challenge: {
-      __resolveReference: (ref, ctx) => service.lookup(ref.id, ctx.viewer),
+      __resolveReference: async (ref, ctx) => service.readable(await ctx.challenges.load(ref.id), ctx.viewer),
       status: (c) => displayStatus(c, clock()),
       creator: (c) => ({ id: c.creatorId }),
       venue: (c) => (c.venueId ? { id: c.venueId } : null),
@@ -36,24 +36,24 @@ export function createResolvers(service: ChallengeService, clock: () => Date = (
       endsAt: (c) => c.endsAt.toISOString(),
       participantCount: (c) => c.memberIds.length,
       participants: (c) => c.memberIds.map((id) => ({ id })),
-      leaderboard: (c, { first }, ctx) => service.leaderboard(c, first ?? 10, ctx.viewer),
-      teamProgress: (c) => service.teamProgress(c),
+      leaderboard: (c, { first }, ctx) => ctx.leaderboards.load({ challenge: c, first: first ?? 10 }),
+      teamProgress: (c, _args, ctx) => ctx.teamProgress.load(c),
       createdAt: (c) => c.createdAt.toISOString(),
       settledAt: (c) => c.settledAt?.toISOString() ?? null,
     },
     PkLeaderboard: {
-      teamProgress: (board) => (board.challenge ? service.teamProgress(board.challenge) : null),
+      teamProgress: (board, _args, ctx) => (board.challenge ? ctx.teamProgress.load(board.challenge) : null),
     },
     PkLeaderboardEntry: {
       user: (e) => ({ id: e.userId }),
     },
     User: {
       __resolveReference: (ref) => ({ id: ref.id }),
-      challenges: (user) => service.of(user.id),
+      challenges: (user, _args, ctx) => ctx.userChallenges.load(user.id),
     },
     Venue: {
       __resolveReference: (ref) => ({ id: ref.id }),
-      challenges: (venue) => service.atVenue(venue.id),
+      challenges: (venue, _args, ctx) => ctx.venueChallenges.load(venue.id),
     },
   };
 }

@@ -15,12 +15,15 @@ import { pointsConsumerFrom, type PointsConsumer } from './points-consumer.ts';
 import { passAllContent, type ContentCheck } from './profile.ts';
 import { createResolvers } from './resolvers.ts';
 import { devSigningKeysFile, jwksDocument, resolveSigningKeys } from './signing-keys.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
 import { createUserDb } from './user-store.ts';
 import { createWeChatClient } from './wechat-client.ts';
 
 export interface UserSubgraphOptions {
   /** WeChat msgSecCheck (or any moderation) for user-visible text; default passes everything. */
   contentCheck?: ContentCheck;
+  /** The Prisma client to use (tests pass one that reports its queries); default from config. */
+  db?: PrismaClient;
 }
 
 /**
@@ -48,14 +51,13 @@ function startInBackground(consumer: PointsConsumer, logger: Logger) {
 export async function startUserSubgraph(config: UserConfig, options: UserSubgraphOptions = {}) {
   const logger = createLogger('user', config.LOG_LEVEL);
   const keys = resolveSigningKeys(config.JWT_SIGNING_KEYS, config.NODE_ENV, devSigningKeysFile());
-  const db = createUserDb(config.USER_DATABASE_URL);
+  const db = options.db ?? createUserDb(config.USER_DATABASE_URL);
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const jwks = jwksDocument(keys);
 
   const resolvers = createResolvers({
     db,
-    redis,
     logger,
     wechat: createWeChatClient({
       baseUrl: config.WECHAT_API_BASE,
@@ -87,7 +89,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
       context: async (req) => ({
         ...requestInfo(req),
         viewer: await identityFromRequest(req, config.INTERNAL_IDENTITY_SECRET),
-        ...createLoaders(db),
+        ...createLoaders(db, redis),
       }),
       // Kafka is left out on purpose: without it only points lag, and the graph should keep serving.
       readiness: { mariadb: () => db.$queryRaw`SELECT 1`, redis: () => redis.ping() },

@@ -277,20 +277,36 @@ export interface PointsEntryRow {
   createdAt: Date;
 }
 
-/** Newest first, keyset-paginated on the (userId, id) index. */
-export async function pointsHistory(
+export interface HistoryPage {
+  rows: PointsEntryRow[];
+  hasNextPage: boolean;
+}
+
+/**
+ * Newest first, keyset-paginated on the (userId, id) index: the page of each user in `userIds`
+ * (a list of users asking for the same page size and cursor) in one query.
+ */
+export async function pointsHistories(
   db: PrismaClient,
-  userId: bigint,
+  userIds: readonly bigint[],
   { first, beforeId }: { first: number; beforeId: bigint | null },
-): Promise<{ rows: PointsEntryRow[]; hasNextPage: boolean }> {
-  const rows = await db.pointsEntry.findMany({
-    where: { userId, ...(beforeId ? { id: { lt: beforeId } } : {}) },
-    orderBy: { id: 'desc' },
-    take: first + 1,
-    select: { id: true, delta: true, kind: true, reason: true, balanceAfter: true, createdAt: true },
+): Promise<HistoryPage[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<PointsEntryRow & { userId: bigint }>>`
+    SELECT id, userId, delta, kind, reason, balanceAfter, createdAt FROM (
+      SELECT id, userId, delta, kind, reason, balanceAfter, createdAt,
+             ROW_NUMBER() OVER (PARTITION BY userId ORDER BY id DESC) AS n
+      FROM PointsEntry
+      WHERE userId IN (${Prisma.join([...userIds])}) ${beforeId ? Prisma.sql`AND id < ${beforeId}` : Prisma.empty}
+    ) page WHERE n <= ${first + 1} ORDER BY userId, id DESC`;
+  const byUser = new Map<string, PointsEntryRow[]>();
+  for (const { userId, ...row } of rows) {
+    const list = byUser.get(String(userId)) ?? [];
+    list.push({ ...row, id: BigInt(row.id), kind: row.kind as PointsKind });
+    byUser.set(String(userId), list);
+  }
+  return userIds.map((id) => {
+    const list = byUser.get(id.toString()) ?? [];
+    return { rows: list.slice(0, first), hasNextPage: list.length > first };
   });
-  return {
-    rows: rows.slice(0, first).map((r) => ({ ...r, kind: r.kind as PointsKind })),
-    hasNextPage: rows.length > first,
-  };
 }

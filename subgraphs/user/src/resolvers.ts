@@ -10,7 +10,6 @@ import {
   type Logger,
   type Viewer,
 } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
 import type { Points, Resolvers } from './generated/graphql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { refreshError, UserErrorCode, weChatLoginError } from './errors.ts';
@@ -23,18 +22,15 @@ import {
   type PasswordPolicy,
 } from './operators.ts';
 import { decodeEntryCursor, encodeEntryCursor, pageSize } from './pagination.ts';
-import { pointsHistory } from './points-ledger.ts';
 import { visibleStreak } from './points-rules.ts';
 import { normalizeAvatarUrl, normalizeCityCode, normalizeNickname, type ContentCheck } from './profile.ts';
 import { RefreshTokenError, revokeRefreshToken } from './refresh-tokens.ts';
 import { continueSession, startSession, type SessionSettings, type SessionTokens } from './sessions.ts';
-import { readUserStats } from './stats.ts';
 import { parseUserId, updateProfile, upsertWeChatUser, type UserRow } from './user-store.ts';
 import { WeChatApiError, type WeChatClient } from './wechat-client.ts';
 
 export interface UserServices {
   db: PrismaClient;
-  redis: Redis;
   wechat: WeChatClient;
   sessions: SessionSettings;
   /** AES-256-GCM key for stored WeChat session keys. */
@@ -202,22 +198,20 @@ export function createResolvers(services: UserServices): Resolvers {
         requireSelfOrAdmin(ctx.viewer, user);
         const when = at ? new Date(at) : new Date();
         if (Number.isNaN(when.getTime())) throw badInput('at must be an ISO 8601 date-time', 'at');
-        const stats = await readUserStats(
-          services.redis,
-          user.id.toString(),
-          period === 'WEEK' ? 'week' : 'month',
-          when,
-        );
+        const stats = await ctx.stats.load({
+          id: user.id.toString(),
+          args: { period: period === 'WEEK' ? 'week' : 'month', at: when },
+        });
         return { ...stats, period };
       },
     },
 
     Points: {
-      history: async (parent, { first, after }) => {
+      history: async (parent, { first, after }, ctx) => {
         const { userId } = parent as unknown as PointsParent;
-        const page = await pointsHistory(db, userId, {
-          first: pageSize(first),
-          beforeId: after ? decodeEntryCursor(after) : null,
+        const page = await ctx.pointsHistory.load({
+          id: userId,
+          args: { first: pageSize(first), beforeId: after ? decodeEntryCursor(after) : null },
         });
         const edges = page.rows.map((row) => ({
           cursor: encodeEntryCursor(row.id),

@@ -9,21 +9,29 @@ export interface PeriodStats {
   minutes: number;
 }
 
-export async function readUserStats(
+/** Stats of many users for one period and instant, in their order, in one round trip (a pipeline). */
+export async function readUsersStats(
   redis: Redis,
-  userId: string,
+  userIds: readonly string[],
   period: StatsPeriod,
   at: Date,
-): Promise<PeriodStats> {
-  const [checkins, minutes] = await redis.hmget(
-    redisKeys.userStats(userId),
-    userStatsField('checkins', period, at),
-    userStatsField('minutes', period, at),
-  );
-  return {
-    period,
-    key: statsPeriodKey(period, at),
-    checkins: Number(checkins ?? 0) || 0,
-    minutes: Number(minutes ?? 0) || 0,
-  };
+): Promise<PeriodStats[]> {
+  const pipeline = redis.pipeline();
+  for (const userId of userIds)
+    pipeline.hmget(
+      redisKeys.userStats(userId),
+      userStatsField('checkins', period, at),
+      userStatsField('minutes', period, at),
+    );
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([err, reply]) => {
+    if (err) throw err;
+    const [checkins, minutes] = reply as Array<string | null>;
+    return {
+      period,
+      key: statsPeriodKey(period, at),
+      checkins: Number(checkins ?? 0) || 0,
+      minutes: Number(minutes ?? 0) || 0,
+    };
+  });
 }

@@ -11,10 +11,8 @@ import { cancellationOutcome, parseInstant, validateSlot, type SlotInput } from 
 import {
   bookSeat,
   bookingsOfUser,
-  bookingsOfVenue,
   cancelSeat,
   createSlots,
-  slotsBetween,
   type BookingRow,
   type SlotRow,
 } from './booking-store.ts';
@@ -53,7 +51,7 @@ export class BookingService {
     return this.#d.freeCancelHours;
   }
 
-  /** [from, to) from optional ISO inputs, defaulting to the next 7 days, at most 31 days long. */
+  /** [from, to) from optional ISO inputs (the key of the per-request slot loader), defaulting to the next 7 days, at most 31 days long. */
   range(from: string | null | undefined, to: string | null | undefined): { from: Date; to: Date } {
     const start = from ? parseInstant(from, 'from') : this.#d.clock.now();
     const end = to ? parseInstant(to, 'to') : new Date(start.getTime() + 7 * DAY_MS);
@@ -73,11 +71,6 @@ export class BookingService {
       id,
       inputs.map((s) => validateSlot(s, now)),
     );
-  }
-
-  slots(venueId: bigint, from: string | null | undefined, to: string | null | undefined): Promise<SlotRow[]> {
-    const range = this.range(from, to);
-    return slotsBetween(this.#d.db, venueId, range.from, range.to);
   }
 
   async book(viewer: Viewer | null, slotId: string): Promise<BookingRow> {
@@ -130,15 +123,15 @@ export class BookingService {
     });
   }
 
-  venueBookings(
+  /** The range of a venue's bookings its operator may read (FORBIDDEN for anyone else). */
+  bookingsRange(
     viewer: Viewer | null,
     venueId: bigint,
     from: string | null | undefined,
     to: string | null | undefined,
   ) {
     requireVenueOperator(viewer, venueId.toString());
-    const range = this.range(from, to);
-    return bookingsOfVenue(this.#d.db, venueId, range.from, range.to);
+    return this.range(from, to);
   }
 
   /** Confirmed bookings count toward heat on the (venue-local) day they were confirmed. */

@@ -3,6 +3,7 @@
 // the row lock it takes also serialises everything else about that slot until commit.
 import { badInput, isUniqueViolation, retryOnLockConflict, type BookingEvent } from '@sport-venue/shared';
 import type { Booking, BookingSlot, PrismaClient } from './generated/prisma/client.ts';
+import { byVenue } from './venue-list-loaders.ts';
 import { SEAT_HOLDING, canTransition, type BookingStatus, type ValidSlot } from './booking-rules.ts';
 import { insertOutbox } from './outbox.ts';
 import { bookingEvent } from './booking-events.ts';
@@ -44,12 +45,19 @@ export async function createSlots(db: PrismaClient, venueId: bigint, slots: Vali
   }
 }
 
-export function slotsBetween(db: PrismaClient, venueId: bigint, from: Date, to: Date): Promise<SlotRow[]> {
-  return db.bookingSlot.findMany({
-    where: { venueId, startsAt: { gte: from, lt: to } },
+/** Slots of the venues in [from, to), grouped by venue (at most 1,000 each), in one query. */
+export async function slotsBetween(
+  db: PrismaClient,
+  venueIds: readonly bigint[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, SlotRow[]>> {
+  const rows = await db.bookingSlot.findMany({
+    where: { venueId: { in: [...venueIds] }, startsAt: { gte: from, lt: to } },
     orderBy: [{ startsAt: 'asc' }, { resource: 'asc' }],
-    take: 1_000,
+    take: 1_000 * venueIds.length,
   });
+  return byVenue(rows, 1_000);
 }
 
 export async function bookSeat(
@@ -155,16 +163,18 @@ export function bookingsOfUser(
   });
 }
 
-export function bookingsOfVenue(
+/** Bookings of the venues' slots in [from, to), grouped by venue (at most 5,000 each), in one query. */
+export async function bookingsOfVenues(
   db: PrismaClient,
-  venueId: bigint,
+  venueIds: readonly bigint[],
   from: Date,
   to: Date,
-): Promise<BookingRow[]> {
-  return db.booking.findMany({
-    where: { venueId, slot: { startsAt: { gte: from, lt: to } } },
+): Promise<Map<string, BookingRow[]>> {
+  const rows = await db.booking.findMany({
+    where: { venueId: { in: [...venueIds] }, slot: { startsAt: { gte: from, lt: to } } },
     include: { slot: true },
     orderBy: [{ slot: { startsAt: 'asc' } }, { id: 'asc' }],
-    take: 5_000,
+    take: 5_000 * venueIds.length,
   });
+  return byVenue(rows, 5_000);
 }

@@ -1,5 +1,12 @@
 import DataLoader from 'dataloader';
-import { identityFromRequest, requestInfo, type RequestInfo, type Viewer } from '@sport-venue/shared';
+import {
+  groupedLoader,
+  identityFromRequest,
+  requestInfo,
+  type GroupedKey,
+  type RequestInfo,
+  type Viewer,
+} from '@sport-venue/shared';
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from './generated/prisma/client.ts';
@@ -9,6 +16,9 @@ import type { OccupancyInsights, VenueForInsights } from './occupancy-insights.t
 import { currentCounts } from './occupancy-store.ts';
 import type { PopularTimes } from './popular-times.ts';
 import { findVenuesByIds, type VenueRow } from './venue-store.ts';
+import { bookingsOfVenues, slotsBetween, type BookingRow, type SlotRow } from './booking-store.ts';
+import { historyBuckets, type HistoryPoint } from './occupancy-samples.ts';
+import { inOrder } from './venue-list-loaders.ts';
 
 export interface Context extends RequestInfo {
   /** The caller as the router vouches for it (x-sv-identity), or null when anonymous. */
@@ -19,7 +29,15 @@ export interface Context extends RequestInfo {
   forecastInputs: DataLoader<string, ForecastInputs>;
   /** Popular times through the per-process cache; a list's cache misses are computed together. */
   popularTimes: DataLoader<VenueForInsights, PopularTimes | null, string>;
+  /** Venue.bookingSlots / bookings / occupancyHistory of a list: one query per argument set. */
+  slots: DataLoader<GroupedKey<bigint, Range>, SlotRow[], string>;
+  bookings: DataLoader<GroupedKey<bigint, Range>, BookingRow[], string>;
+  history: DataLoader<GroupedKey<bigint, HistoryRange>, HistoryPoint[], string>;
 }
+
+type Range = { from: Date; to: Date };
+type HistoryRange = Range & { bucketSeconds: number };
+const rangeKey = (r: Range) => `${r.from.getTime()}-${r.to.getTime()}`;
 
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
 export function createLoaders(
@@ -29,6 +47,18 @@ export function createLoaders(
   insights: OccupancyInsights,
 ) {
   return {
+    slots: groupedLoader<bigint, Range, SlotRow[]>(
+      async (ids, r) => inOrder(ids, await slotsBetween(db, ids, r.from, r.to)),
+      rangeKey,
+    ),
+    bookings: groupedLoader<bigint, Range, BookingRow[]>(
+      async (ids, r) => inOrder(ids, await bookingsOfVenues(db, ids, r.from, r.to)),
+      rangeKey,
+    ),
+    history: groupedLoader<bigint, HistoryRange, HistoryPoint[]>(
+      async (ids, r) => inOrder(ids, await historyBuckets(db, ids, r.from, r.to, r.bucketSeconds)),
+      (r) => `${rangeKey(r)}/${r.bucketSeconds}`,
+    ),
     venues: new DataLoader<string, VenueRow | null>((ids) => findVenuesByIds(db, ids)),
     currentCount: new DataLoader<string, number>((ids) => currentCounts(redis, ids)),
     heatScore: new DataLoader<string, number>((ids) => heatScores(redis, ids)),

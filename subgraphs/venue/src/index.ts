@@ -24,6 +24,7 @@ import { PresenceStore } from './presence-store.ts';
 import { createResolvers } from './resolvers.ts';
 import { VenueCatalog } from './venue-catalog.ts';
 import { VenueService } from './venue-service.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
 import { createVenueDb } from './venue-store.ts';
 
 export interface VenueSubgraphOptions {
@@ -34,6 +35,8 @@ export interface VenueSubgraphOptions {
    * resync. Tests turn it off and drive `jobs` / `relay` themselves.
    */
   background?: boolean;
+  /** The Prisma client to use (tests pass one that reports its queries); default from config. */
+  db?: PrismaClient;
 }
 
 const JOURNAL_SWEEP_MS = 5_000;
@@ -53,7 +56,7 @@ export function presenceRulesFrom(config: VenueConfig): PresenceRules {
 export async function startVenueSubgraph(config: VenueConfig, options: VenueSubgraphOptions = {}) {
   const logger = createLogger('venue', config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const db = createVenueDb(config.VENUE_DATABASE_URL, config.VENUE_DB_POOL_SIZE);
+  const db = options.db ?? createVenueDb(config.VENUE_DATABASE_URL, config.VENUE_DB_POOL_SIZE);
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const kafka = createKafka(config.KAFKA_BROKERS, 'venue', logger);

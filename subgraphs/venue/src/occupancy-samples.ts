@@ -53,27 +53,35 @@ export async function recentHourBuckets(
   return byVenue;
 }
 
+/** Bucketed history of many venues over one range, grouped by venue, in one query. */
 export async function historyBuckets(
   db: PrismaClient,
-  venueId: bigint,
+  venueIds: readonly bigint[],
   from: Date,
   to: Date,
   bucketSeconds: number,
-): Promise<HistoryPoint[]> {
+): Promise<Map<string, HistoryPoint[]>> {
   const rows = await db.$queryRaw<
-    Array<{ b: bigint | number; avg: unknown; max: unknown; n: bigint | number }>
+    Array<{ venueId: bigint | number; b: bigint | number; avg: unknown; max: unknown; n: bigint | number }>
   >`
-    SELECT FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', at) / ${bucketSeconds}) AS b,
+    SELECT venueId, FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', at) / ${bucketSeconds}) AS b,
            AVG(count) AS avg, MAX(count) AS max, COUNT(*) AS n
     FROM OccupancySample
-    WHERE venueId = ${venueId} AND at >= ${from} AND at < ${to}
-    GROUP BY b ORDER BY b`;
-  return rows.map((r) => ({
-    at: new Date(Number(r.b) * bucketSeconds * 1000),
-    count: Math.round(Number(r.avg) * 100) / 100,
-    max: Number(r.max),
-    samples: Number(r.n),
-  }));
+    WHERE venueId IN (${Prisma.join([...venueIds])}) AND at >= ${from} AND at < ${to}
+    GROUP BY venueId, b ORDER BY venueId, b`;
+  const out = new Map<string, HistoryPoint[]>();
+  for (const r of rows) {
+    const key = String(r.venueId);
+    const points = out.get(key) ?? [];
+    points.push({
+      at: new Date(Number(r.b) * bucketSeconds * 1000),
+      count: Math.round(Number(r.avg) * 100) / 100,
+      max: Number(r.max),
+      samples: Number(r.n),
+    });
+    out.set(key, points);
+  }
+  return out;
 }
 
 export async function insertSamples(

@@ -13,7 +13,6 @@ import { heatValue } from './heat.ts';
 import { heatRanking } from './heat-store.ts';
 import { localParts } from './local-time.ts';
 import type { OccupancyInsights } from './occupancy-insights.ts';
-import { historyBuckets } from './occupancy-samples.ts';
 import { isOpenAt, openingHoursToDays, readOpeningHours } from './opening-hours.ts';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 import type { PresenceService } from './presence-service.ts';
@@ -151,14 +150,17 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       isOpenNow: (venue) => isOpenAt(readOpeningHours(venue.openingHours), clock.now(), venue.timeZone),
       popularTimes: async (venue, _args, ctx) =>
         (await ctx.popularTimes.load(venue))?.scaled.map((hours, i) => ({ weekday: i + 1, hours })) ?? [],
-      occupancyHistory: async (venue, { from, to, bucket }) => {
+      occupancyHistory: async (venue, { from, to, bucket }, ctx) => {
         const start = parseInstant(from, 'from');
         const end = parseInstant(to, 'to');
         const seconds = BUCKET_SECONDS[bucket ?? 'HOUR'];
         const buckets = (end.getTime() - start.getTime()) / 1000 / seconds;
         if (!(buckets > 0 && buckets <= MAX_HISTORY_BUCKETS))
           throw badInput(`to must be after from and span at most ${MAX_HISTORY_BUCKETS} buckets`, 'to');
-        const points = await historyBuckets(db, venue.id, start, end, seconds);
+        const points = await ctx.history.load({
+          id: venue.id,
+          args: { from: start, to: end, bucketSeconds: seconds },
+        });
         return points.map((p) => ({ ...p, at: p.at.toISOString() }));
       },
       heat: async (venue, _args, ctx) =>
@@ -167,11 +169,16 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
           localParts(clock.now(), venue.timeZone).date,
         ),
       bookingSlots: async (venue, { from, to }, ctx) =>
-        (await deps.bookings.slots(venue.id, from, to)).map((s) => slotOut(s, ctx)),
-      bookings: async (venue, { from, to }, ctx) =>
-        (await deps.bookings.venueBookings(ctx.viewer, venue.id, from, to)).map((b) =>
-          bookingOut(b, ctx, deps.bookings.freeCancelHours),
+        (await ctx.slots.load({ id: venue.id, args: deps.bookings.range(from, to) })).map((s) =>
+          slotOut(s, ctx),
         ),
+      bookings: async (venue, { from, to }, ctx) =>
+        (
+          await ctx.bookings.load({
+            id: venue.id,
+            args: deps.bookings.bookingsRange(ctx.viewer, venue.id, from, to),
+          })
+        ).map((b) => bookingOut(b, ctx, deps.bookings.freeCancelHours)),
       forecastInputs: async (venue, _args, ctx) => {
         const inputs = await ctx.forecastInputs.load(venue.id.toString());
         return {

@@ -1,6 +1,7 @@
 // Starts the venue subgraph for one test file on its own database, Redis logical DB, Kafka topics
 // and pub/sub prefix, with a manual clock and background jobs off (tests run them on demand).
-import { IDENTITY_HEADER, signIdentity, type Role, type Viewer } from '@sport-venue/shared';
+import { IDENTITY_HEADER, mariadbAdapter, signIdentity, type Role, type Viewer } from '@sport-venue/shared';
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createTestDatabase, createTestRedis, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { manualClock, type ManualClock } from '../../src/clock.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../src/config.ts';
@@ -31,7 +32,16 @@ export interface TestVenue {
 
 export async function startVenueApp(
   overrides: Partial<VenueConfig> = {},
-  { clock = manualClock(TEST_START), background = false }: { clock?: ManualClock; background?: boolean } = {},
+  {
+    clock = manualClock(TEST_START),
+    background = false,
+    queryEvents = false,
+  }: {
+    clock?: ManualClock;
+    background?: boolean;
+    /** Build the Prisma client with query events (tests that count SQL round trips). */
+    queryEvents?: boolean;
+  } = {},
 ) {
   const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
   const config: VenueConfig = {
@@ -47,7 +57,13 @@ export async function startVenueApp(
     OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('t')}:occupancy:`,
     ...overrides,
   };
-  const app = await startVenueSubgraph(config, { clock, background });
+  const db = queryEvents
+    ? new PrismaClient({
+        adapter: mariadbAdapter(database.url),
+        log: [{ emit: 'event', level: 'query' }],
+      })
+    : undefined;
+  const app = await startVenueSubgraph(config, { clock, background, db });
   const tokens = new Map<string, { token: string; until: number }>();
 
   async function identity(viewer: Viewer): Promise<string> {
