@@ -6,6 +6,7 @@ import {
   url,
   z,
   localService,
+  booleanFlag,
 } from '@sport-venue/shared';
 
 export const routerConfigSchema = baseConfig
@@ -19,6 +20,8 @@ export const routerConfigSchema = baseConfig
     VENUE_SUBGRAPH_URL: url().optional(),
     SOCIAL_SUBGRAPH_URL: url().optional(),
     PREDICTION_SUBGRAPH_URL: url().optional(),
+    /** Identical in-flight query fetches of one caller scope share one subgraph request (fetch-dedup.ts). */
+    SUBGRAPH_FETCH_DEDUP: booleanFlag(true),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     USER_JWKS_URL: url('http://127.0.0.1:4001/.well-known/jwks.json', ['http', 'https']),
     JWT_ISSUER: z.string().min(1).default('sport-venue-user'),

@@ -12,6 +12,7 @@ import {
   type Viewer,
 } from '@sport-venue/shared';
 import type { AuthenticationError } from './auth.ts';
+import { authorisationScope, type FetchDedup } from './fetch-dedup.ts';
 import { withoutSecurityPurpose } from './security.ts';
 
 export interface RouterContext extends RequestInfo {
@@ -36,22 +37,24 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #secret: string;
   readonly #name: string;
   readonly #onFetch: ((subgraph: string, seconds: number) => void) | undefined;
+  readonly #dedup: FetchDedup | undefined;
   constructor(
     name: string,
     url: string,
     secret: string,
     timeoutMs: number,
     onFetch?: (subgraph: string, seconds: number) => void,
+    dedup?: FetchDedup,
   ) {
     // Node's fetch keeps connections to each subgraph alive and pooled; every fetch has a deadline.
-    super({
-      url,
-      fetcher: (input, init) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit) as never,
-    });
+    const timed = (input: string, init?: RequestInit) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const fetcher = dedup ? dedup.wrap(timed, name) : timed;
+    super({ url, fetcher: fetcher as never });
     this.#secret = secret;
     this.#name = name;
     this.#onFetch = onFetch;
+    this.#dedup = dedup;
   }
 
   override async process(options: Parameters<RemoteGraphQLDataSource<RouterContext>['process']>[0]) {
@@ -63,9 +66,17 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     }
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    const { request, context } = options;
     const headers = request.http?.headers;
     if (!headers || !('requestId' in context)) return;
+    // A query's fetches may be shared with identical ones of the same caller scope (fetch-dedup.ts).
+    if (
+      this.#dedup &&
+      'incomingRequestContext' in options &&
+      options.incomingRequestContext.operation?.operation === 'query'
+    )
+      this.#dedup.allow(headers, authorisationScope(context.viewer));
     headers.set('x-request-id', context.requestId);
     if (context.trace) headers.set('traceparent', childTraceparent(context.trace));
     if (context.viewer) {
@@ -82,6 +93,8 @@ export function createGateway(opts: {
   identitySecret: string;
   timeoutMs: number;
   onFetch?: (subgraph: string, seconds: number) => void;
+  /** Merges identical in-flight query fetches (fetch-dedup.ts); unset sends every fetch. */
+  dedup?: FetchDedup;
 }) {
   return new ApolloGateway({
     supergraphSdl: async ({ update }) => {
@@ -98,6 +111,7 @@ export function createGateway(opts: {
         opts.identitySecret,
         opts.timeoutMs,
         opts.onFetch,
+        opts.dedup,
       ),
   });
 }

@@ -20,6 +20,7 @@ import { createAuthenticator, type Authenticate } from './auth.ts';
 import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
+import { createFetchDedup } from './fetch-dedup.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
@@ -93,6 +94,9 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe(seconds, { subgraph }),
+    dedup: config.SUBGRAPH_FETCH_DEDUP
+      ? createFetchDedup({ onMerged: (subgraph) => metrics.fetchesMerged.inc({ subgraph }) })
+      : undefined,
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next, coreSupergraphSdl }) => {

@@ -17,6 +17,10 @@ export function createRouterMetrics() {
       'subgraph_fetch_duration_seconds',
       'Latency of fetches to each subgraph',
     ),
+    fetchesMerged: registry.counter(
+      'subgraph_fetches_merged_total',
+      'Subgraph fetches answered by an identical one already in flight (SUBGRAPH_FETCH_DEDUP)',
+    ),
     eventsIn: registry.counter(
       'subscription_events_received_total',
       'Pub/sub events received, by root field',
