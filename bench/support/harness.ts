@@ -60,10 +60,15 @@ export async function load(
   };
 }
 
-export function startProcess(name: string, entry: string, env: Record<string, string>): ChildProcess {
+export function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): ChildProcess {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
