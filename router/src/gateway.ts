@@ -4,15 +4,10 @@ import {
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
 import { readFileSync, statSync } from 'node:fs';
-import {
-  IDENTITY_HEADER,
-  childTraceparent,
-  signIdentity,
-  type RequestInfo,
-  type Viewer,
-} from '@sport-venue/shared';
+import { IDENTITY_HEADER, childTraceparent, type RequestInfo, type Viewer } from '@sport-venue/shared';
 import type { AuthenticationError } from './auth.ts';
 import { authorisationScope, type FetchDedup } from './fetch-dedup.ts';
+import { cachedIdentitySigner } from './token-cache.ts';
 import { withoutSecurityPurpose } from './security.ts';
 
 export interface RouterContext extends RequestInfo {
@@ -34,7 +29,7 @@ export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', imp
  * Client headers (including any forged x-sv-identity) are never passed through.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  readonly #secret: string;
+  readonly #sign: (viewer: Viewer) => Promise<string>;
   readonly #name: string;
   readonly #onFetch: ((subgraph: string, seconds: number) => void) | undefined;
   readonly #dedup: FetchDedup | undefined;
@@ -51,7 +46,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const fetcher = dedup ? dedup.wrap(timed, name) : timed;
     super({ url, fetcher: fetcher as never });
-    this.#secret = secret;
+    this.#sign = cachedIdentitySigner(secret);
     this.#name = name;
     this.#onFetch = onFetch;
     this.#dedup = dedup;
@@ -80,7 +75,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     headers.set('x-request-id', context.requestId);
     if (context.trace) headers.set('traceparent', childTraceparent(context.trace));
     if (context.viewer) {
-      context.identity ??= signIdentity(context.viewer, this.#secret);
+      context.identity ??= this.#sign(context.viewer);
       headers.set(IDENTITY_HEADER, await context.identity);
     }
   }

@@ -21,6 +21,7 @@ import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
 import { createFetchDedup } from './fetch-dedup.ts';
+import { cachedAuthenticator } from './token-cache.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
@@ -112,14 +113,16 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     }
   });
 
-  const authenticate =
+  // Verified tokens are remembered until they expire (token-cache.ts).
+  const authenticate = cachedAuthenticator(
     options.authenticate ??
-    createAuthenticator({
-      jwksUrl: config.USER_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      cooldownMs: config.JWKS_COOLDOWN_MS,
-    });
+      createAuthenticator({
+        jwksUrl: config.USER_JWKS_URL,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        cooldownMs: config.JWKS_COOLDOWN_MS,
+      }),
+  );
 
   // Separate connections: a subscribed Redis connection cannot publish or run commands.
   const publisher = createRedis(config.REDIS_URL);

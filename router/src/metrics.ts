@@ -38,7 +38,10 @@ export function createRouterMetrics() {
 /** Gauges read at scrape time from the live objects. */
 export function observeLive(
   metrics: RouterMetrics,
-  live: { sockets: () => number; subscriptions: () => { subscribers: number; groups: number } },
+  live: {
+    sockets: () => number;
+    subscriptions: () => { subscribers: number; groups: number; dropped: number };
+  },
 ) {
   metrics.registry.gauge('graphql_ws_sockets_active', 'Open graphql-ws sockets', live.sockets);
   metrics.registry.gauge(
@@ -50,6 +53,11 @@ export function observeLive(
     'graphql_subscription_groups_active',
     'Distinct (selection, variables, scope) groups',
     () => live.subscriptions().groups,
+  );
+  metrics.registry.gauge(
+    'subscription_events_dropped',
+    'Events dropped since start because their group had too many waiting (a starved executor)',
+    () => live.subscriptions().dropped,
   );
 }
 

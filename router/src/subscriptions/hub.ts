@@ -20,6 +20,9 @@ import type { Logger, Viewer } from '@sport-venue/shared';
 import { payloadFieldResolver, type RunQuery } from './entity-fetch.ts';
 import type { EventSource } from './sources.ts';
 import { SubscriberQueue } from './subscriber-queue.ts';
+
+/** Events a group may have waiting before the oldest is dropped (see #onEvent). */
+const MAX_PENDING = 1_000;
 import { requirementsOf, type SecurityPolicy } from '../security.ts';
 
 export interface SubscribeRequest {
@@ -40,8 +43,11 @@ interface Group {
   subscription: Promise<number>;
   /** True once Redis confirmed the channel subscription (events before that are not seen). */
   listening: boolean;
-  /** Events waiting for execution; only the newest is kept while one executes. */
-  pending: Record<string, unknown> | null;
+  /**
+   * Events waiting for execution, oldest first. Each event of a payload source is delivered (a
+   * live count's every step); a snapshot source (EventSource.coalesce) keeps only the newest.
+   */
+  pending: Array<Record<string, unknown>>;
   running: boolean;
   /** Highest `seq` seen on the channel; events that carry an older one are stale. */
   lastSeq: number;
@@ -63,6 +69,8 @@ export class SubscriptionHub {
   readonly #opts: HubOptions;
   /** Executions of subscription selections since start (one per event per group). */
   #executions = 0;
+  /** Events dropped because their group had MAX_PENDING waiting already. */
+  #dropped = 0;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -80,6 +88,7 @@ export class SubscriptionHub {
       listening,
       subscribers,
       executions: this.#executions,
+      dropped: this.#dropped,
     };
   }
 
@@ -133,7 +142,7 @@ export class SubscriptionHub {
         subscription: this.#opts.pubsub.subscribe(channel, (message: unknown) =>
           this.#onEvent(created, message),
         ),
-        pending: null,
+        pending: [],
         running: false,
         listening: false,
         lastSeq: -Infinity,
@@ -179,16 +188,20 @@ export class SubscriptionHub {
       if (payload.seq <= group.lastSeq) return;
       group.lastSeq = payload.seq;
     }
-    group.pending = payload;
+    if (group.source.coalesce) group.pending[0] = payload;
+    else if (group.pending.push(payload) > MAX_PENDING) {
+      // A group this far behind has a stuck or starved executor: newest states win.
+      group.pending.shift();
+      this.#dropped += 1;
+    }
     if (!group.running) void this.#drain(group);
   }
 
   async #drain(group: Group) {
     group.running = true;
     try {
-      while (group.pending && group.members.size > 0) {
-        const payload = group.pending;
-        group.pending = null;
+      while (group.pending.length > 0 && group.members.size > 0) {
+        const payload = group.pending.shift()!;
         const result = await this.#execute(group, payload);
         this.#executions += 1;
         for (const member of group.members) member.push(result);

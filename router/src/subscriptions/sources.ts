@@ -8,6 +8,11 @@ export interface EventSource {
   channel(args: Record<string, unknown>): string;
   /** When set, the root value is not the payload but fetched through the graph (see RootFetch). */
   rootFetch?: RootFetch;
+  /**
+   * Events only say "changed" and the state is fetched: while one executes, later ones collapse
+   * into one. Without it every event is executed and delivered, in order.
+   */
+  coalesce?: boolean;
   /** Validates a message; null drops it (wrong version or malformed). */
   decode(raw: unknown): Record<string, unknown> | null;
 }
@@ -45,6 +50,7 @@ export function eventSources(prefix = ''): Record<string, EventSource> {
       channel: (args) => `${prefix}pk:leaderboard:${String(args.challengeId)}`,
       // The event only says "this board changed"; the board is `challenge(id) { leaderboard }`.
       rootFetch: { query: 'challenge', idFrom: 'challengeId', field: 'leaderboard' },
+      coalesce: true,
       decode: decoder(leaderboardV1),
     },
   };

@@ -9,8 +9,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import {
   GraphQLError,
   getOperationAST,
-  parse,
-  validate,
   type ExecutionArgs,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -21,7 +19,9 @@ import { AuthenticationError, type Authenticate } from '../auth.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
 import { clientIp } from '../context.ts';
 import type { RouterContext } from '../gateway.ts';
+import { createDocumentCache } from './document-cache.ts';
 import type { SubscriptionHub } from './hub.ts';
+import { batchWrites } from './write-batching.ts';
 
 export interface WebSocketOptions {
   server: Server;
@@ -56,6 +56,8 @@ function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): strin
 
 export function attachWebSocket(opts: WebSocketOptions) {
   const wss = new WebSocketServer({ server: opts.server, path: opts.path, maxPayload: 1_000_000 });
+  wss.on('connection', batchWrites);
+  const documents = createDocumentCache();
   const states = new WeakMap<object, SocketState>();
   const socketsPerUser = new Map<string, number>();
   const stateOf = (extra: object) => {
@@ -117,8 +119,13 @@ export function attachWebSocket(opts: WebSocketOptions) {
         }
         const schema = opts.schema();
         let document;
+        let validationErrors;
         try {
-          document = parse(payload.query, { maxTokens: opts.limits.maxTokens });
+          ({ document, errors: validationErrors } = documents.get(
+            schema,
+            payload.query,
+            opts.limits.maxTokens,
+          ));
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
         }
@@ -144,9 +151,8 @@ export function attachWebSocket(opts: WebSocketOptions) {
           state.active.add(id);
           return args;
         }
-        const errors = validate(schema, document);
-        if (errors.length)
-          return errors.map(
+        if (validationErrors.length)
+          return validationErrors.map(
             (e) =>
               new GraphQLError(e.message, {
                 nodes: e.nodes,
