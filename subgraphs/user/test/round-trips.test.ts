@@ -32,7 +32,7 @@ const AT = new Date('2026-12-02T04:00:00Z');
 
 const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User {
   id nickname roles operatedVenues { id }
-  points { balance lifetimeEarned history(first: 2) { edges { node { delta reason } } pageInfo { hasNextPage } } }
+  points { balance lifetimeEarned history(first: 2) { edges { cursor node { id delta kind reason balanceAfter createdAt } } pageInfo { hasNextPage endCursor } } }
   streak { current }
   stats(period: WEEK, at: "${AT.toISOString()}") { checkins minutes }
 } } }`;
@@ -104,6 +104,9 @@ describe('store round trips of user lists', () => {
         "each user gets their own newest entries, not a neighbour's",
       );
       assert.equal(user.points.history.pageInfo.hasNextPage, true);
+      const [newest] = user.points.history.edges;
+      assert.equal(newest.node.kind, 'EARN');
+      assert.ok(!Number.isNaN(Date.parse(newest.node.createdAt)), 'entries keep their timestamps');
       assert.equal(user.stats.checkins, i + 1);
     }
   });
