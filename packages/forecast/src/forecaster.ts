@@ -9,6 +9,8 @@ import { FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
 import type { VenueFeatures } from './features.ts';
 import type { HolidayRegion } from './holidays.ts';
 import type { LevelThresholds } from './levels.ts';
+import type { GuardManifest } from './guard.ts';
+import type { VenueAttributes } from './cold-start.ts';
 
 export const ARTIFACT_FORMAT_VERSION = 1;
 
@@ -21,6 +23,8 @@ export interface VenueModelInfo {
   scale: number;
   region: HolidayRegion;
   capacity: number | null;
+  /** Kind and place, for finding similar venues at a cold start (absent: unknown). */
+  attributes?: VenueAttributes;
 }
 
 export interface TrainingSummary {
@@ -68,6 +72,8 @@ export interface ForecastManifest {
   uses: { weather: boolean; bookings: boolean };
   network: { hidden: number[]; seed: number; l2: number; leaveOneOut: boolean };
   training: TrainingSummary;
+  /** How far to trust the network per venue and horizon band (absent: the raw network). */
+  guard?: GuardManifest;
 }
 
 export interface Forecaster {
