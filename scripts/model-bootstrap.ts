@@ -14,6 +14,10 @@ export interface ModelBootstrapOptions {
   root: string;
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Data of the first training (default: the shipped file). */
+  data?: string;
+  /** Extra arguments for scripts/train.ts (tests pass a small --epochs). */
+  trainArgs?: string[];
 }
 
 /** Whether `dir` holds at least one complete artifact version (`<version>/manifest.json`). */
@@ -44,7 +48,9 @@ export function artifactDir(root: string, env: NodeJS.ProcessEnv): string {
  * Starts the first training (if no artifact exists) and the retraining schedule. Returns a stop
  * function that ends a running training child.
  */
-export async function startModelBootstrap(options: ModelBootstrapOptions): Promise<{ stop: () => void }> {
+export async function startModelBootstrap(
+  options: ModelBootstrapOptions,
+): Promise<{ stop: () => void; idle: () => Promise<void> }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const env: NodeJS.ProcessEnv & { MODEL_ARTIFACT_DIR: string } = {
     ...options.env,
@@ -83,19 +89,26 @@ export async function startModelBootstrap(options: ModelBootstrapOptions): Promi
       `[model] no model artifact in ${env.MODEL_ARTIFACT_DIR}: training one from ${SHIPPED_DATA} in the background ` +
         '(a few minutes); forecasts come from the baseline, marked basis BASELINE, until it is loaded',
     );
-    void train(['--data', SHIPPED_DATA], 'first training');
+    void train(['--data', options.data ?? SHIPPED_DATA, ...(options.trainArgs ?? [])], 'first training');
   }
 
   const hours = Number(env.MODEL_RETRAIN_INTERVAL_H ?? '24');
   let timer: ReturnType<typeof setInterval> | undefined;
   if (Number.isFinite(hours) && hours > 0) {
     timer = setInterval(
-      () => void train([], 'scheduled retraining from the venues’ history'),
+      () => void train(options.trainArgs ?? [], 'scheduled retraining from the venues’ history'),
       hours * HOUR_MS,
     );
     timer.unref();
   }
   return {
+    /** Settles when the training running now (if any) has ended. */
+    idle: () =>
+      new Promise<void>((resolve) => {
+        const running = child as ChildProcess | null;
+        if (!running) return resolve();
+        running.once('exit', () => resolve());
+      }),
     stop: () => {
       stopped = true;
       clearInterval(timer);

@@ -12,6 +12,7 @@
  */
 import type { OccupancyRow } from './types.ts';
 import { buildHourlyDataset } from './series.ts';
+import type { VenueHours } from './series.ts';
 import { computeProfile, genericProfile } from './profile.ts';
 import type { VenueProfile } from './profile.ts';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
@@ -20,7 +21,7 @@ import { regionForVenue } from './holidays.ts';
 import type { HolidayRegion } from './holidays.ts';
 import { buildNetwork, fitNetwork, initBackend, runNetwork, seededRandom, QUANTILES } from './model.ts';
 import { ARTIFACT_FORMAT_VERSION, featureColumns, standardise, zeroColumns } from './forecaster.ts';
-import type { Forecaster, ForecastManifest, VenueModelInfo } from './forecaster.ts';
+import type { Forecaster, ForecastManifest, ModelInputs, VenueModelInfo } from './forecaster.ts';
 import { DEFAULT_LEVEL_THRESHOLDS } from './levels.ts';
 import { buildVenueFeatures } from './venue-context.ts';
 import { assertTimeZone, localHourStart } from './calendar.ts';
@@ -191,7 +192,24 @@ async function fitForecaster(rows: readonly OccupancyRow[], options: TrainOption
 
   const data = buildHourlyDataset(rows, options.timeZone);
   const grid = data.grid;
-  const uses = { weather: data.hasWeather, bookings: data.hasBookings };
+  const uses: ModelInputs = { weather: data.hasWeather, bookings: data.hasBookings };
+  if (data.hasWeather) {
+    const range = (pick: (h: VenueHours) => Float64Array): [number, number] => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const hours of data.venues.values())
+        for (const v of pick(hours))
+          if (Number.isFinite(v)) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+      return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+    };
+    uses.weatherRange = {
+      temperatureC: range((h) => h.temperature),
+      precipitationMm: range((h) => h.precipitation),
+    };
+  }
 
   const venues: Record<string, VenueModelInfo> = {};
   const profiles: VenueProfile[] = [];
