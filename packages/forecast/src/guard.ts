@@ -71,6 +71,8 @@ export const MIN_VENUE_BAND_SAMPLES = 150;
 /** The interval never gets narrower than ± this many people (a 0-wide interval covers nothing). */
 const MIN_HALF_WIDTH = 0.5;
 const MAX_INTERVAL_SCALE = 6;
+/** |t| from which a venue's own validation overrides the pooled weight of its band. */
+export const VENUE_T = 2;
 /** Least relative validation gain over the baseline for the network to get any weight. */
 export const MIN_GAIN = 0.02;
 
@@ -123,8 +125,40 @@ function betterBaseline(s: WindowScores, idx: readonly number[]): BaselineName {
   return maeLw < maeHow ? 'lastWeek' : 'hourOfWeek';
 }
 
-/** Fits the blend weight toward `baseline` and the interval scale on the given samples (one band). */
-function fitBand(s: WindowScores, idx: readonly number[], baseline: BaselineName): BandGuard {
+/**
+ * t statistic of (|model error| − |baseline error|) over the target days of the samples (days,
+ * not hours, are the independent units: errors within a day move together). Positive: the model
+ * was worse. 0 with fewer than 3 days.
+ */
+function dailyT(s: WindowScores, idx: readonly number[], base: Float64Array): number {
+  const byDay = new Map<number, { sum: number; n: number }>();
+  for (const i of idx) {
+    const day = Math.floor(s.target[i]! / 86_400_000);
+    const d = byDay.get(day) ?? { sum: 0, n: 0 };
+    d.sum += Math.abs(s.expected[i]! - s.actual[i]!) - Math.abs(base[i]! - s.actual[i]!);
+    d.n++;
+    byDay.set(day, d);
+  }
+  const means = [...byDay.values()].map((d) => d.sum / d.n);
+  const k = means.length;
+  if (k < 3) return 0;
+  const mean = means.reduce((a, b) => a + b, 0) / k;
+  const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+  return sd > 0 ? mean / (sd / Math.sqrt(k)) : 0;
+}
+
+/**
+ * Fits the blend weight toward `baseline` and the interval scale on the given samples (one band).
+ * `pooledWeight` (per venue): the weight to keep unless this venue's validation differs from it
+ * clearly (|t| ≥ VENUE_T, see dailyT) — four weeks of one venue are few days, and a venue's
+ * weight fitted on them alone was measured to hurt in the weeks after (Christmas weeks decided it).
+ */
+function fitBand(
+  s: WindowScores,
+  idx: readonly number[],
+  baseline: BaselineName,
+  pooledWeight?: number,
+): BandGuard {
   const base = baseline === 'lastWeek' ? s.lastWeek : s.hourOfWeek;
   const err = WEIGHTS.map(() => 0);
   for (const i of idx)
@@ -145,7 +179,8 @@ function fitBand(s: WindowScores, idx: readonly number[], baseline: BaselineName
   if (errModel <= errBase * (1 - MIN_GAIN)) best = WEIGHTS.length - 1;
   else if (errModel < errBase)
     for (let k = 1; k < WEIGHTS.length; k++) if (err[k]! < err[best]! - 1e-9) best = k;
-  const weight = WEIGHTS[best]!;
+  let weight = WEIGHTS[best]!;
+  if (pooledWeight !== undefined && Math.abs(dailyT(s, idx, base)) < VENUE_T) weight = pooledWeight;
   // Interval scale: the factor each actual needed to fall inside; its nominal quantile.
   const need: number[] = [];
   for (const i of idx) {
@@ -228,7 +263,7 @@ export function fitGuard(s: WindowScores, window: { from: Date; to: Date }): Gua
   const venues: Record<string, BandGuard[]> = {};
   s.venues.forEach((name, v) => {
     venues[name] = byVenueBand[v]!.map((idx, b) =>
-      idx.length >= MIN_VENUE_BAND_SAMPLES ? fitBand(s, idx, baselines[b]!) : pooled[b]!,
+      idx.length >= MIN_VENUE_BAND_SAMPLES ? fitBand(s, idx, baselines[b]!, pooled[b]!.weight) : pooled[b]!,
     );
   });
   const guardOf = (i: number): BandGuard => venues[s.venues[s.venue[i]!]!]![bandOf(s.horizon[i]!)]!;
