@@ -2,7 +2,7 @@
 // background, and the artifact carries its validation (backtest) figures.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,8 +61,9 @@ describe('model bootstrap at start', () => {
     dirs.push(dir);
     const lines: string[] = [];
     const env = { ...process.env, MODEL_ARTIFACT_DIR: dir, MODEL_RETRAIN_INTERVAL_H: '0' };
-    const first = await startModelBootstrap({ root: ROOT, env, data: FIXTURE, trainArgs: ['--epochs', '1'] });
-    await first.idle();
+    // An artifact already there (its content does not matter to the bootstrap).
+    await mkdir(join(dir, 'v0'));
+    await writeFile(join(dir, 'v0', 'manifest.json'), '{}');
     const again = await startModelBootstrap({ root: ROOT, env, data: FIXTURE, log: (l) => lines.push(l) });
     await again.idle();
     assert.deepEqual(lines, []);
