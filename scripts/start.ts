@@ -1,6 +1,7 @@
 // `npm start`: infra (if not running), migrations, then every subgraph and the router as child
 // processes. Prints where each part listens; Ctrl-C stops them all.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { startModelBootstrap } from './model-bootstrap.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -17,8 +18,8 @@ const fakeWeChat =
     : null;
 if (fakeWeChat) env.WECHAT_API_BASE = `http://127.0.0.1:${fakeWeChat.port}`;
 
-// The gRPC model server answers forecasts once an artifact exists (npm run seed && npm run train);
-// until then forecast fields are null with PREDICTION_UNAVAILABLE and everything else works.
+// The gRPC model server answers from the newest artifact; until the first one is trained (in the
+// background, scripts/model-bootstrap.ts) it serves its baseline, marked basis BASELINE.
 const modelServer = {
   name: 'model-server',
   entry: 'subgraphs/prediction/src/model-server/index.ts',
@@ -43,11 +44,13 @@ step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.s
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
 const children: ChildProcess[] = [];
+const modelBootstrap = await startModelBootstrap({ root, env });
 let stopping = false;
 
 function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
+  modelBootstrap.stop();
   console.log('\nstopping all services…');
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 5_000).unref();
@@ -108,8 +111,6 @@ if (!stopping) {
     console.log(`  ${s.name.padEnd(11)} http://127.0.0.1:${s.port}/graphql`);
   if (fakeWeChat)
     console.log(`  wechat-fake http://127.0.0.1:${fakeWeChat.port}  (log in with code test-<name>)`);
-  console.log(
-    `  model       grpc://127.0.0.1:${modelServer.port}  (forecasts after: npm run seed && npm run train)`,
-  );
+  console.log(`  model       grpc://127.0.0.1:${modelServer.port}  (retrain now: npm run train)`);
   console.log('Ctrl-C stops everything (infrastructure keeps running: npm run infra:down).');
 }

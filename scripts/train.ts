@@ -1,60 +1,116 @@
-// `npm run train [-- --time-zone Europe/Zurich] [--epochs N]`: trains the forecaster on the venue
-// subgraph's headcount history in MariaDB and writes a versioned artifact to MODEL_ARTIFACT_DIR,
-// where a running model server picks it up (hot reload). Venues are keyed by their id, so the
-// model server knows each venue's profile. One artifact covers one time zone (the model's
-// hour-of-week is local): by default the zone with the most history.
+// `npm run train [-- --time-zone Europe/Zurich] [--epochs N] [--data <csv>]`: trains the forecaster
+// and writes a versioned artifact (with its validation figures in the manifest) to
+// MODEL_ARTIFACT_DIR, where a running model server picks it up (hot reload).
+//
+// Without --data it trains on the venue subgraph's headcount history in MariaDB: venues are keyed
+// by their id (so the model server knows each venue's profile) and carry their sport, latitude and
+// time zone (so a new venue starts from similar ones). One artifact covers one time zone (the
+// model's hour-of-week is local): by default the zone with the most history.
+// With --data it trains on an occupancy CSV (e.g. the shipped data; `npm start` does that when no
+// artifact exists yet, scripts/model-bootstrap.ts).
 import { parseArgs } from 'node:util';
 import { DATABASES } from '@sport-venue/shared/migrations';
 import { regionForVenue, type HolidayRegion } from '@sport-venue/forecast/holidays';
 import { saveArtifact } from '@sport-venue/forecast/artifact';
 import { trainForecaster } from '@sport-venue/forecast/trainer';
+import { readOccupancyCsv } from '@sport-venue/forecast/csv';
 import type { OccupancyRow } from '@sport-venue/forecast/types';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import type { VenueAttributes } from '@sport-venue/forecast/cold-start';
 
-const { values } = parseArgs({ options: { 'time-zone': { type: 'string' }, epochs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    'time-zone': { type: 'string' },
+    epochs: { type: 'string' },
+    data: { type: 'string' },
+    version: { type: 'string' },
+  },
+});
 const out = process.env.MODEL_ARTIFACT_DIR || new URL('../.state/models', import.meta.url).pathname;
-const db = createVenueDb(process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback);
+const epochs = values.epochs ? Number(values.epochs) : undefined;
+if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) {
+  console.error(`--epochs must be a positive integer, got "${values.epochs}"`);
+  process.exit(2);
+}
+const log = (message: string) => console.log(message);
 
-try {
-  const venues = await db.venue.findMany({
-    select: { id: true, name: true, timeZone: true, cityCode: true, capacity: true },
-  });
-  const counts = await db.occupancySample.groupBy({ by: ['venueId'], _count: { _all: true } });
-  const perZone = new Map<string, number>();
-  const zoneOf = new Map(venues.map((v) => [v.id, v.timeZone]));
-  for (const c of counts)
-    perZone.set(zoneOf.get(c.venueId)!, (perZone.get(zoneOf.get(c.venueId)!) ?? 0) + c._count._all);
-  const timeZone = values['time-zone'] ?? [...perZone.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!timeZone) {
-    console.error(
-      'no headcount history in the venue database (run `npm run seed`, or let the sampler collect some)',
-    );
-    process.exit(1);
-  }
-  const inZone = venues.filter((v) => v.timeZone === timeZone);
-  const rows: OccupancyRow[] = [];
-  for (const venue of inZone) {
-    const samples = await db.occupancySample.findMany({
-      where: { venueId: venue.id },
-      select: { at: true, count: true },
-      orderBy: { at: 'asc' },
-    });
-    for (const s of samples)
-      rows.push({ at: s.at, venue: venue.id.toString(), occupancy: s.count, capacity: venue.capacity });
-  }
-  // Holiday regions follow the venue's name/city (Swiss cantons, mainland China).
-  const names = new Map(inZone.map((v) => [v.id.toString(), v]));
-  const regionOf = (id: string): HolidayRegion => {
-    const venue = names.get(id);
-    return venue && /^\d{6}$/.test(venue.cityCode) ? 'CN' : regionForVenue(venue?.name ?? id);
-  };
-  console.log(`training on ${rows.length} samples of ${inZone.length} venues in ${timeZone}`);
+if (values.data) {
+  const timeZone = values['time-zone'] ?? 'Europe/Zurich';
+  const { rows } = await readOccupancyCsv(values.data);
+  console.log(`training on ${rows.length} rows of ${values.data} (${timeZone})`);
   const forecaster = await trainForecaster(rows, {
     timeZone,
-    regionOf,
-    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+    // The shipped data are gyms; without a sport a new badminton hall would weigh them fully.
+    attributesOf: (): VenueAttributes => ({ sport: 'gym', timeZone }),
+    ...(epochs ? { epochs } : {}),
+    ...(values.version ? { version: values.version } : {}),
+    log,
   });
   console.log(`artifact written to ${await saveArtifact(forecaster, out)}`);
-} finally {
-  await db.$disconnect();
+} else {
+  const { createVenueDb } = await import('../subgraphs/venue/src/venue-store.ts');
+  const db = createVenueDb(process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback);
+  try {
+    const venues = await db.venue.findMany({
+      select: {
+        id: true,
+        name: true,
+        timeZone: true,
+        cityCode: true,
+        capacity: true,
+        lat: true,
+        sports: true,
+      },
+    });
+    const counts = await db.occupancySample.groupBy({ by: ['venueId'], _count: { _all: true } });
+    const perZone = new Map<string, number>();
+    const zoneOf = new Map(venues.map((v) => [v.id, v.timeZone]));
+    for (const c of counts)
+      perZone.set(zoneOf.get(c.venueId)!, (perZone.get(zoneOf.get(c.venueId)!) ?? 0) + c._count._all);
+    const timeZone = values['time-zone'] ?? [...perZone.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (!timeZone) {
+      console.error(
+        'no headcount history in the venue database (run `npm run seed`, or let the sampler collect some)',
+      );
+      process.exit(1);
+    }
+    const inZone = venues.filter((v) => v.timeZone === timeZone);
+    const rows: OccupancyRow[] = [];
+    for (const venue of inZone) {
+      const samples = await db.occupancySample.findMany({
+        where: { venueId: venue.id },
+        select: { at: true, count: true },
+        orderBy: { at: 'asc' },
+      });
+      for (const s of samples)
+        rows.push({ at: s.at, venue: venue.id.toString(), occupancy: s.count, capacity: venue.capacity });
+    }
+    // Holiday regions follow the venue's name/city (Swiss cantons, mainland China).
+    const byId = new Map(inZone.map((v) => [v.id.toString(), v]));
+    const regionOf = (id: string): HolidayRegion => {
+      const venue = byId.get(id);
+      return venue && /^\d{6}$/.test(venue.cityCode) ? 'CN' : regionForVenue(venue?.name ?? id);
+    };
+    const attributesOf = (id: string): VenueAttributes | undefined => {
+      const venue = byId.get(id);
+      if (!venue) return undefined;
+      const sports = Array.isArray(venue.sports) ? venue.sports.filter((s) => typeof s === 'string') : [];
+      return {
+        ...(sports[0] ? { sport: sports[0] } : {}),
+        latitude: venue.lat,
+        timeZone: venue.timeZone,
+      };
+    };
+    console.log(`training on ${rows.length} samples of ${inZone.length} venues in ${timeZone}`);
+    const forecaster = await trainForecaster(rows, {
+      timeZone,
+      regionOf,
+      attributesOf,
+      ...(epochs ? { epochs } : {}),
+      ...(values.version ? { version: values.version } : {}),
+      log,
+    });
+    console.log(`artifact written to ${await saveArtifact(forecaster, out)}`);
+  } finally {
+    await db.$disconnect();
+  }
 }

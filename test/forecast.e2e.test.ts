@@ -24,6 +24,7 @@ interface Point {
   at: string;
   expected: number;
   open: boolean;
+  basis?: string;
 }
 
 describe('forecasts through the router', () => {
@@ -87,7 +88,7 @@ describe('forecasts through the router', () => {
       large: { forecast: Point[] };
     }>(
       `query($small: ID!, $large: ID!) {
-        small: venue(id: $small) { forecast(hours: 24) { at expected open } bestTimeToVisit { at expected open } }
+        small: venue(id: $small) { forecast(hours: 24) { at expected open basis } bestTimeToVisit { at expected open } }
         large: venue(id: $large) { forecast(hours: 24) { at expected open } }
       }`,
       venues,
@@ -95,6 +96,7 @@ describe('forecasts through the router', () => {
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     const { small, large } = result.data!;
     for (const p of small.forecast) {
+      assert.equal(p.basis, 'MODEL', 'a trained artifact is loaded');
       assert.equal(p.open, isOpen(p.at), `${p.at} = ${localHour(p.at)}:00 in Shanghai`);
       if (!p.open) assert.equal(p.expected, 0);
     }

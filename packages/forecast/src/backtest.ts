@@ -10,13 +10,12 @@
 import type { OccupancyRow } from './types.ts';
 import { trainForecaster } from './trainer.ts';
 import type { TrainOptions } from './trainer.ts';
-import { buildHourlyDataset } from './series.ts';
-import { FeatureBatch, applyForecaster } from './forecaster.ts';
+import type { GuardManifest } from './guard.ts';
 import type { Forecaster, TrainingSummary } from './forecaster.ts';
-import { buildVenueFeatures } from './venue-context.ts';
-import { resolveVenue } from './predict.ts';
-import { hourOfWeekForecast, lastWeekForecast } from './baselines.ts';
 import { busyLevel } from './levels.ts';
+import { scoreWindow } from './evaluate.ts';
+import { applyGuard, bandFigures, guardFor, type BandFigures, type BandGuard } from './guard.ts';
+import { HOUR_MS } from './calendar.ts';
 
 export const BACKTEST_HORIZONS = 24;
 
@@ -26,12 +25,21 @@ export interface MaeSummary {
 }
 
 export interface BacktestResult {
+  /** The served forecast: the network through its guard (= rawModel for an artifact without one). */
   model: MaeSummary & {
     /** Share of scored targets inside [low, high] (nominal 80%). */
     intervalCoverage: number;
     /** Share of scored targets whose predicted busy level equals the level of the actual value. */
     levelAccuracy: number;
   };
+  /** The network alone. */
+  rawModel: MaeSummary & { intervalCoverage: number };
+  /** Per horizon band: raw network, baselines, served; interval coverage raw and served. */
+  bands: BandFigures[];
+  /** Whether the artifact had a guard. */
+  guarded: boolean;
+  /** The guard's own validation window and figures (inside the training data). */
+  validation: GuardManifest['validation'] | null;
   baselines: { hourOfWeek: MaeSummary; lastWeek: MaeSummary };
   /** CSV/input rows read. */
   rows: number;
@@ -54,9 +62,12 @@ export interface ScoredForecast {
   horizon: number;
   target: Date;
   actual: number;
+  /** Served (guarded) forecast. */
   expected: number;
   low: number;
   high: number;
+  /** The network alone. */
+  rawExpected: number;
   hourOfWeek: number;
   lastWeek: number;
 }
@@ -118,109 +129,69 @@ export async function runBacktest(
   const evalStarted = performance.now();
   const m = forecaster.manifest;
 
-  const data = buildHourlyDataset(rows, options.timeZone, { fromMs: t0, toMs: t1 - 1 });
-  const grid = data.grid;
-  let firstOrigin = grid.index(t0);
-  if (grid.time(firstOrigin) < t0) firstOrigin++;
-  let endOrigin = grid.index(t1 - 1) + 1; // exclusive
-  if (grid.time(endOrigin - 1) >= t1) endOrigin--;
-
-  const model = new MaeAccumulator();
+  const s = scoreWindow(forecaster, rows, { timeZone: options.timeZone, fromMs: t0, toMs: t1 });
+  log(`scored ${s.length} forecasts from ${s.origins} origins`);
+  const raw = new MaeAccumulator();
+  const served = new MaeAccumulator();
   const how = new MaeAccumulator();
   const lastWeek = new MaeAccumulator();
-  const batch = new FeatureBatch(1 << 16);
-  const meta: {
-    truth: number[];
-    h: number[];
-    scale: number[];
-    venue: string[];
-    t: number[];
-    how: number[];
-    lw: number[];
-  } = {
-    truth: [],
-    h: [],
-    scale: [],
-    venue: [],
-    t: [],
-    how: [],
-    lw: [],
-  };
-  for (const [name, hours] of data.venues) {
-    const view = resolveVenue(m, name, {
-      capacity: hours.capacity,
-      grid,
-      history: hours.history.map((v, i) => (grid.time(i) < t0 ? v : Number.NaN)),
-    });
-    const f = buildVenueFeatures(grid, hours, view, m.uses);
-    for (let o = firstOrigin; o < endOrigin; o++) {
-      for (let h = 1; h <= BACKTEST_HORIZONS; h++) {
-        const t = o + h - 1;
-        if (t >= grid.length || grid.time(t) >= t1) break;
-        const truth = hours.truth[t]!;
-        if (Number.isNaN(truth)) continue;
-        batch.add(f, o, h);
-        meta.truth.push(truth);
-        meta.h.push(h);
-        meta.scale.push(view.scale);
-        const fHow = hourOfWeekForecast(view.profile, grid, t);
-        const fLw = lastWeekForecast(hours.history, view.profile, grid, t, o);
-        how.add(h, fHow - truth);
-        lastWeek.add(h, fLw - truth);
-        if (options.onForecast) {
-          meta.venue.push(name);
-          meta.t.push(t);
-          meta.how.push(fHow);
-          meta.lw.push(fLw);
-        }
-      }
-    }
-  }
-  log(`scoring ${batch.length} forecasts from ${Math.max(0, endOrigin - firstOrigin)} origins`);
-  const res = applyForecaster(forecaster, batch);
+  let coveredRaw = 0;
   let covered = 0;
   let levelHits = 0;
-  for (let r = 0; r < batch.length; r++) {
-    const truth = meta.truth[r]!;
-    const h = meta.h[r]!;
-    model.add(h, res.expected[r]! - truth);
-    if (truth >= res.low[r]! && truth <= res.high[r]!) covered++;
+  const guardOf = (i: number): BandGuard | null => guardFor(m.guard, s.venues[s.venue[i]!]!, s.horizon[i]!);
+  for (let i = 0; i < s.length; i++) {
+    const h = s.horizon[i]!;
+    const actual = s.actual[i]!;
+    const model = { expected: s.expected[i]!, low: s.low[i]!, high: s.high[i]! };
+    const g = guardOf(i);
+    const out = g ? applyGuard(g, model, { hourOfWeek: s.hourOfWeek[i]!, lastWeek: s.lastWeek[i]! }) : model;
+    raw.add(h, model.expected - actual);
+    served.add(h, out.expected - actual);
+    how.add(h, s.hourOfWeek[i]! - actual);
+    lastWeek.add(h, s.lastWeek[i]! - actual);
+    if (actual >= model.low && actual <= model.high) coveredRaw++;
+    if (actual >= out.low && actual <= out.high) covered++;
     if (
-      busyLevel(res.expected[r]!, meta.scale[r]!, m.levelThresholds) ===
-      busyLevel(truth, meta.scale[r]!, m.levelThresholds)
+      busyLevel(out.expected, s.scale[i]!, m.levelThresholds) ===
+      busyLevel(actual, s.scale[i]!, m.levelThresholds)
     )
       levelHits++;
     if (options.onForecast) {
-      const t = meta.t[r]!;
+      const target = s.target[i]!;
       options.onForecast({
-        venue: meta.venue[r]!,
-        origin: new Date(grid.time(t - h + 1)),
+        venue: s.venues[s.venue[i]!]!,
+        origin: new Date(target - (h - 1) * HOUR_MS),
         horizon: h,
-        target: new Date(grid.time(t)),
-        actual: truth,
-        expected: res.expected[r]!,
-        low: res.low[r]!,
-        high: res.high[r]!,
-        hourOfWeek: meta.how[r]!,
-        lastWeek: meta.lw[r]!,
+        target: new Date(target),
+        actual,
+        expected: out.expected,
+        low: out.low,
+        high: out.high,
+        rawExpected: model.expected,
+        hourOfWeek: s.hourOfWeek[i]!,
+        lastWeek: s.lastWeek[i]!,
       });
     }
   }
-  const n = batch.length;
+  const n = s.length;
   const evaluateSeconds = (performance.now() - evalStarted) / 1000;
   return {
     model: {
-      ...model.summary(),
+      ...served.summary(),
       intervalCoverage: n > 0 ? covered / n : Number.NaN,
       levelAccuracy: n > 0 ? levelHits / n : Number.NaN,
     },
+    rawModel: { ...raw.summary(), intervalCoverage: n > 0 ? coveredRaw / n : Number.NaN },
+    bands: bandFigures(s, guardOf),
+    guarded: m.guard !== undefined,
+    validation: m.guard?.validation ?? null,
     baselines: { hourOfWeek: how.summary(), lastWeek: lastWeek.summary() },
     rows: rows.length,
-    venues: data.venues.size,
+    venues: s.venues.length,
     trainRows: trainRows.length,
-    origins: Math.max(0, endOrigin - firstOrigin),
+    origins: s.origins,
     evaluated: n,
-    evaluatedByHorizon: Array.from(model.n),
+    evaluatedByHorizon: Array.from(served.n),
     testStart: new Date(t0).toISOString(),
     testEnd: new Date(t1).toISOString(),
     timing: { trainSeconds, evaluateSeconds, totalSeconds: (performance.now() - started) / 1000 },
@@ -231,8 +202,9 @@ export async function runBacktest(
 /** Human-readable table of a backtest result. */
 export function formatBacktestTable(r: BacktestResult): string {
   const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
-  const pct = (model: number, base: number): string =>
-    Number.isFinite(model) && base > 0 ? `${(((model - base) / base) * 100).toFixed(1)}%` : 'n/a';
+  const ratio = (model: number, base: number): string =>
+    Number.isFinite(model) && base > 0 ? (model / base).toFixed(2) : 'n/a';
+  const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a');
   const lines: string[] = [];
   lines.push(
     `rows ${r.rows}, venues ${r.venues}, training rows ${r.trainRows}, origins ${r.origins}, scored forecasts ${r.evaluated}`,
@@ -240,40 +212,93 @@ export function formatBacktestTable(r: BacktestResult): string {
   lines.push(
     `test window ${r.testStart} .. ${r.testEnd} (exclusive); train ${r.timing.trainSeconds.toFixed(1)} s, evaluate ${r.timing.evaluateSeconds.toFixed(1)} s`,
   );
+  lines.push(
+    r.validation
+      ? `guard fitted on ${r.validation.from} .. ${r.validation.to} (${r.validation.samples} validation forecasts)`
+      : 'no guard: the raw network is served',
+  );
+  const render = (header: string[], table: string[][]): void => {
+    const all = [header, ...table];
+    const widths = header.map((_, c) => Math.max(...all.map((t) => t[c]!.length)));
+    for (const t of all)
+      lines.push(
+        t.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+      );
+  };
   lines.push('');
-  const header = ['horizon', 'model', 'hourOfWeek', 'lastWeek', 'vs best', 'n'];
-  const table: string[][] = [header];
-  const row = (label: string, mm: number, a: number, b: number, n: number): string[] => [
+  const bandHeader = [
+    'band',
+    'served',
+    'raw',
+    'hourOfWeek',
+    'lastWeek',
+    'served/best',
+    'raw/best',
+    'cover',
+    'cover raw',
+    'n',
+  ];
+  const bandRow = (
+    label: string,
+    served: number,
+    raw: number,
+    how: number,
+    lw: number,
+    cov: number,
+    covRaw: number,
+    n: number,
+  ): string[] => [
     label,
-    f(mm),
-    f(a),
-    f(b),
-    pct(mm, Math.min(a, b)),
+    f(served),
+    f(raw),
+    f(how),
+    f(lw),
+    ratio(served, Math.min(how, lw)),
+    ratio(raw, Math.min(how, lw)),
+    pct(cov),
+    pct(covRaw),
     String(n),
   ];
-  table.push(row('all', r.model.mae, r.baselines.hourOfWeek.mae, r.baselines.lastWeek.mae, r.evaluated));
+  render(bandHeader, [
+    bandRow(
+      'all',
+      r.model.mae,
+      r.rawModel.mae,
+      r.baselines.hourOfWeek.mae,
+      r.baselines.lastWeek.mae,
+      r.model.intervalCoverage,
+      r.rawModel.intervalCoverage,
+      r.evaluated,
+    ),
+    ...r.bands.map((b) =>
+      bandRow(b.label, b.guarded, b.model, b.hourOfWeek, b.lastWeek, b.coverageGuarded, b.coverageModel, b.n),
+    ),
+  ]);
+  lines.push('');
+  const header = ['horizon', 'model', 'raw', 'hourOfWeek', 'lastWeek', 'vs best', 'n'];
+  const table: string[][] = [];
   for (let h = 0; h < BACKTEST_HORIZONS; h++) {
-    table.push(
-      row(
-        `${h + 1}h`,
-        r.model.maeByHorizon[h]!,
-        r.baselines.hourOfWeek.maeByHorizon[h]!,
-        r.baselines.lastWeek.maeByHorizon[h]!,
-        r.evaluatedByHorizon[h]!,
-      ),
-    );
+    const a = r.baselines.hourOfWeek.maeByHorizon[h]!;
+    const b = r.baselines.lastWeek.maeByHorizon[h]!;
+    const mm = r.model.maeByHorizon[h]!;
+    table.push([
+      `${h + 1}h`,
+      f(mm),
+      f(r.rawModel.maeByHorizon[h]!),
+      f(a),
+      f(b),
+      ratio(mm, Math.min(a, b)),
+      String(r.evaluatedByHorizon[h]!),
+    ]);
   }
-  const widths = header.map((_, c) => Math.max(...table.map((t) => t[c]!.length)));
-  for (const t of table)
-    lines.push(
-      t.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    );
+  render(header, table);
   lines.push('');
   lines.push(
-    `MAE in people (hourly mean headcount). "vs best" = model vs. the better baseline at that horizon.`,
+    'MAE in people (hourly mean headcount). served = the network through its guard (what the API returns); raw = the network alone;',
   );
   lines.push(
-    `model p10–p90 interval coverage ${(r.model.intervalCoverage * 100).toFixed(1)}%, busy-level accuracy ${(r.model.levelAccuracy * 100).toFixed(1)}%`,
+    '"/best" = MAE ÷ the better baseline in that band (below 1 beats both). cover = share of actuals inside the p10–p90 interval (nominal 80%).',
   );
+  lines.push(`busy-level accuracy ${pct(r.model.levelAccuracy)}`);
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@
  * CSV input for occupancy data.
  *
  * Required columns: `timestamp_utc` (ISO 8601), `venue`, `occupancy` (blank = closed/unknown).
- * Optional: `capacity`, `temperature_c`, `precipitation_mm`, `holiday` (0/1), `bookings`.
+ * Optional: `capacity`, `temperature_c`, `precipitation_mm`, `holiday` (0/1: public holiday),
+ * `school_holiday` (0/1), `bookings`.
  * Other columns are ignored. Fields may be quoted ("a, b" and "say ""hi""").
  */
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ export const OPTIONAL_COLUMNS = [
   'temperature_c',
   'precipitation_mm',
   'holiday',
+  'school_holiday',
   'bookings',
 ] as const;
 
@@ -120,6 +122,7 @@ export function parseOccupancyCsv(text: string): ParsedCsv {
   const iTemp = index('temperature_c');
   const iPrec = index('precipitation_mm');
   const iHol = index('holiday');
+  const iSchool = index('school_holiday');
   const iBook = index('bookings');
   const rows: OccupancyRow[] = [];
   for (let r = 1; r < records.length; r++) {
@@ -136,6 +139,15 @@ export function parseOccupancyCsv(text: string): ParsedCsv {
       throw new CsvFormatError(`line ${line}: negative occupancy ${occupancy}`);
     const row: OccupancyRow = { at: new Date(ms), venue, occupancy };
     if (iCap >= 0) row.capacity = parseOptionalNumber(rec[iCap], 'capacity', line);
+    if (iSchool >= 0) {
+      const v = (rec[iSchool] ?? '').trim().toLowerCase();
+      if (v === '1' || v === 'true') row.schoolHoliday = true;
+      else if (v === '0' || v === 'false') row.schoolHoliday = false;
+      else if (v !== '')
+        throw new CsvFormatError(
+          `line ${line}: column "school_holiday" must be 0 or 1, got "${rec[iSchool]}"`,
+        );
+    }
     if (iTemp >= 0) row.temperatureC = parseOptionalNumber(rec[iTemp], 'temperature_c', line);
     if (iPrec >= 0) row.precipitationMm = parseOptionalNumber(rec[iPrec], 'precipitation_mm', line);
     if (iBook >= 0) row.bookings = parseOptionalNumber(rec[iBook], 'bookings', line);

@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'holiday',
   'holidayEve',
   'holidayAfter',
+  'schoolHoliday',
   'profileTarget',
   'horizon',
   'lastLevel',
@@ -52,14 +53,23 @@ export const FEATURE_NAMES = [
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
-/** Holiday flags per grid hour: the local day is a holiday / the day before one / the day after one. */
+/**
+ * Holiday flags per grid hour: the local day is a public holiday / the day before one / the day
+ * after one; and whether it is in a school break (public holidays are left out of the recent
+ * level, school breaks are not: a break is the venue's current normal).
+ */
 export interface HolidayFlags {
   today: Uint8Array;
   eve: Uint8Array;
   after: Uint8Array;
+  school: Uint8Array;
 }
 
-export function gridHolidayFlags(grid: HourGrid, isHoliday: (dateKey: string) => boolean): HolidayFlags {
+export function gridHolidayFlags(
+  grid: HourGrid,
+  isHoliday: (dateKey: string) => boolean,
+  isSchoolHoliday: (dateKey: string) => boolean = () => false,
+): HolidayFlags {
   const cache = new Map<string, boolean>();
   const hol = (k: string): boolean => {
     let v = cache.get(k);
@@ -69,19 +79,26 @@ export function gridHolidayFlags(grid: HourGrid, isHoliday: (dateKey: string) =>
   const today = new Uint8Array(grid.length);
   const eve = new Uint8Array(grid.length);
   const after = new Uint8Array(grid.length);
+  const school = new Uint8Array(grid.length);
   let lastKey = '';
-  let flags: [number, number, number] = [0, 0, 0];
+  let flags: [number, number, number, number] = [0, 0, 0, 0];
   for (let i = 0; i < grid.length; i++) {
     const k = grid.dateKey[i]!;
     if (k !== lastKey) {
-      flags = [hol(k) ? 1 : 0, hol(addDaysToKey(k, 1)) ? 1 : 0, hol(addDaysToKey(k, -1)) ? 1 : 0];
+      flags = [
+        hol(k) ? 1 : 0,
+        hol(addDaysToKey(k, 1)) ? 1 : 0,
+        hol(addDaysToKey(k, -1)) ? 1 : 0,
+        isSchoolHoliday(k) ? 1 : 0,
+      ];
       lastKey = k;
     }
     today[i] = flags[0];
     eve[i] = flags[1];
     after[i] = flags[2];
+    school[i] = flags[3];
   }
-  return { today, eve, after };
+  return { today, eve, after, school };
 }
 
 export interface VenueFeatureInputs {
@@ -99,6 +116,8 @@ export interface VenueFeatureInputs {
   /** Whether the model was trained with weather / bookings (else those inputs are zeroed). */
   useWeather: boolean;
   useBookings: boolean;
+  /** Weather seen in training; a temperature outside it counts as no weather, rain is capped. */
+  weatherRange?: { temperatureC: [number, number]; precipitationMm: [number, number] } | undefined;
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -223,6 +242,7 @@ export class VenueFeatures {
     out[k++] = inp.holidays.today[t]!;
     out[k++] = inp.holidays.eve[t]!;
     out[k++] = inp.holidays.after[t]!;
+    out[k++] = inp.holidays.school[t]!;
     out[k++] = pT;
     out[k++] = Math.min(h, 24) / 24; // trained on 1..24; longer horizons reuse 24
 
@@ -304,8 +324,17 @@ export class VenueFeatures {
     const b = inp.useBookings && inp.bookings ? inp.bookings[t]! : Number.NaN;
     out[k++] = Number.isFinite(b) ? (b / inp.scale) * inv : 0;
     // Weather at the target hour.
-    const temp = inp.useWeather && inp.temperature ? inp.temperature[t]! : Number.NaN;
-    const prec = inp.useWeather && inp.precipitation ? inp.precipitation[t]! : Number.NaN;
+    let temp = inp.useWeather && inp.temperature ? inp.temperature[t]! : Number.NaN;
+    let prec = inp.useWeather && inp.precipitation ? inp.precipitation[t]! : Number.NaN;
+    const range = inp.weatherRange;
+    if (range && Number.isFinite(temp)) {
+      const [lo, hi] = range.temperatureC;
+      if (temp < lo || temp > hi) {
+        temp = Number.NaN;
+        prec = Number.NaN;
+      }
+    }
+    if (range && Number.isFinite(prec)) prec = clip(prec, range.precipitationMm[0], range.precipitationMm[1]);
     const haveWeather = Number.isFinite(temp) || Number.isFinite(prec);
     out[k++] = Number.isFinite(temp) ? (temp - 10) / 10 : 0;
     out[k++] = Number.isFinite(prec) ? Math.log1p(Math.max(0, prec)) : 0;

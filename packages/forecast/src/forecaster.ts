@@ -9,6 +9,8 @@ import { FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
 import type { VenueFeatures } from './features.ts';
 import type { HolidayRegion } from './holidays.ts';
 import type { LevelThresholds } from './levels.ts';
+import type { GuardManifest } from './guard.ts';
+import type { VenueAttributes } from './cold-start.ts';
 
 export const ARTIFACT_FORMAT_VERSION = 1;
 
@@ -21,6 +23,8 @@ export interface VenueModelInfo {
   scale: number;
   region: HolidayRegion;
   capacity: number | null;
+  /** Kind and place, for finding similar venues at a cold start (absent: unknown). */
+  attributes?: VenueAttributes;
 }
 
 export interface TrainingSummary {
@@ -65,9 +69,23 @@ export interface ForecastManifest {
     peakToCapacity: number | null;
   };
   levelThresholds: LevelThresholds;
-  uses: { weather: boolean; bookings: boolean };
+  uses: ModelInputs;
   network: { hidden: number[]; seed: number; l2: number; leaveOneOut: boolean };
   training: TrainingSummary;
+  /** How far to trust the network per venue and horizon band (absent: the raw network). */
+  guard?: GuardManifest;
+}
+
+/** Which optional inputs the network was trained with, and the weather range it saw. */
+export interface ModelInputs {
+  weather: boolean;
+  bookings: boolean;
+  /**
+   * Range of the weather in the training data. Outside it the network would extrapolate (trained
+   * on winter, asked about a warm spring day), so weather outside it is fed as "no weather".
+   * Absent in artifacts made before it existed: no limit.
+   */
+  weatherRange?: { temperatureC: [number, number]; precipitationMm: [number, number] };
 }
 
 export interface Forecaster {

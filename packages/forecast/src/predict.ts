@@ -15,12 +15,14 @@ import { HOUR_MS, localHourStart } from './calendar.ts';
 import { regionForVenue } from './holidays.ts';
 import type { HolidayRegion } from './holidays.ts';
 import { busyLevel } from './levels.ts';
+import type { LevelThresholds } from './levels.ts';
+import { hourOfWeekForecast, lastWeekForecast } from './baselines.ts';
+import { applyGuard, guardFor } from './guard.ts';
 import { openHoursOfWeek, type OpeningSpan } from './opening-hours.ts';
 import type { VenueModelView } from './venue-context.ts';
+import { posteriorProfile, priorFor, type VenueAttributes } from './cold-start.ts';
 import { buildVenueFeatures } from './venue-context.ts';
 
-/** Default share of capacity at the usual peak, when the artifact has no capacity data. */
-export const DEFAULT_PEAK_TO_CAPACITY = 0.5;
 /** Longest supported horizon (the model is trained and evaluated on 1..24; beyond that the inputs are extrapolated). */
 export const MAX_PREDICT_HORIZON = 168;
 /** History needed for all features: two weeks plus a day. */
@@ -49,50 +51,65 @@ export interface PredictRequest {
   timeZone?: string;
   /** Weekly opening hours; hours the venue is closed forecast 0. Absent or empty = unknown. */
   openingHours?: readonly OpeningSpan[];
+  /** Kind and place of the venue, to find similar venues for one the model does not know. */
+  sport?: string;
+  latitude?: number;
+  longitude?: number;
 }
 
 /**
  * The artifact's entry for `venue`, or undefined when the artifact was not trained on it. The one
  * test of "known venue" (own properties only: a venue named e.g. "constructor" is not known).
  */
-export function knownVenueInfo(manifest: ForecastManifest, venue: string): VenueModelInfo | undefined {
+export function knownVenueInfo(
+  manifest: Pick<ForecastManifest, 'venues'>,
+  venue: string,
+): VenueModelInfo | undefined {
   return Object.hasOwn(manifest.venues, venue) ? manifest.venues[venue] : undefined;
 }
 
 /**
- * Profile/scale/region of a venue: from the artifact when known, otherwise the generic shape
- * with an estimated scale. `history` holds hourly means aligned with `grid` (NaN = none).
+ * Profile/scale/region of a venue: from the artifact when known, otherwise the cold-start
+ * posterior (cold-start.ts): similar known venues' shape in the venue's local time and opening
+ * hours, scaled by its capacity, updated with its own `history` (hourly means aligned with
+ * `grid`, NaN = none).
  */
 export function resolveVenue(
-  manifest: ForecastManifest,
+  manifest: Pick<ForecastManifest, 'venues' | 'generic'>,
   venue: string,
-  opts: { capacity?: number | null; region?: HolidayRegion; grid?: HourGrid; history?: Float64Array } = {},
-): VenueModelView {
+  opts: {
+    capacity?: number | null;
+    region?: HolidayRegion;
+    grid?: HourGrid;
+    history?: Float64Array;
+    open?: Uint8Array | null;
+    attributes?: VenueAttributes;
+  } = {},
+): VenueModelView & { known: boolean; observedHours: number } {
   const info = knownVenueInfo(manifest, venue);
-  if (info) return { profile: info.profile, scale: info.scale, region: opts.region ?? info.region };
-  const shape = manifest.generic.profile;
+  if (info)
+    return {
+      profile: info.profile,
+      scale: info.scale,
+      region: opts.region ?? info.region,
+      known: true,
+      observedHours: 0,
+    };
   const region = opts.region ?? regionForVenue(venue);
-  let num = 0;
-  let den = 0;
-  let n = 0;
-  if (opts.grid && opts.history) {
-    for (let i = 0; i < opts.history.length && i < opts.grid.length; i++) {
-      const v = opts.history[i]!;
-      if (Number.isNaN(v)) continue;
-      const p = shape[opts.grid.hourOfWeek[i]!]!;
-      num += v * p;
-      den += p * p;
-      n++;
-    }
-  }
-  let scale: number;
-  if (n >= 6 && den > 0 && num > 0)
-    scale = num / den; // from the history
-  else if (opts.capacity && opts.capacity > 0)
-    scale = opts.capacity * (manifest.generic.peakToCapacity ?? DEFAULT_PEAK_TO_CAPACITY);
-  else scale = manifest.generic.scale; // the artifact's median venue scale
-  scale = Math.max(1, Number.isFinite(scale) ? scale : 1);
-  return { profile: shape.map((p) => p * scale), scale, region };
+  const open = opts.open ?? null;
+  const prior = priorFor(
+    Object.values(manifest.venues),
+    { ...opts.attributes, capacity: opts.capacity ?? null },
+    open,
+  );
+  const post = posteriorProfile(prior, opts.grid, opts.history, open);
+  return {
+    profile: post.profile,
+    scale: post.scale,
+    region,
+    known: false,
+    observedHours: post.observedHours,
+  };
 }
 
 /** Mean of `value` per local hour of `grid` (NaN where there is none). */
@@ -137,9 +154,42 @@ function sharedGrid(timeZone: string, startMs: number, length: number): HourGrid
   return grid;
 }
 
+/**
+ * What serves forecasts: a trained forecaster (network + guard), or — before any model was
+ * trained — the baseline: hour-of-week profiles of known venues (from the shipped data) with an
+ * interval from their typical spread, and the cold start for every other venue.
+ */
+export interface BaselinePrior {
+  kind: 'baseline';
+  venues: Record<string, VenueModelInfo>;
+  generic: ForecastManifest['generic'];
+  timeZone: string;
+  levelThresholds: LevelThresholds;
+  /** p10 / p90 of actual ÷ hour-of-week profile over the data the profiles came from. */
+  interval: { low: number; high: number };
+}
+
+export type ForecastBasis = 'MODEL' | 'BASELINE';
+
+export interface VenueForecastResult {
+  points: HourForecast[];
+  /** The venue is in the artifact (else: cold start from similar venues and its own history). */
+  known: boolean;
+  /** MODEL: the trained network through its guard; BASELINE: no trained model yet. */
+  basis: ForecastBasis;
+}
+
 /** Forecast the next `horizonHours` local hours for one venue. */
 export function predict(forecaster: Forecaster, request: PredictRequest): HourForecast[] {
-  const m = forecaster.manifest;
+  return forecastVenue(forecaster, request).points;
+}
+
+/** Like predict(), from a forecaster or the baseline, saying which and whether the venue was known. */
+export function forecastVenue(
+  source: Forecaster | BaselinePrior,
+  request: PredictRequest,
+): VenueForecastResult {
+  const m = 'kind' in source ? source : source.manifest;
   const horizon = Math.floor(request.horizonHours);
   if (!(horizon >= 1 && horizon <= MAX_PREDICT_HORIZON))
     throw new RangeError(`horizonHours must be 1..${MAX_PREDICT_HORIZON}, got ${request.horizonHours}`);
@@ -151,44 +201,73 @@ export function predict(forecaster: Forecaster, request: PredictRequest): HourFo
   const o = HISTORY_HOURS;
   const history = hourly(grid, request.history, (r) => r.occupancy);
   for (let i = o; i < grid.length; i++) history[i] = Number.NaN; // never use the future
+  const open = openHoursOfWeek(request.openingHours);
   const view = resolveVenue(m, request.venue, {
     ...(request.capacity !== undefined ? { capacity: request.capacity } : {}),
     ...(request.region !== undefined ? { region: request.region } : {}),
     grid,
     history,
-  });
-  const features = buildVenueFeatures(
-    grid,
-    {
-      history,
-      temperature: hourly(grid, request.weather, (w) => w.temperatureC),
-      precipitation: hourly(grid, request.weather, (w) => w.precipitationMm),
-      bookings: hourly(grid, request.bookings, (b) => b.count),
+    open,
+    attributes: {
+      timeZone: tz,
+      ...(request.sport !== undefined ? { sport: request.sport } : {}),
+      ...(request.latitude !== undefined ? { latitude: request.latitude } : {}),
+      ...(request.longitude !== undefined ? { longitude: request.longitude } : {}),
     },
-    view,
-    m.uses,
-  );
-  const batch = new FeatureBatch(horizon);
-  for (let h = 1; h <= horizon; h++) batch.add(features, o, h);
-  const res = applyForecaster(forecaster, batch);
-  const open = openHoursOfWeek(request.openingHours);
+  });
+  let raw: { expected: ArrayLike<number>; low: ArrayLike<number>; high: ArrayLike<number> };
+  if ('kind' in source) {
+    const expected = new Float64Array(horizon);
+    const low = new Float64Array(horizon);
+    const high = new Float64Array(horizon);
+    for (let h = 1; h <= horizon; h++) {
+      const e = hourOfWeekForecast(view.profile, grid, o + h - 1);
+      expected[h - 1] = e;
+      low[h - 1] = e * source.interval.low;
+      high[h - 1] = e * source.interval.high;
+    }
+    raw = { expected, low, high };
+  } else {
+    const features = buildVenueFeatures(
+      grid,
+      {
+        history,
+        temperature: hourly(grid, request.weather, (w) => w.temperatureC),
+        precipitation: hourly(grid, request.weather, (w) => w.precipitationMm),
+        bookings: hourly(grid, request.bookings, (b) => b.count),
+      },
+      view,
+      source.manifest.uses,
+    );
+    const batch = new FeatureBatch(horizon);
+    for (let h = 1; h <= horizon; h++) batch.add(features, o, h);
+    raw = applyForecaster(source, batch);
+  }
+  const guard = 'kind' in source ? undefined : source.manifest.guard;
   const out: HourForecast[] = [];
   for (let h = 1; h <= horizon; h++) {
     const r = h - 1;
-    const at = new Date(grid.time(o + h - 1));
-    if (open && !open[grid.hourOfWeek[o + h - 1]!]) {
+    const t = o + h - 1;
+    const at = new Date(grid.time(t));
+    if (open && !open[grid.hourOfWeek[t]!]) {
       out.push({ at, expected: 0, low: 0, high: 0, level: 'NOT_BUSY', closed: true });
       continue;
     }
-    const expected = res.expected[r]!;
+    let p = { expected: raw.expected[r]!, low: raw.low[r]!, high: raw.high[r]! };
+    const g = guardFor(guard, request.venue, h);
+    if (g)
+      p = applyGuard(g, p, {
+        hourOfWeek: hourOfWeekForecast(view.profile, grid, t),
+        lastWeek: lastWeekForecast(history, view.profile, grid, t, o),
+      });
     out.push({
       at,
-      expected,
-      low: res.low[r]!,
-      high: res.high[r]!,
-      level: busyLevel(expected, view.scale, m.levelThresholds),
+      expected: p.expected,
+      low: Math.min(p.low, p.expected),
+      high: Math.max(p.high, p.expected),
+      level: busyLevel(p.expected, view.scale, m.levelThresholds),
       closed: false,
     });
   }
-  return out;
+  return { points: out, known: view.known, basis: 'kind' in source ? 'BASELINE' : 'MODEL' };
 }

@@ -19,6 +19,8 @@ export interface VenueHours {
   bookings: Float64Array;
   /** Local date → holiday flag given in the data (overrides the calendar). */
   holidayOverride: Map<string, boolean>;
+  /** Local date → school-holiday flag given in the data. */
+  schoolOverride: Map<string, boolean>;
   /** Last capacity seen in the rows, if any. */
   capacity: number | null;
 }
@@ -50,6 +52,7 @@ function emptyHours(venue: string, n: number): VenueHours {
     precipitation: nan(),
     bookings: nan(),
     holidayOverride: new Map(),
+    schoolOverride: new Map(),
     capacity: null,
   };
 }
@@ -122,6 +125,10 @@ export function buildHourlyDataset(
     if (typeof r.holiday === 'boolean') {
       const key = localDateKey(r.at, timeZone);
       vh.holidayOverride.set(key, (vh.holidayOverride.get(key) ?? false) || r.holiday);
+    }
+    if (typeof r.schoolHoliday === 'boolean') {
+      const key = localDateKey(r.at, timeZone);
+      vh.schoolOverride.set(key, (vh.schoolOverride.get(key) ?? false) || r.schoolHoliday);
     }
     if (typeof r.capacity === 'number' && Number.isFinite(r.capacity) && r.capacity > 0)
       vh.capacity = r.capacity;

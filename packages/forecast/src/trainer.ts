@@ -12,6 +12,7 @@
  */
 import type { OccupancyRow } from './types.ts';
 import { buildHourlyDataset } from './series.ts';
+import type { VenueHours } from './series.ts';
 import { computeProfile, genericProfile } from './profile.ts';
 import type { VenueProfile } from './profile.ts';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
@@ -20,15 +21,20 @@ import { regionForVenue } from './holidays.ts';
 import type { HolidayRegion } from './holidays.ts';
 import { buildNetwork, fitNetwork, initBackend, runNetwork, seededRandom, QUANTILES } from './model.ts';
 import { ARTIFACT_FORMAT_VERSION, featureColumns, standardise, zeroColumns } from './forecaster.ts';
-import type { Forecaster, ForecastManifest, VenueModelInfo } from './forecaster.ts';
+import type { Forecaster, ForecastManifest, ModelInputs, VenueModelInfo } from './forecaster.ts';
 import { DEFAULT_LEVEL_THRESHOLDS } from './levels.ts';
 import { buildVenueFeatures } from './venue-context.ts';
-import { assertTimeZone } from './calendar.ts';
+import { assertTimeZone, localHourStart } from './calendar.ts';
+import { scoreWindow } from './evaluate.ts';
+import type { VenueAttributes } from './cold-start.ts';
+import { fitGuard, HORIZON_BANDS } from './guard.ts';
 
 export interface TrainOptions {
   timeZone: string;
   /** Holiday region per venue; default: guessed from the name (regionForVenue). */
   regionOf?: (venue: string) => HolidayRegion;
+  /** Kind and place of each venue (sport, latitude, time zone), for cold starts of similar venues. */
+  attributesOf?: (venue: string) => VenueAttributes | undefined;
   seed?: number;
   epochs?: number;
   hidden?: readonly number[];
@@ -49,6 +55,17 @@ export interface TrainOptions {
   leaveOneOut?: boolean;
   /** Horizons (of 1..24) sampled per training target. 24 = all. */
   horizonsPerTarget?: number;
+  /**
+   * Days at the end of the data held out to fit the guard (guard.ts); 0 = no guard (the raw
+   * network is served). Default: 20 % of the span, at most 28, and only when ≥ 21 days remain.
+   */
+  validationDays?: number;
+  /**
+   * After validation, fit the network again on all rows (default false). Off by default: the guard
+   * was learnt for the validated network, and a refit network is a different one — measured, a
+   * badly fitted refit served worse than its baseline although the validated one had been caught.
+   */
+  refit?: boolean;
   /** Artifact version label; default derived from the creation time. */
   version?: string;
   now?: () => Date;
@@ -101,10 +118,67 @@ export function versionFromDate(d: Date): string {
   return `v${d.toISOString().replace(/[-:.]/g, '')}`;
 }
 
+/** Share of the training span held out for the guard's validation, and its bounds in days. */
+export const VALIDATION_SHARE = 0.2;
+export const MAX_VALIDATION_DAYS = 28;
+/** Below this many days of history before the validation window, no guard is fitted. */
+export const MIN_FIT_DAYS_FOR_GUARD = 21;
+const DAY_MS = 86_400_000;
+
+/**
+ * Trains a forecaster with its guard (guard.ts): the network is first fitted on all but the most
+ * recent `validationDays` of `rows` and scored there; the guard learnt from that score (per venue
+ * and horizon band: baseline, blend weight, interval scale) is stored in the manifest with the
+ * validation figures, and that same network is served: its guard is valid for it. (The served
+ * network still reads the most recent weeks as inputs — recent level, same hour last week.)
+ */
 export async function trainForecaster(
   rows: readonly OccupancyRow[],
   options: TrainOptions,
 ): Promise<Forecaster> {
+  if (rows.length === 0) throw new Error('no training rows');
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (const row of rows) {
+    const t = row.at.getTime();
+    if (t < minT) minT = t;
+    if (t > maxT) maxT = t;
+  }
+  const spanDays = (maxT - minT) / DAY_MS;
+  const validationDays =
+    options.validationDays ?? Math.min(MAX_VALIDATION_DAYS, Math.floor(spanDays * VALIDATION_SHARE));
+  if (!(validationDays > 0) || spanDays - validationDays < MIN_FIT_DAYS_FOR_GUARD)
+    return fitForecaster(rows, options);
+  const log = options.log ?? ((): void => {});
+  const started = performance.now();
+  const cut = localHourStart(maxT - validationDays * DAY_MS, options.timeZone);
+  const early = rows.filter((r) => r.at.getTime() < cut);
+  log(
+    `guard: fitting on rows before ${new Date(cut).toISOString()}, validating on the last ${validationDays} days`,
+  );
+  const first = await fitForecaster(early, options);
+  const scores = scoreWindow(first, rows, {
+    timeZone: options.timeZone,
+    fromMs: cut,
+    toMs: maxT + 1,
+    originStride: 2,
+  });
+  const guard = fitGuard(scores, { from: new Date(cut), to: new Date(maxT) });
+  for (const b of guard.validation.byBand)
+    log(
+      `guard ${b.label}: model ${b.model.toFixed(2)} hourOfWeek ${b.hourOfWeek.toFixed(2)} lastWeek ${b.lastWeek.toFixed(2)} → served ${b.guarded.toFixed(2)} (pooled weight ${guard.pooled[HORIZON_BANDS.findIndex((x) => x.label === b.label)]!.weight})`,
+    );
+  let final = first;
+  if (options.refit ?? false) {
+    first.network.dispose();
+    final = await fitForecaster(rows, options);
+  }
+  final.manifest.guard = guard;
+  final.manifest.training.seconds = (performance.now() - started) / 1000;
+  return final;
+}
+
+async function fitForecaster(rows: readonly OccupancyRow[], options: TrainOptions): Promise<Forecaster> {
   assertTimeZone(options.timeZone);
   const cfg = {
     ...DEFAULT_TRAIN,
@@ -118,7 +192,24 @@ export async function trainForecaster(
 
   const data = buildHourlyDataset(rows, options.timeZone);
   const grid = data.grid;
-  const uses = { weather: data.hasWeather, bookings: data.hasBookings };
+  const uses: ModelInputs = { weather: data.hasWeather, bookings: data.hasBookings };
+  if (data.hasWeather) {
+    const range = (pick: (h: VenueHours) => Float64Array): [number, number] => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const hours of data.venues.values())
+        for (const v of pick(hours))
+          if (Number.isFinite(v)) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+      return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+    };
+    uses.weatherRange = {
+      temperatureC: range((h) => h.temperature),
+      precipitationMm: range((h) => h.precipitation),
+    };
+  }
 
   const venues: Record<string, VenueModelInfo> = {};
   const profiles: VenueProfile[] = [];
@@ -133,12 +224,14 @@ export async function trainForecaster(
     const profile = computeProfile(hours.truth, grid);
     if (profile.count.every((c) => c === 0)) continue; // venue without any data
     profiles.push(profile);
+    const attributes = options.attributesOf?.(name);
     const info: VenueModelInfo = {
       profile: profile.mean,
       count: profile.count,
       scale: profile.scale,
       region: regionOf(name),
       capacity: hours.capacity,
+      ...(attributes ? { attributes } : {}),
     };
     venues[name] = info;
     featuresByVenue.push({

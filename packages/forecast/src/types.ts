@@ -19,6 +19,11 @@ export interface OccupancyRow {
   precipitationMm?: number | null;
   /** Public-holiday override for the local day of `at` (true/false); absent = use the calendar. */
   holiday?: boolean | null;
+  /**
+   * School holidays (breaks) on the local day of `at`. Unlike public holidays, a break is the
+   * venue's current normal: it is not left out when the recent level is estimated.
+   */
+  schoolHoliday?: boolean | null;
   /** Confirmed bookings for the hour containing `at`. */
   bookings?: number | null;
 }

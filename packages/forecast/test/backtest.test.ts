@@ -74,17 +74,21 @@ test('backtest CLI --json prints exactly one JSON object with the documented sha
   assert.equal(r.venues, 3);
   const table = await cli('backtest.ts', SLICE);
   assert.equal(table.code, 0);
-  assert.match(table.stdout, /horizon\s+model\s+hourOfWeek\s+lastWeek/);
+  assert.match(table.stdout, /horizon\s+model\s+raw\s+hourOfWeek\s+lastWeek/);
+  assert.match(table.stdout, /band\s+served\s+raw\s+hourOfWeek\s+lastWeek\s+served\/best/);
+  for (const band of ['h1', 'h2-6', 'h7-12', 'h13-24'])
+    assert.match(table.stdout, new RegExp(`\\n${band}\\s`));
+  assert.deepEqual(
+    r.bands.map((b) => b.label),
+    ['h1', 'h2-6', 'h7-12', 'h13-24'],
+  );
+  for (const b of r.bands) assert.ok(b.coverageGuarded > 0 && b.coverageGuarded < 1, `${b.label} coverage`);
   assert.match(table.stdout, /\n24h\s/);
 });
 
 test('bad CLI arguments print one clear line and exit with code 2', async () => {
   const cases: Array<[string, string[], RegExp]> = [
-    [
-      'backtest.ts',
-      ['--timezone', TZ, '--test-start', '2025-11-03', '--test-end', '2025-11-10'],
-      /missing required option --data/,
-    ],
+    ['backtest.ts', [...SLICE, '--epochs', '0'], /--epochs must be a positive integer/],
     [
       'backtest.ts',
       [

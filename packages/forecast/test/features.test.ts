@@ -136,3 +136,32 @@ test('horizon h targets the local hour starting h − 1 hours after the origin; 
   assert.equal(Math.round(Math.atan2(h5.hourOfDaySin, h5.hourOfDayCos) * 1e6), 0); // local hour 0
   assert.equal(FEATURE_NAMES.length, FEATURE_COUNT);
 });
+
+test('weather outside the range seen in training is fed as no weather; rain above it is capped', () => {
+  const grid = new HourGrid(TZ, Date.parse('2026-01-05T00:00:00Z'), 48);
+  const temperature = new Float64Array(grid.length).fill(Number.NaN);
+  const precipitation = new Float64Array(grid.length).fill(Number.NaN);
+  const o = 24;
+  temperature[o] = 4; // inside the winter range it was trained on
+  precipitation[o] = 30; // above the heaviest rain it saw
+  temperature[o + 1] = 15; // a warm day it never saw
+  precipitation[o + 1] = 0;
+  const f = new VenueFeatures({
+    grid,
+    history: new Float64Array(grid.length).fill(Number.NaN),
+    profile: new Array<number>(168).fill(10),
+    scale: 10,
+    holidays: holidayFlagsFor(grid, 'CH-ZH'),
+    temperature,
+    precipitation,
+    useWeather: true,
+    useBookings: false,
+    weatherRange: { temperatureC: [-8, 11], precipitationMm: [0, 6] },
+  });
+  const inside = f.vector(o, 1);
+  assert.equal(inside.weatherPresent, 1);
+  assert.ok(Math.abs(inside.temperature - (4 - 10) / 10) < 1e-6);
+  assert.ok(Math.abs(inside.precipitation - Math.log1p(6)) < 1e-6);
+  const outside = f.vector(o, 2);
+  assert.deepEqual([outside.weatherPresent, outside.temperature, outside.precipitation], [0, 0, 0]);
+});

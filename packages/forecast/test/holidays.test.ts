@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { easterSunday, holidayCalendar, regionForVenue, swissHolidays } from '../src/holidays.ts';
+import { holidayFlagsFor, splitHolidayFlags } from '../src/venue-context.ts';
+import { HourGrid } from '../src/grid.ts';
 
 test('Easter Sunday 2025 and 2026', () => {
   assert.equal(easterSunday(2025), '2025-04-20');
@@ -104,4 +106,28 @@ test('venue names map to holiday regions, defaulting to Zürich', () => {
   assert.equal(regionForVenue('Fitnesspark Ostermundigen Time-Out'), 'CH-BE');
   assert.equal(regionForVenue('Fitnesspark Oberhofen'), 'CH-BE');
   assert.equal(regionForVenue('Some Gym'), 'CH-ZH');
+});
+
+test('a holiday column that marks a whole school break is read as a school break, not as public holidays', () => {
+  const flags = new Map<string, boolean>([
+    ['2025-05-29', true], // Ascension: public, a one-day run
+    ['2025-12-25', true],
+    ['2025-12-26', true],
+    ['2025-12-29', false],
+  ]);
+  // Zürich's February sports break, two weeks flagged day by day.
+  for (let d = 9; d <= 20; d++) flags.set(`2026-02-${String(d).padStart(2, '0')}`, true);
+  const cal = holidayCalendar('CH-ZH');
+  const { publicDays, schoolDays } = splitHolidayFlags(flags, (k) => cal.isHoliday(k));
+  assert.deepEqual([...publicDays].sort(), ['2025-05-29', '2025-12-25', '2025-12-26']);
+  assert.equal(schoolDays.size, 12);
+  assert.ok(schoolDays.has('2026-02-09') && schoolDays.has('2026-02-20'));
+
+  // On the grid: break days are school days, not public holidays, so the recent level keeps them.
+  const grid = new HourGrid('Europe/Zurich', Date.parse('2026-02-08T23:00:00Z'), 24 * 14);
+  const f = holidayFlagsFor(grid, 'CH-ZH', flags);
+  const noon = grid.index(Date.parse('2026-02-12T11:00:00Z'));
+  assert.deepEqual([f.today[noon], f.school[noon]], [0, 1]);
+  const after = grid.index(Date.parse('2026-02-22T11:00:00Z'));
+  assert.deepEqual([f.today[after], f.school[after]], [0, 0]);
 });

@@ -90,7 +90,12 @@ test('weather and booking columns in the training rows become model inputs', asy
     hidden: [16],
     horizonsPerTarget: 2,
   });
-  assert.deepEqual(f.manifest.uses, { weather: true, bookings: true });
+  const { weatherRange, ...uses } = f.manifest.uses;
+  assert.deepEqual(uses, { weather: true, bookings: true });
+  // The weather range seen in training is recorded: outside it, weather is not used.
+  const [tLo, tHi] = weatherRange!.temperatureC;
+  assert.ok(tLo >= 5 && tHi <= 28 && tLo < tHi, `temperature range ${tLo}..${tHi}`);
+  assert.ok(weatherRange!.precipitationMm[1] <= 1.5);
   assert.deepEqual(forecaster.manifest.uses, { weather: false, bookings: false });
   const origin = new Date('2025-03-20T10:00:00Z');
   const base = {

@@ -4,17 +4,21 @@ import type { Redis } from 'ioredis';
 /**
  * `venue:{id}:predicted` holds the latest forecast as JSON:
  * `{ "generatedAt": ISO, "points": [{ "at": ISO hour, "expected": n, "low": n, "high": n, "level": L,
- *    "closed"?: true }], "modelVersion"?: string }`. `modelVersion` and `closed` were added later:
+ *    "closed"?: true }], "modelVersion"?: string, "basis"?: "MODEL" | "BASELINE" }`. `modelVersion`, `basis` and `closed` were added later:
  * readers must not require them.
  */
 export interface CachedForecast {
   generatedAt: string;
   points: CachedPoint[];
   modelVersion?: string;
+  /** 'BASELINE' while no model was trained (added later: absent = 'MODEL'). */
+  basis?: 'MODEL' | 'BASELINE';
 }
 
 export interface CachedPoint {
   at: string;
+  /** Copied from the forecast when read (not stored per point). */
+  basis?: 'MODEL' | 'BASELINE';
   expected: number;
   low: number;
   high: number;
@@ -84,10 +88,11 @@ export function forecastWindow(
   const start = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const byHour = new Map(forecast.points.map((p) => [Date.parse(p.at), p]));
   const out: CachedPoint[] = [];
+  const basis = forecast.basis ?? 'MODEL';
   for (let h = 0; h < hours; h++) {
     const point = byHour.get(start + h * HOUR_MS);
     if (!point) return null;
-    out.push(point);
+    out.push({ ...point, basis });
   }
   return out;
 }

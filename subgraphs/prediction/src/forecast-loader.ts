@@ -26,6 +26,8 @@ import {
 import { toVenueInput, type VenueRef } from './venue-inputs.ts';
 
 export const PREDICTION_UNAVAILABLE = 'PREDICTION_UNAVAILABLE';
+/** Cache lifetime of forecasts made before any model existed (seconds). */
+export const BASELINE_CACHE_TTL_S = 60;
 
 export interface ForecastKey {
   /** The venue with the fields the router fetched for @requires (the model's inputs). */
@@ -69,6 +71,7 @@ function toCached(response: ForecastResponseMessage, generatedAt: string): Map<s
     out.set(f.venueId, {
       generatedAt,
       modelVersion: response.modelVersion,
+      basis: f.basis === 'BASELINE' ? 'BASELINE' : 'MODEL',
       points: (f.points ?? []).map((p) => ({
         at: p.at,
         expected: p.expected ?? 0,
@@ -114,7 +117,11 @@ export async function forecastAndCache(
         );
         const made = toCached(response, now.toISOString());
         for (const [id, forecast] of made) fresh.set(id, forecast);
-        await writeForecasts(source.redis, made, source.cacheTtlSeconds).catch((err: Error) =>
+        // A baseline forecast is kept briefly: the model's replaces it soon after training ends.
+        const ttl = [...made.values()].some((f) => f.basis === 'BASELINE')
+          ? Math.min(source.cacheTtlSeconds, BASELINE_CACHE_TTL_S)
+          : source.cacheTtlSeconds;
+        await writeForecasts(source.redis, made, ttl).catch((err: Error) =>
           options.logger.warn({ err: err.message }, 'forecast cache write failed'),
         );
       } catch (err) {

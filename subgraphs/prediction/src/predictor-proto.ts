@@ -44,6 +44,7 @@ export interface VenueInputMessage {
   openingHours?: OpeningSpanMessage[];
   latitude?: number;
   longitude?: number;
+  sport?: string;
 }
 
 export interface ForecastRequestMessage {
@@ -62,10 +63,14 @@ export interface HourPointMessage {
   closed?: boolean;
 }
 
+export type ForecastBasisName = 'MODEL' | 'BASELINE' | 'FORECAST_BASIS_UNSPECIFIED';
+
 export interface VenueForecastMessage {
   venueId: string;
   points: HourPointMessage[];
   knownVenue: boolean;
+  /** Absent from older servers (then: MODEL). */
+  basis?: ForecastBasisName;
 }
 
 export interface ForecastResponseMessage {

@@ -12,6 +12,7 @@ const toPoint = (p: CachedPoint) => ({
   high: Math.round(p.high),
   level: p.level as BusyLevelName,
   open: !p.closed,
+  basis: p.basis ?? 'MODEL',
 });
 
 export function createResolvers(now: () => Date = () => new Date()): Resolvers {

@@ -11,6 +11,7 @@ export interface VenueRef {
   id: string;
   timeZone?: string;
   capacity?: number | null;
+  sports?: string[];
   location?: { lat: number; lng: number };
   openingHours?: Array<{ weekday: number; spans: Array<{ openMinute: number; closeMinute: number }> }>;
   forecastInputs?: {
@@ -48,6 +49,8 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
   const region = holidayRegionFor(venue.timeZone);
   if (region) input.region = region;
   if (venue.capacity && venue.capacity > 0) input.capacity = venue.capacity;
+  // The first listed sport is the venue's main one (the cold start compares venues by it).
+  if (venue.sports?.[0]) input.sport = venue.sports[0];
   if (venue.location) {
     input.latitude = venue.location.lat;
     input.longitude = venue.location.lng;

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { eventually } from '@sport-venue/shared/testing';
 import { PredictorClient, PredictorError } from '../src/predictor-client.ts';
-import { KNOWN_VENUE, startTestModelServer, tempArtifactDir, writeTinyArtifact } from './support/model.ts';
+import {
+  FIXTURE,
+  KNOWN_VENUE,
+  startTestModelServer,
+  tempArtifactDir,
+  writeTinyArtifact,
+} from './support/model.ts';
 
 const isCode = (code: grpc.status) => (err: unknown) => err instanceof PredictorError && err.code === code;
 
@@ -104,5 +110,79 @@ describe('model server', () => {
     );
     assert.equal(version, 'v2');
     assert.equal(server.holder.version, 'v2');
+  });
+});
+
+describe('model server before the first artifact, with baseline data', () => {
+  let artifacts: Awaited<ReturnType<typeof tempArtifactDir>>;
+  let server: Awaited<ReturnType<typeof startTestModelServer>>;
+  let client: PredictorClient;
+
+  before(async () => {
+    artifacts = await tempArtifactDir();
+    server = await startTestModelServer(artifacts.dir, { reloadMs: 50, baselineData: FIXTURE });
+    client = new PredictorClient(`127.0.0.1:${server.port}`, 5_000);
+  });
+
+  after(async () => {
+    client?.close();
+    await server?.stop();
+    await artifacts?.remove();
+  });
+
+  it('serves baseline forecasts marked BASELINE, then the model (MODEL) once an artifact appears', async () => {
+    await eventually(async () => (await client.health()) === 'SERVING', { timeoutMs: 30_000 });
+    const request = {
+      venues: [
+        { venueId: KNOWN_VENUE },
+        {
+          venueId: 'new-in-shanghai',
+          timeZone: 'Asia/Shanghai',
+          capacity: 80,
+          sport: 'badminton',
+          openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+            weekday,
+            openMinute: 480,
+            closeMinute: 1260,
+          })),
+        },
+      ],
+      // Tuesday 10:00 in Zürich, 17:00 in Shanghai.
+      startTime: '2025-11-04T09:00:00Z',
+      horizonHours: 24,
+    };
+    const baseline = await client.forecast(request);
+    assert.equal(baseline.modelVersion, 'baseline');
+    assert.deepEqual(
+      baseline.forecasts.map((f) => [f.basis, f.knownVenue ?? false]),
+      [
+        ['BASELINE', true],
+        ['BASELINE', false],
+      ],
+    );
+    const gym = baseline.forecasts[0]!.points;
+    assert.ok((gym[0]!.expected ?? 0) > 5, `a known gym at 10:00 has people: ${gym[0]!.expected}`);
+    for (const p of gym) assert.ok((p.low ?? 0) <= (p.expected ?? 0) && (p.expected ?? 0) <= (p.high ?? 0));
+    // Shanghai 08:00–21:00 open: UTC 00:00–13:00; closed hours are exact zeros.
+    for (const p of baseline.forecasts[1]!.points) {
+      const shanghaiHour = (new Date(p.at).getUTCHours() + 8) % 24;
+      if (shanghaiHour < 8 || shanghaiHour >= 21) {
+        assert.equal(p.closed, true, p.at);
+        assert.equal(p.expected ?? 0, 0, p.at);
+      } else assert.ok((p.expected ?? 0) > 0, `open at ${shanghaiHour}:00 Shanghai`);
+    }
+
+    await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
+    const modelled = await eventually(
+      async () => {
+        const res = await client.forecast(request);
+        return res.modelVersion === 'v1' ? res : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    assert.deepEqual(
+      modelled.forecasts.map((f) => f.basis),
+      ['MODEL', 'MODEL'],
+    );
   });
 });

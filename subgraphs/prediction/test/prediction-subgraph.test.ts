@@ -7,7 +7,13 @@ import { redisKeys } from '@sport-venue/shared';
 import { createTestRedis, eventually } from '@sport-venue/shared/testing';
 import { startPredictionSubgraph, type RunningPredictionSubgraph } from '../src/index.ts';
 import { writeForecast } from '../src/forecast-cache.ts';
-import { KNOWN_VENUE, startTestModelServer, tempArtifactDir, writeTinyArtifact } from './support/model.ts';
+import {
+  FIXTURE,
+  KNOWN_VENUE,
+  startTestModelServer,
+  tempArtifactDir,
+  writeTinyArtifact,
+} from './support/model.ts';
 
 const base = {
   NODE_ENV: 'test' as const,
@@ -217,5 +223,57 @@ describe('prediction subgraph while the predictor is down', () => {
     assert.equal((recovered.data!._entities[0]!.forecast as unknown[]).length, 6);
     assert.equal(app.breaker.state, 'closed');
     assert.ok(model.calls.length >= 1);
+  });
+});
+
+describe('prediction subgraph before the first model artifact', () => {
+  let artifacts: Awaited<ReturnType<typeof tempArtifactDir>>;
+  let model: Awaited<ReturnType<typeof startTestModelServer>>;
+  let app: RunningPredictionSubgraph;
+  let redis: Redis;
+
+  before(async () => {
+    artifacts = await tempArtifactDir();
+    model = await startTestModelServer(artifacts.dir, { reloadMs: 50, baselineData: FIXTURE });
+    const store = await createTestRedis();
+    redis = new Redis(store.url);
+    app = await startPredictionSubgraph({
+      ...base,
+      PREDICTION_PORT: 0,
+      REDIS_URL: store.url,
+      PREDICTOR_URL: `127.0.0.1:${model.port}`,
+      FORECAST_CACHE_TTL_S: 900,
+    });
+  });
+
+  after(async () => {
+    redis?.disconnect();
+    await app?.stop();
+    await model?.stop();
+    await artifacts?.remove();
+  });
+
+  it('serves baseline forecasts marked BASELINE and caches them briefly, then the model’s', async () => {
+    const q = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Venue { id forecast(hours: 6) { at expected basis } } } }`;
+    const first = await eventually(
+      async () => {
+        const res = await query(app, q, [KNOWN_VENUE]);
+        return res.errors ? undefined : res;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const points = first.data!._entities[0]!.forecast as Array<{ basis: string }>;
+    assert.equal(points.length, 6);
+    assert.ok(points.every((p) => p.basis === 'BASELINE'));
+    const ttl = await redis.ttl(redisKeys.venuePredicted(KNOWN_VENUE));
+    assert.ok(ttl > 0 && ttl <= 60, `baseline cached ${ttl} s`);
+
+    await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
+    await eventually(() => model.holder.version === 'v1', { timeoutMs: 10_000 });
+    await redis.del(redisKeys.venuePredicted(KNOWN_VENUE)); // as the 60 s expiry would
+    const later = await query(app, q, [KNOWN_VENUE]);
+    const modelled = later.data!._entities[0]!.forecast as Array<{ basis: string }>;
+    assert.ok(modelled.every((p) => p.basis === 'MODEL'));
+    assert.ok((await redis.ttl(redisKeys.venuePredicted(KNOWN_VENUE))) > 60);
   });
 });

@@ -1,4 +1,14 @@
 import { baseConfig, port, url, z } from '@sport-venue/shared';
+import { assertTimeZone, SHIPPED_OCCUPANCY_CSV } from '@sport-venue/forecast';
+
+function isTimeZone(value: string): boolean {
+  try {
+    assertTimeZone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const modelServerConfigSchema = baseConfig.extend({
   MODEL_SERVER_PORT: port(50051),
@@ -6,6 +16,14 @@ export const modelServerConfigSchema = baseConfig.extend({
   MODEL_ARTIFACT_DIR: z.string().min(1).default('.state/models'),
   /** How often the directory is checked for a newer version (polling works on every filesystem). */
   MODEL_RELOAD_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+  /**
+   * Occupancy CSV (optionally .gz) whose hour-of-week profiles are served, marked BASELINE, while
+   * no artifact exists. Default: the data shipped in the repository. Empty: no baseline
+   * (Forecast answers UNAVAILABLE until an artifact appears).
+   */
+  MODEL_BASELINE_DATA: z.string().default(SHIPPED_OCCUPANCY_CSV),
+  /** Local time zone of MODEL_BASELINE_DATA. */
+  MODEL_BASELINE_TIME_ZONE: z.string().default('Europe/Zurich').refine(isTimeZone, 'not an IANA time zone'),
   /**
    * Open-Meteo-compatible weather API (serves /v1/forecast), used when the artifact was trained
    * with weather. Empty: no weather (the model uses its no-weather inputs).

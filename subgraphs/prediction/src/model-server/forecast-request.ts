@@ -91,6 +91,7 @@ export function parseForecastRequest(message: ForecastRequestMessage, now: Date)
         ...(openingHours.length > 0 ? { openingHours } : {}),
         ...(v.capacity ? { capacity: v.capacity } : {}),
         ...(v.region && isHolidayRegion(v.region) ? { region: v.region } : {}),
+        ...(v.sport ? { sport: v.sport.slice(0, 64) } : {}),
       };
     }),
   };

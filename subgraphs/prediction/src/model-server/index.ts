@@ -21,11 +21,17 @@ export interface ModelServerOptions {
 export async function startModelServer(config: ModelServerConfig, options: ModelServerOptions = {}) {
   const logger = createLogger('model-server', config.LOG_LEVEL);
   const holder = new ModelHolder(config.MODEL_ARTIFACT_DIR, logger);
-  // Start serving even without an artifact: health says NOT_SERVING and Forecast UNAVAILABLE
-  // until one appears, so a deploy does not depend on training having run first.
+  // Start serving even without an artifact: the baseline answers (marked BASELINE) until one
+  // appears, so a deploy does not depend on training having run first. Without a baseline, health
+  // says NOT_SERVING and Forecast UNAVAILABLE.
   await holder.check();
-  if (!holder.forecaster)
-    logger.warn({ dir: config.MODEL_ARTIFACT_DIR }, 'no model artifact yet; NOT_SERVING');
+  if (!holder.forecaster) {
+    if (config.MODEL_BASELINE_DATA) {
+      // In the background: the port is open at once; calls before it is built get UNAVAILABLE.
+      logger.info({ dir: config.MODEL_ARTIFACT_DIR }, 'no model artifact yet; serving the baseline');
+      void holder.loadBaseline(config.MODEL_BASELINE_DATA, config.MODEL_BASELINE_TIME_ZONE);
+    } else logger.warn({ dir: config.MODEL_ARTIFACT_DIR }, 'no model artifact yet; NOT_SERVING');
+  }
   holder.watch(config.MODEL_RELOAD_INTERVAL_MS);
 
   const weather = config.WEATHER_BASE_URL

@@ -4,7 +4,7 @@
  */
 import { parseTraceparent } from '@sport-venue/shared';
 import * as grpc from '@grpc/grpc-js';
-import { knownVenueInfo, predict } from '@sport-venue/forecast';
+import { forecastVenue } from '@sport-venue/forecast';
 import type { Logger } from '@sport-venue/shared';
 import {
   PREDICTOR_SERVICE,
@@ -49,11 +49,12 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
     call: grpc.ServerUnaryCall<ForecastRequestMessage, ForecastResponseMessage>,
   ): Promise<ForecastResponseMessage> {
     const venueCount = call.request.venues?.length ?? 0;
-    const forecaster = options.holder.forecaster;
-    if (!forecaster) {
+    const source = options.holder.source;
+    if (!source) {
       report(venueCount, 'unavailable');
       throw statusError(grpc.status.UNAVAILABLE, 'no model artifact loaded');
     }
+    const forecaster = 'kind' in source ? null : source;
     let parsed;
     try {
       parsed = parseForecastRequest(call.request, now());
@@ -64,7 +65,7 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
     }
     // Weather is fetched for all venues at once, before the synchronous model work; its timeout
     // is far below the caller's deadline, and a failure means "no weather", not an error.
-    const weatherSource = forecaster.manifest.uses.weather ? options.weather : undefined;
+    const weatherSource = forecaster?.manifest.uses.weather ? options.weather : undefined;
     const weather = await Promise.all(
       parsed.venues.map((v) =>
         weatherSource && v.location
@@ -86,16 +87,18 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
         }
       }
       const { location: _location, ...request } = venue;
-      const points = predict(forecaster, {
+      const result = forecastVenue(source, {
         ...request,
+        ...(venue.location ? { latitude: venue.location.lat, longitude: venue.location.lng } : {}),
         ...(weather[i] ? { weather: weather[i] } : {}),
         origin: parsed.origin,
         horizonHours: parsed.horizonHours,
       });
       forecasts.push({
         venueId: venue.venue,
-        knownVenue: knownVenueInfo(forecaster.manifest, venue.venue) !== undefined,
-        points: points.map((p) => ({
+        knownVenue: result.known,
+        basis: result.basis,
+        points: result.points.map((p) => ({
           at: p.at.toISOString(),
           expected: p.expected,
           low: p.low,
@@ -106,7 +109,7 @@ export function predictorHandlers(options: PredictorServiceOptions): grpc.Untype
       });
     }
     report(venueCount, 'ok');
-    return { forecasts, modelVersion: forecaster.manifest.version };
+    return { forecasts, modelVersion: forecaster?.manifest.version ?? 'baseline' };
   }
 
   return {
@@ -140,7 +143,7 @@ export function healthHandlers(holder: ModelHolder): grpc.UntypedServiceImplemen
       const service = call.request.service ?? '';
       if (service !== '' && service !== PREDICTOR_SERVICE)
         return callback(statusError(grpc.status.NOT_FOUND, `unknown service "${service}"`));
-      callback(null, { status: holder.forecaster ? 'SERVING' : 'NOT_SERVING' });
+      callback(null, { status: holder.source ? 'SERVING' : 'NOT_SERVING' });
     },
   };
 }

@@ -17,7 +17,7 @@ import { modelServerConfigSchema } from '../../src/model-server/config.ts';
 import { parseConfig } from '@sport-venue/shared';
 import type { ForecastOutcome } from '../../src/model-server/predictor-service.ts';
 
-const FIXTURE = fileURLToPath(
+export const FIXTURE = fileURLToPath(
   new URL('../../../../packages/forecast/test/fixtures/fitnesspark-3venues-6weeks.csv', import.meta.url),
 );
 export const KNOWN_VENUE = 'Fitnesspark Zürich Puls 5';
@@ -66,8 +66,15 @@ export async function startTestModelServer(
     port = 0,
     reloadMs = 100,
     weatherBaseUrl = '',
+    baselineData = '',
     ...options
-  }: ModelServerOptions & { port?: number; reloadMs?: number; weatherBaseUrl?: string } = {},
+  }: ModelServerOptions & {
+    port?: number;
+    reloadMs?: number;
+    weatherBaseUrl?: string;
+    /** CSV of the baseline served before an artifact exists (default: none, UNAVAILABLE). */
+    baselineData?: string;
+  } = {},
 ) {
   const calls: Array<{ venues: number; outcome: ForecastOutcome }> = [];
   const server = await startModelServer(
@@ -78,6 +85,7 @@ export async function startTestModelServer(
       MODEL_ARTIFACT_DIR: artifactDir,
       MODEL_RELOAD_INTERVAL_MS: String(reloadMs),
       WEATHER_BASE_URL: weatherBaseUrl,
+      MODEL_BASELINE_DATA: baselineData,
     }),
     { shutdownGraceMs: 1_000, ...options, onForecast: (event) => calls.push(event) },
   );
