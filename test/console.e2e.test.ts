@@ -3,7 +3,6 @@
 // walk-through; a screenshot of every page under test-output/console/ (git-ignored).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { uniqueId } from '@sport-venue/shared/testing';
@@ -57,6 +56,19 @@ async function createVenue(name: string, slug: string, lat: number, lng: number,
 }
 
 const tokens = new Map<string, string>();
+const NICKNAMES: Record<string, string> = {
+  alice: '张三',
+  bob: '李四',
+  carol: '王五',
+  dave: '赵六',
+  erin: '钱七',
+  frank: '孙八',
+  grace: '周九',
+  heidi: '吴十',
+  ivan: '郑十一',
+};
+const DAY_MS = 86_400_000;
+const shanghaiDate = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 /** A mini-program user's access token (WeChat login through the fake WeChat API). */
 async function tokenOf(name: string): Promise<string> {
   if (!tokens.has(name)) {
@@ -66,6 +78,14 @@ async function tokenOf(name: string): Promise<string> {
     );
     assert.equal(login.errors, undefined, JSON.stringify(login.errors));
     tokens.set(name, login.data!.loginWithWeChat.accessToken);
+    // Chinese nicknames: the CSV export must keep them readable (UTF-8 with BOM).
+    await as(
+      login.data!.loginWithWeChat.accessToken,
+      'mutation($n: String!) { updateProfile(input: { nickname: $n }) { id } }',
+      {
+        n: NICKNAMES[name] ?? name,
+      },
+    );
   }
   return tokens.get(name)!;
 }
@@ -156,10 +176,6 @@ async function headcount(): Promise<number> {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  execFileSync('bash', ['scripts/ensure-chromium.sh'], {
-    stdio: 'inherit',
-    cwd: new URL('..', import.meta.url),
-  });
   ensureConsoleBuilt((line) => process.stdout.write(`# ${line}\n`));
   let graphUrl = '';
   site = await serveStatic({ root: CONSOLE_DIST, port: 0, runtimeConfig: () => ({ graphUrl }) });
@@ -187,6 +203,35 @@ before(async () => {
   );
   for (const name of ['alice', 'bob', 'carol']) await checkInAs(name, venues.a);
   await seedActivity(venues.a);
+  // History: two stays three days ago (the date filter picks them out) and two weeks of hourly
+  // headcounts (today's actual line, the weekday × hour heatmap).
+  const past = Date.now() - 3 * DAY_MS;
+  for (const [i, userId] of [9001n, 9002n].entries()) {
+    await graph.venue.db.checkIn.create({
+      data: {
+        venueId: BigInt(venues.a.id),
+        id: crypto.randomUUID(),
+        userId,
+        cityCode: '310000',
+        source: 'QR',
+        counted: true,
+        startedAt: new Date(past + i * 3_600_000),
+        expiresAt: new Date(past + i * 3_600_000 + 90 * 60_000),
+        endedAt: new Date(past + i * 3_600_000 + 75 * 60_000),
+        minutes: 75,
+        endReason: 'EXPLICIT',
+      },
+    });
+  }
+  const hour = 3_600_000;
+  const start = Math.floor((Date.now() - 14 * DAY_MS) / hour) * hour;
+  const samples = [];
+  for (let t = start; t < Date.now() - 5 * 60_000; t += 15 * 60_000) {
+    const local = (new Date(t).getUTCHours() + 8) % 24;
+    const busy = Math.max(0, Math.round(8 * Math.sin(((local - 6) / 16) * Math.PI)));
+    samples.push({ venueId: BigInt(venues.a.id), at: new Date(t), count: busy, source: 'SAMPLED' });
+  }
+  await graph.venue.db.occupancySample.createMany({ data: samples, skipDuplicates: true });
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -293,8 +338,37 @@ describe('operator console', () => {
 
   it('exports exactly the check-ins shown for the filter as CSV', async () => {
     await page.goto(`${site.url}/venues/${venues.a.id}/checkins`);
+    // Default: the last 7 days, 11 stays; then only the day three days ago, 2 stays.
+    await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 11);
+    const day = shanghaiDate(Date.now() - 3 * DAY_MS);
+    await page.goto(`${site.url}/venues/${venues.a.id}/checkins?from=${day}&to=${day}`);
+    await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 2);
+    assert.deepEqual(
+      await page
+        .locator('.el-range-editor input')
+        .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
+      [day, day],
+      'the picker shows the filter',
+    );
+    await shot('04-checkins-filtered');
+    const filtered = await page
+      .locator('[data-test="checkin-table"] .el-table__body .el-table__row')
+      .evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+      );
+    const [filteredDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-test="checkin-export"]'),
+    ]);
+    const [, ...filteredRows] = parseCsv(readFileSync((await filteredDownload.path())!).toString('utf8'));
+    assert.deepEqual(filteredRows, filtered);
+    assert.ok(
+      filteredRows.every((r) => r[0]!.startsWith(day)),
+      'in the filtered day, venue time',
+    );
+    await page.goto(`${site.url}/venues/${venues.a.id}/checkins`);
     await page.locator('[data-test="checkin-table"] .el-table__row').first().waitFor();
-    await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 9);
+    await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 11);
     const shown = await page
       .locator('[data-test="checkin-table"] .el-table__body .el-table__row')
       .evaluateAll((rows) =>
@@ -309,6 +383,10 @@ describe('operator console', () => {
     const [header, ...rows] = parseCsv(bytes.toString('utf8'));
     assert.equal(header?.[0], '签到时间');
     assert.deepEqual(rows, shown);
+    assert.ok(
+      rows.some((r) => r[2] === '张三'),
+      'Chinese nickname intact',
+    );
     assert.ok(
       rows.every((r) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(r[0]!)),
       'local times',
