@@ -201,10 +201,8 @@ before(async () => {
     adminId,
     { scryptLogN: 12, maxFailures: 5, lockoutMinutes: 15 },
   );
-  for (const name of ['alice', 'bob', 'carol']) await checkInAs(name, venues.a);
-  await seedActivity(venues.a);
-  // History: two stays three days ago (the date filter picks them out) and two weeks of hourly
-  // headcounts (today's actual line, the weekday × hour heatmap).
+  // History, before anything reads the venue (popular times are cached): two stays three days ago
+  // (the date filter picks them out) and two weeks of headcounts (today's actual line, the heatmap).
   const past = Date.now() - 3 * DAY_MS;
   for (const [i, userId] of [9001n, 9002n].entries()) {
     await graph.venue.db.checkIn.create({
@@ -232,6 +230,8 @@ before(async () => {
     samples.push({ venueId: BigInt(venues.a.id), at: new Date(t), count: busy, source: 'SAMPLED' });
   }
   await graph.venue.db.occupancySample.createMany({ data: samples, skipDuplicates: true });
+  for (const name of ['alice', 'bob', 'carol']) await checkInAs(name, venues.a);
+  await seedActivity(venues.a);
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
