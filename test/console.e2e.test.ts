@@ -452,4 +452,17 @@ describe('operator console', () => {
     await page.locator('[data-test="forecast-chart"] canvas').waitFor();
     await shot('10-venue-tablet');
   });
+
+  it('returns an expired session to the login page with the page asked for', async () => {
+    // Access token expired and a refresh token the server refuses: the session is over.
+    await page.evaluate(
+      `localStorage.setItem('sv-console-session', JSON.stringify({
+        accessToken: 'expired', accessTokenExpiresAt: '2020-01-01T00:00:00Z',
+        refreshToken: 'revoked', refreshTokenExpiresAt: '2099-01-01T00:00:00Z' }))`,
+    );
+    await page.goto(`${site.url}/venues/${venues.a.id}/bookings`);
+    await page.waitForURL(/\/login\?redirect=/);
+    assert.equal(new URL(page.url()).searchParams.get('redirect'), `/venues/${venues.a.id}/bookings`);
+    assert.equal(await page.evaluate(`localStorage.getItem('sv-console-session')`), null);
+  });
 });
