@@ -52,6 +52,8 @@ try {
   const router = startProcess('router', 'router/src/index.ts', {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    // The benches send their own documents, not the clients' trusted ones.
+    TRUSTED_DOCUMENTS: 'off',
     ROUTER_PORT: String(routerPort),
     USER_JWKS_URL: issuer.jwksUrl,
     INTERNAL_IDENTITY_SECRET: randomBytes(32).toString('hex'),

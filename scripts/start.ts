@@ -2,6 +2,8 @@
 // processes. Prints where each part listens; Ctrl-C stops them all.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { startModelBootstrap } from './model-bootstrap.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
+import { serveStatic } from './serve-static.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -42,6 +44,13 @@ function step(title: string, command: string, args: string[]) {
 
 step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
 step('migrations', process.execPath, ['scripts/migrate.ts']);
+
+// The operator console: built when missing or stale, served by this process; the router's CORS
+// lets its origin in.
+const consolePort = Number(env.CONSOLE_PORT ?? 4020);
+env.CORS_ORIGINS ??= `http://127.0.0.1:${consolePort},http://localhost:${consolePort}`;
+console.log('\n> console (apps/console)');
+ensureConsoleBuilt();
 
 const children: ChildProcess[] = [];
 const modelBootstrap = await startModelBootstrap({ root, env });
@@ -102,8 +111,16 @@ for (const service of services) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+const consoleServer = stopping
+  ? null
+  : await serveStatic({
+      root: CONSOLE_DIST,
+      port: consolePort,
+      runtimeConfig: { graphUrl: `http://127.0.0.1:${services[4]!.port}/graphql` },
+    });
 if (!stopping) {
   console.log('\nsport-venue is running:');
+  console.log(`  console     ${consoleServer!.url}  (operators; npm run seed prints a demo login)`);
   console.log(
     `  router      http://127.0.0.1:${services[4]!.port}/graphql  (HTTP + WebSocket; /health, /ready)`,
   );

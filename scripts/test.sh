@@ -15,6 +15,7 @@ prettier --check --log-level=warn .
 
 step "typecheck"
 tsc -p tsconfig.json
+vue-tsc --noEmit -p apps/console/tsconfig.json
 
 step "supergraph is composed from the current subgraph schemas"
 node scripts/compose.ts --check
@@ -22,9 +23,14 @@ node scripts/compose.ts --check
 step "infrastructure"
 bash infra/infra.sh up
 
+step "browser (Debian Chromium) and the console build for the browser tests"
+bash scripts/ensure-chromium.sh
+node scripts/console-build.ts
+
 step "tests (unit + integration)"
 node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
   'packages/*/test/**/*.test.ts' \
+  'apps/*/test/**/*.test.ts' \
   'subgraphs/*/test/**/*.test.ts' \
   'router/test/**/*.test.ts' \
   'test/**/*.test.ts'
