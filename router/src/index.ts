@@ -22,6 +22,7 @@ import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './c
 import { httpContext, rejectBadTokens } from './context.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
+import { serviceBusyStatus } from './service-busy.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
 import { attachWebSocket } from './subscriptions/websocket.ts';
@@ -148,6 +149,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       rejectBadTokens,
+      serviceBusyStatus,
       guard({ limits, policy: currentPolicy, rateLimit, logger }),
     ],
   });

@@ -22,3 +22,16 @@ export async function retryOnLockConflict<T>(fn: () => Promise<T>, attempts = 5)
     }
   }
 }
+
+/**
+ * The database is too busy to take the work now: Prisma gave up waiting for a pool connection to
+ * start a transaction (P2028, "Unable to start a transaction in the given time") or the driver's
+ * pool timed out. Nothing was written, and the same request can succeed a moment later.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const text = `${(err as { code?: string }).code ?? ''} ${err.message}`;
+  return /P2028|Unable to start a transaction in the given time|pool timeout|retrieve a connection from pool/i.test(
+    text,
+  );
+}
