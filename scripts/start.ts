@@ -1,6 +1,7 @@
 // `npm start`: infra (if not running), migrations, then every subgraph and the router as child
-// processes. Prints where each part listens; Ctrl-C stops them all.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// processes, restarted when one dies. Prints where each part listens; Ctrl-C stops them all.
+import { execFileSync } from 'node:child_process';
+import { Supervisor } from './supervisor.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -42,41 +43,19 @@ function step(title: string, command: string, args: string[]) {
 step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
-const children: ChildProcess[] = [];
+// A child that dies is started again (with backoff); only Ctrl-C or SIGTERM stops them all.
+const supervisor = new Supervisor({ detached: true, log: (line) => console.error(line) });
+process.on('exit', () => supervisor.killAll());
 let stopping = false;
-
 function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping all services…');
-  for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 5_000).unref();
-  Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  ).then(() => process.exit(code));
+  void supervisor.stop().then(() => process.exit(code));
 }
 
-for (const service of [...helpers, ...services]) {
-  const child = spawn(process.execPath, [service.entry], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const prefix = `[${service.name}] `;
-  child.stdout.on('data', (chunk: Buffer) =>
-    process.stdout.write(prefix + chunk.toString().replace(/\n(?=.)/g, `\n${prefix}`)),
-  );
-  child.stderr.on('data', (chunk: Buffer) =>
-    process.stderr.write(prefix + chunk.toString().replace(/\n(?=.)/g, `\n${prefix}`)),
-  );
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${service.name} exited (${signal ?? code}); stopping everything`);
-      stopAll(1);
-    }
-  });
-  children.push(child);
-}
+for (const service of [...helpers, ...services])
+  supervisor.start({ name: service.name, command: process.execPath, args: [service.entry], cwd: root, env });
 
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
@@ -92,8 +71,8 @@ for (const service of services) {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      console.error(`${service.name} did not become ready at ${url} within 60 s`);
-      stopAll(1);
+      // Not fatal: the supervisor keeps restarting it, and /ready names what it still waits for.
+      console.error(`${service.name} is not ready at ${url} after 60 s; see its log lines above`);
       break;
     }
     await new Promise((r) => setTimeout(r, 250));
