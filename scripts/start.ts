@@ -5,6 +5,12 @@ import { Supervisor } from './supervisor.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+// Children write to a pipe (prefixed here), so they cannot see the terminal themselves: readable
+// lines when ours is one, JSON otherwise (redirected to a file, CI, production).
+if (!env.LOG_FORMAT && process.stdout.isTTY && env.NODE_ENV !== 'production') {
+  env.LOG_FORMAT = 'pretty';
+  env.FORCE_COLOR ??= '1';
+}
 
 // Development logs in through a local fake of the WeChat API (codes `test-<name>`), unless a real
 // WECHAT_API_BASE is given. Production never starts it.

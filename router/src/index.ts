@@ -11,7 +11,9 @@ import {
   listen,
   loadConfig,
   maskUnexpectedErrors,
+  requestLogContext,
   startSpan,
+  withLogContext,
   type Logger,
 } from '@sport-venue/shared';
 import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
@@ -156,7 +158,10 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   await apollo.start();
 
   const runOperation = async (request: GraphQLRequest, contextValue: RouterContext) => {
-    const response = await apollo.executeOperation(request, { contextValue });
+    // A subscription event's fetches run outside any HTTP request: their lines get its own trace.
+    const response = await withLogContext(requestLogContext(contextValue), () =>
+      apollo.executeOperation(request, { contextValue }),
+    );
     return response.body.kind === 'single'
       ? response.body.singleResult
       : { errors: [{ message: 'incremental delivery is not supported here' }] };
