@@ -63,8 +63,9 @@ function stopAll(code: number) {
 for (const service of [...helpers, ...services])
   supervisor.start({ name: service.name, command: process.execPath, args: [service.entry], cwd: root, env });
 
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
+// SIGHUP too: the children are not in the terminal's process group, so closing the terminal
+// reaches only us, and we must take them with us.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(0));
 
 // Wait for every part to report ready, then print the map.
 const deadline = Date.now() + 60_000;
