@@ -3,12 +3,14 @@
 // the row lock it takes also serialises everything else about that slot until commit.
 //
 // A burst on one popular slot (everyone books at 9:00) queues on that row lock while holding pool
-// connections. Two things keep it an orderly queue rather than a pile of internal errors:
+// connections. Three things keep it an orderly queue rather than a pile of internal errors:
+// - a plain read first: a slot already full is answered SLOT_FULL with no transaction at all;
 // - READ COMMITTED: once the slot is full, a loser's UPDATE sees the committed `booked = capacity`
 //   without waiting for the lock (InnoDB's semi-consistent read), so losers answer SLOT_FULL at
 //   once instead of queueing behind every winner;
-// - a connection wait of `maxWaitMs`, past which the booking is shed as SERVICE_BUSY (retryable,
-//   HTTP 503 at the router), never an INTERNAL_SERVER_ERROR.
+// - a transaction waits at most `maxWaitMs` for a connection (a plain read, the driver pool's
+//   acquire timeout), then the booking is shed as SERVICE_BUSY (retryable, HTTP 503 at the
+//   router), never an INTERNAL_SERVER_ERROR.
 import {
   badInput,
   isDatabaseBusy,
