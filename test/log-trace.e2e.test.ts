@@ -89,6 +89,8 @@ describe('one check-in followed across processes by its trace id', () => {
       USER_PORT: '0',
       USER_DATABASE_URL: userDb.url,
       WECHAT_API_BASE: wechat.url,
+      // A loaded CI machine answers slowly; this test is about logs, not deadlines.
+      WECHAT_TIMEOUT_MS: '20000',
       CHECKIN_EVENTS_TOPIC: checkinTopic,
       POINTS_COMMANDS_TOPIC: uniqueId('points.commands.'),
       POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
@@ -109,6 +111,7 @@ describe('one check-in followed across processes by its trace id', () => {
     router = startProcess('router', 'router/src/index.ts', {
       REDIS_URL: redis.url,
       ROUTER_PORT: '0',
+      SUBGRAPH_TIMEOUT_MS: '30000',
       PUBSUB_PREFIX: `${uniqueId('t')}:`,
       USER_SUBGRAPH_URL: userUrl,
       VENUE_SUBGRAPH_URL: venueUrl,
@@ -151,6 +154,14 @@ describe('one check-in followed across processes by its trace id', () => {
     await Promise.all([userDb?.drop(), venueDb?.drop()]);
   });
 
+  /** What the processes logged at error level, for a failure message. */
+  const errorLines = () =>
+    JSON.stringify(
+      [router, venue, user].flatMap((s) =>
+        s.lines.filter((l) => Number(l.level) >= 50).map((l) => [s.name, l.msg, l.err]),
+      ),
+    );
+
   async function graphql<T>(
     query: string,
     variables: Record<string, unknown>,
@@ -170,7 +181,7 @@ describe('one check-in followed across processes by its trace id', () => {
       {},
       {},
     );
-    assert.equal(login.errors, undefined, JSON.stringify(login.errors));
+    assert.equal(login.errors, undefined, `${JSON.stringify(login.errors)}; ${errorLines()}`);
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const checkIn = await graphql<{ checkIn: { session: { id: string } } }>(
       'mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }',
@@ -181,7 +192,7 @@ describe('one check-in followed across processes by its trace id', () => {
         'x-request-id': 'checkin-trace-1',
       },
     );
-    assert.equal(checkIn.errors, undefined, JSON.stringify(checkIn.errors));
+    assert.equal(checkIn.errors, undefined, `${JSON.stringify(checkIn.errors)}; ${errorLines()}`);
 
     const ofTrace = (s: Service) => s.lines.filter((l) => l.traceId === traceId);
     const consumed = await eventually(() => ofTrace(user).find((l) => l.msg === 'ledger message applied'), {
