@@ -3,8 +3,11 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
+import { createRedis, localService } from '@sport-venue/shared';
 import { DATABASES, migrate } from '@sport-venue/shared/migrations';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { indexVenueLocations } from '../subgraphs/venue/src/geo-index.ts';
+import { venueSports } from '../subgraphs/venue/src/venue-input.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { demoSlots } from './seed/slots.ts';
 import { DEMO_ADMIN, DEMO_OPERATOR, seedConsoleAccounts } from './seed/console-accounts.ts';
@@ -15,11 +18,13 @@ const OCCUPANCY_CSV = process.env.SEED_OCCUPANCY_CSV
   : new URL('../data/occupancy/fitnesspark-ch.csv.gz', import.meta.url);
 const venueUrl = process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback;
 const userUrl = process.env.USER_DATABASE_URL || DATABASES.user.fallback;
+const redisUrl = process.env.REDIS_URL || localService.redis();
 
 await migrate('venue', venueUrl);
 await migrate('user', userUrl);
 const venueDb = createVenueDb(venueUrl);
 const userDb = createUserDb(userUrl);
+const redis = createRedis(redisUrl);
 
 try {
   for (const city of cities) {
@@ -31,16 +36,23 @@ try {
   }
   const timeZoneOf = new Map(cities.map((c) => [c.code, c.timeZone]));
   const ids = new Map<string, bigint>();
+  const seeded: Array<{ id: bigint; lat: number; lng: number; sports: unknown }> = [];
+  const previousSports = new Map<string, string[]>();
   for (const v of [...chineseVenues, ...swissGyms]) {
     const data = venueData(v, timeZoneOf.get(v.cityCode)!);
-    const row = await venueDb.venue.upsert({
-      where: { cityCode_slug: { cityCode: v.cityCode, slug: v.slug } },
-      create: data,
-      update: data,
-    });
+    const where = { cityCode_slug: { cityCode: v.cityCode, slug: v.slug } };
+    const before = await venueDb.venue.findUnique({ where, select: { id: true, sports: true } });
+    const row = await venueDb.venue.upsert({ where, create: data, update: data });
+    if (before) previousSports.set(before.id.toString(), venueSports(before.sports));
+    seeded.push(row);
     if (v.occupancyName) ids.set(v.occupancyName, row.id);
   }
-  console.log(`venues: ${chineseVenues.length} in China, ${swissGyms.length} in Switzerland`);
+  // Searchable at once (nearbyVenues), through the same index update a venue write makes; the
+  // venue subgraph's periodic resync would otherwise find them only within a minute.
+  await indexVenueLocations(redis, seeded, previousSports);
+  console.log(
+    `venues: ${chineseVenues.length} in China, ${swissGyms.length} in Switzerland (map index updated)`,
+  );
 
   const slotVenues = await venueDb.venue.findMany({ select: { id: true, timeZone: true, sports: true } });
   const slots = await venueDb.bookingSlot.createMany({
@@ -85,6 +97,7 @@ try {
 } finally {
   await venueDb.$disconnect();
   await userDb.$disconnect();
+  redis.disconnect();
 }
 
 function venueData(v: SeedVenue, timeZone: string) {

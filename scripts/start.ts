@@ -1,12 +1,19 @@
 // `npm start`: infra (if not running), migrations, then every subgraph and the router as child
-// processes. Prints where each part listens; Ctrl-C stops them all.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// processes, restarted when one dies. Prints where each part listens; Ctrl-C stops them all.
+import { execFileSync } from 'node:child_process';
+import { Supervisor } from './supervisor.ts';
 import { startModelBootstrap } from './model-bootstrap.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
 import { serveStatic } from './serve-static.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+// Children write to a pipe (prefixed here), so they cannot see the terminal themselves: readable
+// lines when ours is one, JSON otherwise (redirected to a file, CI, production).
+if (!env.LOG_FORMAT && process.stdout.isTTY && env.NODE_ENV !== 'production') {
+  env.LOG_FORMAT = 'pretty';
+  env.FORCE_COLOR ??= '1';
+}
 
 // Development logs in through a local fake of the WeChat API (codes `test-<name>`), unless a real
 // WECHAT_API_BASE is given. Production never starts it.
@@ -45,6 +52,11 @@ function step(title: string, command: string, args: string[]) {
 step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
+// Demo data in development, so a first start shows venues, history and accounts at once; the
+// seed is idempotent (SEED=0 skips it).
+if (env.NODE_ENV === 'development' && env.SEED !== '0')
+  step('demo data (npm run seed; idempotent)', process.execPath, ['scripts/seed.ts']);
+
 // The operator console: built when missing or stale, served by this process; the router's CORS
 // lets its origin in.
 const consolePort = Number(env.CONSOLE_PORT ?? 4020);
@@ -52,46 +64,25 @@ env.CORS_ORIGINS ??= `http://127.0.0.1:${consolePort},http://localhost:${console
 console.log('\n> console (apps/console)');
 ensureConsoleBuilt();
 
-const children: ChildProcess[] = [];
+// A child that dies is started again (with backoff); only Ctrl-C or SIGTERM stops them all.
+const supervisor = new Supervisor({ detached: true, log: (line) => console.error(line) });
+process.on('exit', () => supervisor.killAll());
 const modelBootstrap = await startModelBootstrap({ root, env });
 let stopping = false;
-
 function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   modelBootstrap.stop();
   console.log('\nstopping all services…');
-  for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 5_000).unref();
-  Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  ).then(() => process.exit(code));
+  void supervisor.stop().then(() => process.exit(code));
 }
 
-for (const service of [...helpers, ...services]) {
-  const child = spawn(process.execPath, [service.entry], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const prefix = `[${service.name}] `;
-  child.stdout.on('data', (chunk: Buffer) =>
-    process.stdout.write(prefix + chunk.toString().replace(/\n(?=.)/g, `\n${prefix}`)),
-  );
-  child.stderr.on('data', (chunk: Buffer) =>
-    process.stderr.write(prefix + chunk.toString().replace(/\n(?=.)/g, `\n${prefix}`)),
-  );
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${service.name} exited (${signal ?? code}); stopping everything`);
-      stopAll(1);
-    }
-  });
-  children.push(child);
-}
+for (const service of [...helpers, ...services])
+  supervisor.start({ name: service.name, command: process.execPath, args: [service.entry], cwd: root, env });
 
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
+// SIGHUP too: the children are not in the terminal's process group, so closing the terminal
+// reaches only us, and we must take them with us.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(0));
 
 // Wait for every part to report ready, then print the map.
 const deadline = Date.now() + 60_000;
@@ -104,8 +95,8 @@ for (const service of services) {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      console.error(`${service.name} did not become ready at ${url} within 60 s`);
-      stopAll(1);
+      // Not fatal: the supervisor keeps restarting it, and /ready names what it still waits for.
+      console.error(`${service.name} is not ready at ${url} after 60 s; see its log lines above`);
       break;
     }
     await new Promise((r) => setTimeout(r, 250));

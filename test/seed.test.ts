@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { createTestDatabase } from '@sport-venue/shared/testing';
+import { createTestDatabase, createTestRedis, testServices } from '@sport-venue/shared/testing';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { defaultVenueConfig } from '../subgraphs/venue/src/config.ts';
+import { startVenueSubgraph } from '../subgraphs/venue/src/index.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 
 const run = promisify(execFile);
@@ -17,11 +19,16 @@ const root = new URL('../', import.meta.url).pathname;
 describe('demo seed', () => {
   let userDb: Awaited<ReturnType<typeof createTestDatabase>>;
   let venueDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let redis: Awaited<ReturnType<typeof createTestRedis>>;
   let csv: string;
   let csvSamples = 0;
 
   before(async () => {
-    [userDb, venueDb] = await Promise.all([createTestDatabase('user'), createTestDatabase('venue')]);
+    [userDb, venueDb, redis] = await Promise.all([
+      createTestDatabase('user'),
+      createTestDatabase('venue'),
+      createTestRedis(),
+    ]);
     // A slice of the real file: its header, then the first 3,000 rows.
     const lines = gunzipSync(readFileSync(join(root, 'data/occupancy/fitnesspark-ch.csv.gz')))
       .toString('utf8')
@@ -43,6 +50,7 @@ describe('demo seed', () => {
         ...process.env,
         USER_DATABASE_URL: userDb.url,
         VENUE_DATABASE_URL: venueDb.url,
+        REDIS_URL: redis.url,
         SEED_OCCUPANCY_CSV: csv,
       },
     });
@@ -67,6 +75,50 @@ describe('demo seed', () => {
     } finally {
       await venues.$disconnect();
       await users.$disconnect();
+    }
+  });
+
+  it('seeded venues are found on the map at once: nearbyVenues without waiting for the resync', async () => {
+    await seed();
+    // Background work off: no geo resync runs, so only the seed can have fed the index.
+    const venue = await startVenueSubgraph(
+      {
+        ...defaultVenueConfig(),
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        VENUE_PORT: 0,
+        VENUE_DATABASE_URL: venueDb.url,
+        REDIS_URL: redis.url,
+        KAFKA_BROKERS: testServices.kafkaBrokers,
+      },
+      { background: false },
+    );
+    try {
+      const res = await fetch(`${venue.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // People's Square, Shanghai: the seeded Shanghai venues are within 10 km.
+        body: JSON.stringify({
+          query:
+            '{ nearbyVenues(lat: 31.2304, lng: 121.4737, radiusKm: 10, first: 50) { venue { name } distanceM } }',
+        }),
+      });
+      const body = (await res.json()) as {
+        data?: { nearbyVenues: Array<{ venue: { name: string }; distanceM: number }> };
+        errors?: unknown;
+      };
+      assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+      const names = body.data!.nearbyVenues.map((n) => n.venue.name);
+      assert.ok(names.includes('上海体育场'), `found: ${names.join(', ')}`);
+      assert.ok(names.includes('静安体育中心'), `found: ${names.join(', ')}`);
+      const distances = body.data!.nearbyVenues.map((n) => n.distanceM);
+      assert.deepEqual(
+        distances,
+        [...distances].sort((a, b) => a - b),
+        'nearest first',
+      );
+    } finally {
+      await venue.stop();
     }
   });
 });

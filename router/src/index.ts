@@ -11,7 +11,9 @@ import {
   listen,
   loadConfig,
   maskUnexpectedErrors,
+  requestLogContext,
   startSpan,
+  withLogContext,
   type Logger,
 } from '@sport-venue/shared';
 import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
@@ -24,6 +26,7 @@ import { createFetchDedup } from './fetch-dedup.ts';
 import { cachedAuthenticator } from './token-cache.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
+import { serviceBusyStatus } from './service-busy.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
 import { attachWebSocket } from './subscriptions/websocket.ts';
@@ -159,13 +162,17 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       rejectBadTokens,
+      serviceBusyStatus,
       guard({ limits, policy: currentPolicy, rateLimit, logger }),
     ],
   });
   await apollo.start();
 
   const runOperation = async (request: GraphQLRequest, contextValue: RouterContext) => {
-    const response = await apollo.executeOperation(request, { contextValue });
+    // A subscription event's fetches run outside any HTTP request: their lines get its own trace.
+    const response = await withLogContext(requestLogContext(contextValue), () =>
+      apollo.executeOperation(request, { contextValue }),
+    );
     return response.body.kind === 'single'
       ? response.body.singleResult
       : { errors: [{ message: 'incremental delivery is not supported here' }] };

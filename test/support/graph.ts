@@ -12,7 +12,7 @@ import { startUserSubgraph } from '../../subgraphs/user/src/index.ts';
 import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
 import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
 import { startVenueSubgraph } from '../../subgraphs/venue/src/index.ts';
-import { defaultVenueConfig } from '../../subgraphs/venue/src/config.ts';
+import { defaultVenueConfig, type VenueConfig } from '../../subgraphs/venue/src/config.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
@@ -32,6 +32,8 @@ export interface GraphOptions {
   routerEnv?: Record<string, string>;
   /** Prediction subgraph settings to override (e.g. PREDICTOR_URL of a test model server). */
   predictionEnv?: Partial<PredictionSettings>;
+  /** Venue subgraph settings to override (e.g. a small database pool). */
+  venueEnv?: Partial<VenueConfig>;
 }
 
 export async function startGraph(options: GraphOptions = {}) {
@@ -84,6 +86,7 @@ export async function startGraph(options: GraphOptions = {}) {
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
       BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
       OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
+      ...options.venueEnv,
     });
     closers.push(() => venue.stop());
     const social = await startSocialSubgraph({

@@ -1,9 +1,17 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
+import {
+  Kafka as KafkaClient,
+  Partitioners,
+  logLevel as kafkaLogLevel,
+  type KafkaConfig,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import mongoose from 'mongoose';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import mariadb from 'mariadb';
 import type { Logger } from './logger.ts';
+import { fixRequestQueueBusyLoop, retriableKafkaErrors } from './kafkajs-fixes.ts';
 
 /**
  * One place that knows how each store is reached, so every subgraph gets the same timeouts,
@@ -21,12 +29,39 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   });
 }
 
+fixRequestQueueBusyLoop();
+
+/**
+ * The level a kafkajs log line deserves here. kafkajs logs at ERROR every protocol error a broker
+ * answers, including the retriable ones it then retries (a fresh broker's group coordinator
+ * "loading", a topic whose leader is being elected): those are part of a healthy start and only
+ * matter if the retries run out, which the calling operation reports itself.
+ */
+export function kafkaLogLevelOf(level: number, message: string, error: unknown): 'error' | 'warn' | 'debug' {
+  if (level <= kafkaLogLevel.ERROR) {
+    if (message.startsWith('Response ') && typeof error === 'string' && retriableKafkaErrors.has(error))
+      return 'debug';
+    return 'error';
+  }
+  // Our idempotent producer (the outbox relay) limits its retries on purpose: an unsent row stays
+  // in the outbox and is sent again, and consumers drop duplicates by event id.
+  if (message.startsWith('Limiting retries for the idempotent producer')) return 'debug';
+  return level === kafkaLogLevel.WARN ? 'warn' : 'debug';
+}
+
+/** kafkajs's Kafka whose producers name their partitioner (the v2 default, murmur2 like Java's). */
+class Kafka extends KafkaClient {
+  override producer(config: ProducerConfig = {}): Producer {
+    return super.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+  }
+}
+
 export function createKafka(
   brokers: string[],
   clientId: string,
   logger?: Logger,
   extra: Partial<KafkaConfig> = {},
-) {
+): Kafka {
   return new Kafka({
     clientId,
     brokers,
@@ -38,9 +73,7 @@ export function createKafka(
       ? () =>
           ({ level, log }) => {
             const { message, ...rest } = log;
-            const method =
-              level <= kafkaLogLevel.ERROR ? 'error' : level === kafkaLogLevel.WARN ? 'warn' : 'debug';
-            logger[method]({ kafka: rest }, message);
+            logger[kafkaLogLevelOf(level, message, rest.error)]({ kafka: rest }, message);
           }
       : undefined,
     ...extra,

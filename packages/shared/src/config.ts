@@ -111,6 +111,8 @@ export const localService = {
 export const baseConfig = z.object({
   NODE_ENV: nodeEnv,
   LOG_LEVEL: logLevel,
+  /** `pretty` (readable lines) or `json`; by default pretty at a terminal outside production (logger.ts). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Interface to listen on; 0.0.0.0 inside containers, loopback everywhere else. */
   BIND_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
 });

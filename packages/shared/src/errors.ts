@@ -12,6 +12,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A store is saturated right now; nothing was done and the client may retry after `retryAfterSeconds`. */
+  SERVICE_BUSY: 'SERVICE_BUSY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode] | (string & {});
@@ -24,6 +26,12 @@ export const badInput = (message: string, field?: string) =>
   domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const notFound = (what: string) => domainError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const unauthenticated = () => domainError(ErrorCode.UNAUTHENTICATED, 'authentication required');
+/**
+ * Load shedding: the router answers it with HTTP 503 and `Retry-After` (a subgraph's own errors
+ * travel with HTTP 200 to the router, which sets the client-facing status).
+ */
+export const serviceBusy = (retryAfterSeconds = 1) =>
+  domainError(ErrorCode.SERVICE_BUSY, 'the service is busy; try again shortly', { retryAfterSeconds });
 export const forbidden = (message = 'not allowed') => domainError(ErrorCode.FORBIDDEN, message);
 
 /**

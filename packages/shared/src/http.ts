@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Logger } from './logger.ts';
+import { withLogContext } from './log-context.ts';
+import { requestInfo, requestLogContext } from './request.ts';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -81,7 +83,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 1_000_000;
 
-  return createServer(async (req, res) => {
+  // Everything a request does, to its last log line, runs in its log context (trace and request id).
+  return createServer((req, res) =>
+    withLogContext(requestLogContext(requestInfo(req)), () => handle(req, res)),
+  );
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -148,6 +156,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();
       }
+      // Debug level: one line per operation is too many in production, and useful when following one.
+      opts.logger.debug(
+        { status: response.status ?? 200, ms: Math.round(performance.now() - started) },
+        'graphql request served',
+      );
     } catch (err) {
       if (err instanceof PayloadTooLargeError) {
         return sendJson(res, 413, {
@@ -161,7 +174,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         });
       else res.destroy();
     }
-  });
+  }
 }
 
 export function listen(

@@ -1,5 +1,6 @@
 export * from './config.ts';
 export * from './logger.ts';
+export * from './log-context.ts';
 export * from './errors.ts';
 export * from './clients.ts';
 export * from './lifecycle.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { LogContext } from './log-context.ts';
 import { parseTraceparent, startSpan, type TraceContext } from './trace.ts';
 
 export interface RequestInfo {
@@ -11,13 +12,29 @@ export interface RequestInfo {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+// One per request: the HTTP server sets the log context from it before Apollo builds the
+// operation context from it, and both must name the same request and span.
+const infoOf = new WeakMap<IncomingMessage, RequestInfo>();
+
 export function requestInfo(req: IncomingMessage): RequestInfo {
-  const header = req.headers['x-request-id'];
-  const candidate = Array.isArray(header) ? header[0] : header;
-  return {
-    requestId: candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID(),
-    trace: startSpan(parseTraceparent(req.headers.traceparent)),
-  };
+  let info = infoOf.get(req);
+  if (!info) {
+    const header = req.headers['x-request-id'];
+    const candidate = Array.isArray(header) ? header[0] : header;
+    info = {
+      requestId: candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID(),
+      trace: startSpan(parseTraceparent(req.headers.traceparent)),
+    };
+    infoOf.set(req, info);
+  }
+  return info;
+}
+
+/** The log context of a request: its trace, span and request id. */
+export function requestLogContext(info: RequestInfo): LogContext {
+  return info.trace
+    ? { traceId: info.trace.traceId, spanId: info.trace.spanId, requestId: info.requestId }
+    : { traceId: info.requestId, requestId: info.requestId };
 }
 
 /** An entity another subgraph owns, known here only by its key. */

@@ -22,3 +22,18 @@ export async function retryOnLockConflict<T>(fn: () => Promise<T>, attempts = 5)
     }
   }
 }
+
+/**
+ * The database is too busy to take the work now: Prisma gave up waiting for a connection to start
+ * a transaction, or the transaction outlived its timeout while queued (both P2028; P2024 is the
+ * same for Prisma's own pool), or the driver's pool could not hand out or open a connection in
+ * time (mariadb 45028 "pool timeout", 45012 "Connection timeout"). Nothing was committed, and the
+ * same request can succeed a moment later.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const text = `${(err as { code?: string }).code ?? ''} ${err.message}`;
+  return /\bP2028\b|\bP2024\b|Unable to start a transaction in the given time|Transaction already closed|pool timeout|retrieve a connection from pool|failed to create socket|\b45028\b|\b45012\b/i.test(
+    text,
+  );
+}

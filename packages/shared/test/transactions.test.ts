@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLockConflict, retryOnLockConflict } from '../src/transactions.ts';
+import { isDatabaseBusy, isLockConflict, retryOnLockConflict } from '../src/transactions.ts';
 
 const withCode = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
@@ -59,5 +59,32 @@ describe('retryOnLockConflict', () => {
       (err) => err === other,
     );
     assert.equal(calls, 1);
+  });
+});
+
+describe('isDatabaseBusy', () => {
+  it('recognises a database with no connection to spare, however the driver words it', () => {
+    const busy = [
+      withCode('Transaction API error: Unable to start a transaction in the given time.', 'P2028'),
+      withCode(
+        'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction.',
+        'P2028',
+      ),
+      withCode('Timed out fetching a new connection from the connection pool.', 'P2024'),
+      new Error(
+        '(conn:-1, no: 45028, SQLState: HY000) pool timeout: failed to retrieve a connection from pool after 5001ms',
+      ),
+      new Error(
+        '(conn:-1, no: 45012, SQLState: 08S01) Connection timeout: failed to create socket after 3002ms',
+      ),
+    ];
+    for (const err of busy) assert.equal(isDatabaseBusy(err), true, err.message);
+  });
+
+  it('leaves every other error alone', () => {
+    assert.equal(isDatabaseBusy(withCode('Unique constraint failed', 'P2002')), false);
+    assert.equal(isDatabaseBusy(new Error('Deadlock found when trying to get lock')), false);
+    assert.equal(isDatabaseBusy(new Error('slot 450280 not found')), false);
+    assert.equal(isDatabaseBusy('pool timeout'), false);
   });
 });

@@ -1,7 +1,7 @@
 // Turns `checkin.events` into PK progress. At-least-once delivery, exactly-once effect: a message's
 // offset is committed only after its progress is written, and the progress documents remember the
 // event ids they applied, so a redelivered event changes nothing.
-import { checkinEventV1, type Logger } from '@sport-venue/shared';
+import { checkinEventV1, maybeWithLogContext, messageLogContext, type Logger } from '@sport-venue/shared';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChallengeService } from './challenges.ts';
 
@@ -28,20 +28,24 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
   }: EachBatchPayload) {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      let json: unknown;
-      try {
-        json = JSON.parse(message.value?.toString('utf8') ?? '');
-      } catch {
-        json = null;
-      }
-      const parsed = checkinEventV1.safeParse(json);
-      if (!parsed.success) {
-        stats.invalid++;
-        // A malformed record can never succeed; skipping it keeps the partition moving.
-        opts.logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping invalid check-in event');
-      } else {
-        stats.applied += await opts.service.applyCheckinEvent(parsed.data);
-      }
+      // Its log lines join the trace of the check-in that caused the event (traceparent header).
+      await maybeWithLogContext(messageLogContext(message.headers), async () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(message.value?.toString('utf8') ?? '');
+        } catch {
+          json = null;
+        }
+        const parsed = checkinEventV1.safeParse(json);
+        if (!parsed.success) {
+          stats.invalid++;
+          // A malformed record can never succeed; skipping it keeps the partition moving.
+          opts.logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping invalid check-in event');
+        } else {
+          stats.applied += await opts.service.applyCheckinEvent(parsed.data);
+          opts.logger.debug({ topic: batch.topic, offset: message.offset }, 'check-in event applied');
+        }
+      });
       stats.messages++;
       resolveOffset(message.offset);
       await heartbeat();

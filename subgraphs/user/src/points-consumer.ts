@@ -13,6 +13,8 @@ import {
   createLogger,
   gracefulShutdown,
   loadConfig,
+  maybeWithLogContext,
+  messageLogContext,
   pointsCommandV1,
   type Logger,
 } from '@sport-venue/shared';
@@ -128,7 +130,12 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
       if (d.kind === 'invalid') {
         stats.invalid++;
         // A malformed record can never succeed; skipping it keeps the partition moving.
-        log.warn({ topic, partition, offset: m.offset, reason: d.reason }, 'skipping invalid ledger message');
+        maybeWithLogContext(messageLogContext(m.headers), () =>
+          log.warn(
+            { topic, partition, offset: m.offset, reason: d.reason },
+            'skipping invalid ledger message',
+          ),
+        );
       }
       return d;
     });
@@ -143,6 +150,13 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
       log.warn({ userId: userId.toString(), ...refused }, 'points command refused');
     }
     stats.messages += messages.length;
+    // One line per applied message, in the trace of the request that caused it (debug level: a
+    // busy consumer applies thousands a second).
+    if (log.isLevelEnabled('debug'))
+      for (const m of messages)
+        maybeWithLogContext(messageLogContext(m.headers), () =>
+          log.debug({ topic, partition, offset: m.offset }, 'ledger message applied'),
+        );
   }
 
   async function eachBatch({

@@ -34,6 +34,8 @@ export interface BookingServiceDeps {
   relay: { wake(): void };
   clock: Clock;
   freeCancelHours: number;
+  /** Longest wait for a database connection before a booking is shed as SERVICE_BUSY. */
+  txMaxWaitMs: number;
   bookingTopic: string;
   logger: Logger;
 }
@@ -84,6 +86,7 @@ export class BookingService {
       userId: BigInt(v.userId),
       now,
       topic: this.#d.bookingTopic,
+      maxWaitMs: this.#d.txMaxWaitMs,
     });
     this.#d.relay.wake();
     await this.#heat(booking, now, 1);
@@ -100,6 +103,7 @@ export class BookingService {
       bookingId: scoped.localId,
       now,
       topic: this.#d.bookingTopic,
+      maxWaitMs: this.#d.txMaxWaitMs,
       outcomeFor: (slotStart) => cancellationOutcome(slotStart, now, this.#d.freeCancelHours),
       // Others' bookings are "not found", except for the venue's operators.
       mayCancel: (b) => b.userId.toString() === v.userId || canOperateVenue(v, b.venueId.toString()),

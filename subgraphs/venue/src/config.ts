@@ -44,6 +44,11 @@ export const venueConfigSchema = baseConfig
     CHECKIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     CHECKIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(600),
     CHECKIN_MAX_SPEED_KMH: z.coerce.number().positive().default(120),
+    /**
+     * How long a booking waits for a database connection before it is shed as SERVICE_BUSY
+     * (HTTP 503 at the router): a burst queues up to this long rather than failing at once.
+     */
+    BOOKING_TX_MAX_WAIT_MS: intSetting(5_000, 10, 60_000),
     BOOKING_FREE_CANCEL_HOURS: z.coerce
       .number()
       .min(0)

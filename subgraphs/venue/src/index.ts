@@ -91,6 +91,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     relay,
     clock,
     freeCancelHours: config.BOOKING_FREE_CANCEL_HOURS,
+    txMaxWaitMs: config.BOOKING_TX_MAX_WAIT_MS,
     bookingTopic: config.BOOKING_EVENTS_TOPIC,
     logger,
   });

@@ -83,21 +83,30 @@ describe('booking slots', () => {
 });
 
 describe('booking', () => {
-  it('200 concurrent bookings for a 20-seat slot yield exactly 20', async () => {
+  it('200 concurrent bookings for a 20-seat slot: 20 seats at most, losers SLOT_FULL or SERVICE_BUSY, never an internal error', async () => {
     const slotId = await slot(48, 20);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         t.graphql<{ bookSlot: { status: string } }>(BOOK, { slotId }, user(50_000 + i)),
       ),
     );
-    const confirmed = results.filter((r) => r.data?.bookSlot.status === 'CONFIRMED');
-    const full = results.filter((r) => codeOf(r) === 'SLOT_FULL');
-    assert.equal(confirmed.length, 20);
-    assert.equal(full.length, 180);
+    const outcomes = results.map((r) => String(codeOf(r) ?? r.data?.bookSlot.status));
+    const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
+    const [confirmed, full, busy] = [count('CONFIRMED'), count('SLOT_FULL'), count('SERVICE_BUSY')];
+    // A loaded machine may shed some as SERVICE_BUSY (retryable, nothing written); nothing else.
+    assert.equal(confirmed + full + busy, 200, `unexpected outcomes: ${[...new Set(outcomes)].join(', ')}`);
+    assert.ok(confirmed >= 1 && confirmed <= 20, `${confirmed} confirmed`);
+    if (full > 0) assert.equal(confirmed, 20, 'SLOT_FULL only once every seat is taken');
+    if (busy === 0) assert.deepEqual([confirmed, full], [20, 180]);
     const local = BigInt(slotId.split('-')[1]!);
-    assert.equal((await t.app.db.bookingSlot.findUniqueOrThrow({ where: { id: local } })).booked, 20);
-    assert.equal(await t.app.db.booking.count({ where: { slotId: local, status: 'CONFIRMED' } }), 20);
-    assert.equal((await outboxOfType('CONFIRMED')).filter((e) => e.slotId === slotId).length, 20);
+    assert.equal((await t.app.db.bookingSlot.findUniqueOrThrow({ where: { id: local } })).booked, confirmed);
+    assert.equal(await t.app.db.booking.count({ where: { slotId: local, status: 'CONFIRMED' } }), confirmed);
+    assert.equal(
+      await t.app.db.booking.count({ where: { slotId: local } }),
+      confirmed,
+      'shed bookings wrote nothing',
+    );
+    assert.equal((await outboxOfType('CONFIRMED')).filter((e) => e.slotId === slotId).length, confirmed);
   });
 
   it('one person books a slot once (ALREADY_BOOKED), and a full slot says SLOT_FULL', async () => {
