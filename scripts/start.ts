@@ -5,6 +5,7 @@ import { Supervisor } from './supervisor.ts';
 import { startModelBootstrap } from './model-bootstrap.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
 import { serveStatic } from './serve-static.ts';
+import { DEMO_ADMIN, DEMO_OPERATOR } from './seed/console-accounts.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -111,7 +112,11 @@ const consoleServer = stopping
     });
 if (!stopping) {
   console.log('\nsport-venue is running:');
-  console.log(`  console     ${consoleServer!.url}  (operators; npm run seed prints a demo login)`);
+  const demoLogin =
+    env.NODE_ENV === 'development' && env.SEED !== '0'
+      ? `log in as ${DEMO_OPERATOR.username} / ${DEMO_OPERATOR.password} or ${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}`
+      : 'operators';
+  console.log(`  console     ${consoleServer!.url}  (${demoLogin})`);
   console.log(
     `  router      http://127.0.0.1:${services[4]!.port}/graphql  (HTTP + WebSocket; /health, /ready)`,
   );
