@@ -14,7 +14,10 @@ import {
   startSpan,
   type Logger,
 } from '@sport-venue/shared';
-import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
+import { checkLimits, type Limits } from './limits.ts';
+import { createPreflight } from './preflight.ts';
+import { createPersistedQueries } from './persisted-queries.ts';
+import { clientError, guardStatus } from './statuses.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
 import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
@@ -33,8 +36,10 @@ async function probe(url: string, timeoutMs: number) {
 }
 
 /**
- * Checks that run before any subgraph is called (the token count already ran before parsing):
- * depth/aliases/cost, authorisation, and the shared rate limit.
+ * Checks that run on the resolved operation before any subgraph is called (the HTTP preflight
+ * already refused over-limit documents before validation): which operation runs, limits,
+ * authorisation and the shared rate limit. Each refusal carries its HTTP status
+ * (docs/decisions/0013).
  */
 function guard(opts: {
   limits: Limits;
@@ -46,11 +51,28 @@ function guard(opts: {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, operation, request, contextValue }) {
-          if (!operation) return; // Apollo reports the missing operation itself
+          if (!operation) {
+            throw clientError(
+              400,
+              'OPERATION_RESOLUTION_FAILURE',
+              request.operationName
+                ? `the document has no operation named "${request.operationName}"`
+                : 'the document has several operations: name the one to run in operationName',
+            );
+          }
+          // Subscriptions are served over WebSocket; the router never reaches here with one of its
+          // own (its internal queries are queries).
+          if (operation.operation === 'subscription') {
+            throw clientError(
+              400,
+              'SUBSCRIPTION_REQUIRES_WEBSOCKET',
+              'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
+            );
+          }
           const overLimit = checkLimits(schema, document, operation, opts.limits, request.variables ?? {});
-          if (overLimit) throw overLimit;
+          if (overLimit) throw guardStatus(overLimit);
           const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
-          if (denied) throw denied;
+          if (denied) throw guardStatus(denied);
           if (contextValue.internal) return;
           let limited: GraphQLError | null;
           try {
@@ -127,7 +149,9 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   const limits: Limits = {
     maxTokens: config.MAX_QUERY_TOKENS,
     maxDepth: config.MAX_QUERY_DEPTH,
+    maxIntrospectionDepth: config.MAX_INTROSPECTION_DEPTH,
     maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
     maxCost: config.MAX_QUERY_COST,
     defaultListSize: config.DEFAULT_LIST_SIZE,
   };
@@ -135,8 +159,10 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
   });
+  const persistedQueries = createPersistedQueries();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    persistedQueries: persistedQueries.apollo,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     // No "Did you mean …" suggestions in production: they leak the schema introspection hides.
@@ -191,16 +217,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxBodyBytes: config.MAX_BODY_BYTES,
     routes: { '/metrics': metrics.registry.route() },
     maxBatch: config.MAX_BATCH_OPERATIONS,
-    // Counting tokens is far cheaper than parsing: refuse huge documents before the parser
-    // (exceedsTokenLimit does not even lex a query shorter than the limit).
-    preflight: ({ query }) =>
-      typeof query === 'string' && exceedsTokenLimit(query, limits.maxTokens)
-        ? {
-            status: 400,
-            code: 'TOKEN_LIMIT_EXCEEDED',
-            message: `the query has more than ${limits.maxTokens} tokens`,
-          }
-        : null,
+    preflight: createPreflight({ limits, schema: () => apiSchema, persistedQueries }),
   });
   const websocket = attachWebSocket({
     server,

@@ -15,7 +15,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { checkLimits, type Limits } from '../limits.ts';
+import { checkDocument, type Limits } from '../limits.ts';
 import { requestInfo, type Logger, type Viewer } from '@sport-venue/shared';
 import { AuthenticationError, type Authenticate } from '../auth.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
@@ -137,6 +137,15 @@ export function attachWebSocket(opts: WebSocketOptions) {
           operationName: payload.operationName ?? null,
           contextValue,
         };
+        // Limits before anything else: measuring is linear in the document, validation is not.
+        const measured = checkDocument(
+          schema,
+          document,
+          opts.limits,
+          payload.variables ?? {},
+          payload.operationName,
+        );
+        if (measured.error) return [measured.error];
         const operation = getOperationAST(document, payload.operationName);
         if (operation && operation.operation !== 'subscription') {
           // Queries and mutations run through Apollo (runOperation), whose pipeline validates them
@@ -153,9 +162,6 @@ export function attachWebSocket(opts: WebSocketOptions) {
                 extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
-        const overLimit =
-          operation && checkLimits(schema, document, operation, opts.limits, payload.variables ?? {});
-        if (overLimit) return [overLimit];
         const denied = checkAccess(schema, document, opts.policy(), state.viewer);
         if (denied) return [denied];
         state.active.add(id);
