@@ -101,6 +101,35 @@ describe('HTTP statuses of refusals', () => {
     assert.equal(chosen.body.errors, undefined);
   });
 
+  it('malformed requests are 400, never 500', async () => {
+    const raw = async (body: string, contentType = 'application/json') => {
+      const res = await fetch(`${graph.router.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
+      const text = await res.text();
+      assert.doesNotMatch(text, /INTERNAL_SERVER_ERROR/, body);
+      return res.status;
+    };
+    for (const body of [
+      '{"query": ',
+      '{"query": 5}',
+      '[1, 2]',
+      '{"query": "{ cities { code } }", "variables": "x"}',
+      '{"query": "{ cities { code } }", "operationName": 5}',
+      '{"query": "{"}',
+      '{"query": "{ noSuchField }"}',
+      '{"query": "query($n: Int!) { venues(first: $n) { edges { cursor } } }", "variables": {"n": "many"}}',
+      '{"extensions": {"persistedQuery": "x"}}',
+      '{"extensions": {"persistedQuery": {"version": 1}}}',
+      '{}',
+    ]) {
+      assert.equal(await raw(body), 400, body);
+    }
+    assert.equal(await raw('{ cities { code } }', 'text/plain'), 400);
+  });
+
   describe('automatic persisted queries', () => {
     const query = '{ cities { code } }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');
