@@ -60,6 +60,8 @@ describe('PK leaderboard through the router', () => {
       return stats.subscribers === 1 && stats.listening === stats.groups;
     });
 
+    // Waiting before the event is sent: a result that arrives before next() is called would be missed.
+    const next = sub.next(60_000);
     const kafka = createKafka(testServices.kafkaBrokers, uniqueId('pk-e2e-'));
     const producer = kafka.producer();
     await producer.connect();
@@ -81,7 +83,7 @@ describe('PK leaderboard through the router', () => {
     });
     await producer.disconnect();
 
-    const got = (await sub.next(20_000)) as { data?: Record<string, unknown>; errors?: unknown };
+    const got = (await next) as { data?: Record<string, unknown>; errors?: unknown };
     assert.equal(got.errors, undefined, JSON.stringify(got));
     assert.deepEqual(got.data, {
       pkLeaderboardChanged: {
@@ -117,8 +119,11 @@ describe('PK leaderboard through the router', () => {
         before.groups + 2,
         'viewers with different access share no group',
       );
+      // Waiting before the event is sent: a result that arrives before next() is called would be missed.
+      const bobNext = bobSub.next(60_000);
+      const carolNext = carolSub.next(60_000);
       await sendCheckin('511');
-      const bobGot = (await bobSub.next(20_000)) as { data?: unknown; errors?: unknown };
+      const bobGot = (await bobNext) as { data?: unknown; errors?: unknown };
       assert.equal(bobGot.errors, undefined, JSON.stringify(bobGot));
       assert.deepEqual(bobGot.data, {
         pkLeaderboardChanged: {
@@ -128,7 +133,7 @@ describe('PK leaderboard through the router', () => {
           ],
         },
       });
-      const carolGot = (await carolSub.next(20_000)) as {
+      const carolGot = (await carolNext) as {
         data?: { pkLeaderboardChanged: unknown } | null;
         errors?: Array<{ extensions?: { code?: string } }>;
       };
