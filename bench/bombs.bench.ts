@@ -43,6 +43,20 @@ const bombs: Record<string, { body: unknown; expect: string }> = {
     body: { query: `{ ...F0 } ${fanOut(5, 10, 'Query', 'a: __typename b: __typename')}` },
     expect: 'ALIAS_LIMIT_EXCEEDED',
   },
+  fieldRepetition: {
+    body: { query: `{ ${Array.from({ length: 1_200 }, () => 'me { id }').join(' ')} }` },
+    expect: 'FIELD_REPEAT_LIMIT_EXCEEDED',
+  },
+  fragmentRepetition: {
+    // 400 distinct fragments, each selecting `me`: validation compares every pair.
+    body: {
+      query: `{ ${Array.from({ length: 400 }, (_, i) => `...M${i}`).join(' ')} } ${Array.from(
+        { length: 400 },
+        (_, i) => `fragment M${i} on Query { me { id } }`,
+      ).join(' ')}`,
+    },
+    expect: 'FIELD_REPEAT_LIMIT_EXCEEDED',
+  },
   directiveRepetition: {
     body: {
       query: `{ cities ${Array.from({ length: 700 }, () => '@include(if: true)').join(' ')} { code } }`,

@@ -135,6 +135,18 @@ describe('router limits', () => {
       );
     });
 
+    it('one field repeated (`me { id }` × 1,200, or in 400 fragments) → FIELD_REPEAT_LIMIT_EXCEEDED', async () => {
+      await refusedBeside(
+        `{ ${Array.from({ length: 1_200 }, () => 'me { id }').join(' ')} }`,
+        'FIELD_REPEAT_LIMIT_EXCEEDED',
+      );
+      const spreads = Array.from({ length: 400 }, (_, i) => `...M${i}`).join(' ');
+      const fragments = Array.from({ length: 400 }, (_, i) => `fragment M${i} on Query { me { id } }`).join(
+        ' ',
+      );
+      await refusedBeside(`{ ${spreads} } ${fragments}`, 'FIELD_REPEAT_LIMIT_EXCEEDED');
+    });
+
     it('directive repetition → DIRECTIVE_LIMIT_EXCEEDED', async () => {
       const many = Array.from({ length: 600 }, () => '@include(if: true)').join(' ');
       await refusedBeside(`{ cities ${many} { code } }`, 'DIRECTIVE_LIMIT_EXCEEDED');

@@ -152,6 +152,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxIntrospectionDepth: config.MAX_INTROSPECTION_DEPTH,
     maxAliases: config.MAX_ALIASES,
     maxDirectives: config.MAX_DIRECTIVES,
+    maxFieldRepeats: config.MAX_FIELD_REPEATS,
     maxCost: config.MAX_QUERY_COST,
     defaultListSize: config.DEFAULT_LIST_SIZE,
   };

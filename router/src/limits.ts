@@ -42,6 +42,8 @@ export interface Limits {
   maxAliases: number;
   maxCost: number;
   maxDirectives: number;
+  /** Fields of one response key in one selection set, merged over its fragments. */
+  maxFieldRepeats: number;
   defaultListSize: number;
 }
 
@@ -54,9 +56,23 @@ export interface Measure {
   aliases: number;
   directives: number;
   cost: number;
+  /**
+   * Most fields sharing one response key in one selection set once its inline fragments and
+   * (distinct) fragment spreads are merged into it: validation compares such fields pairwise, so
+   * `{ me { id } me { id } … }` ×1,200 — or as many fragments each selecting `me` — took seconds.
+   */
+  repeats: number;
 }
 
-const ZERO: Measure = Object.freeze({ depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, cost: 0 });
+const ZERO: Measure = Object.freeze({
+  depth: 0,
+  introspectionDepth: 0,
+  aliases: 0,
+  directives: 0,
+  cost: 0,
+  repeats: 0,
+});
+const NO_KEYS: ReadonlyMap<string, number> = new Map();
 
 export const LimitCode = {
   TOKENS: 'TOKEN_LIMIT_EXCEEDED',
@@ -64,6 +80,7 @@ export const LimitCode = {
   ALIASES: 'ALIAS_LIMIT_EXCEEDED',
   DIRECTIVES: 'DIRECTIVE_LIMIT_EXCEEDED',
   COST: 'COST_LIMIT_EXCEEDED',
+  REPEATS: 'FIELD_REPEAT_LIMIT_EXCEEDED',
 } as const;
 
 export const limitError = (code: string, message: string) =>
@@ -131,32 +148,46 @@ export function createMeasurer(
   }
   // By fragment name and the slice size it is spread under; null: being measured (a cycle
   // reaching it again counts as nothing).
-  const fragments = new Map<string, Measure | null>();
+  // Each with the response keys of its top level (what it adds to the set it is spread into).
+  const fragments = new Map<string, Fragment | null>();
+  const EMPTY: Fragment = { measure: ZERO, keys: NO_KEYS };
 
-  function fragment(name: string, slice: number | null = null): Measure {
+  function fragment(name: string, slice: number | null = null): Fragment {
     const key = `${name}\0${slice ?? ''}`;
     const known = fragments.get(key);
-    if (known !== undefined) return known ?? ZERO;
+    if (known !== undefined) return known ?? EMPTY;
     const def = definitions.get(name);
-    if (!def) return ZERO;
+    if (!def) return EMPTY;
     fragments.set(key, null);
     const condition = schema.getType(def.typeCondition.name.value);
+    const keys = new Map<string, number>();
     const inner = selectionSet(
       def.selectionSet,
       condition && isOutputType(condition) ? condition : null,
       slice,
+      keys,
     );
     const measure = { ...inner, directives: inner.directives + (def.directives?.length ?? 0) };
-    fragments.set(key, measure);
-    return measure;
+    const done = { measure, keys };
+    fragments.set(key, done);
+    return done;
   }
 
   /** `slice`: the page size of the connection this is the selection of, for its lists. */
+  // `keys`/`spread`: those of the set an inline fragment's selections merge into.
   function selectionSet(
     set: SelectionSetNode,
     parent: GraphQLOutputType | null,
     slice: number | null,
+    keys = new Map<string, number>(),
+    spread = new Set<string>(),
   ): Measure {
+    let repeats = 0;
+    const count = (key: string, n: number) => {
+      const total = (keys.get(key) ?? 0) + n;
+      keys.set(key, total);
+      if (total > repeats) repeats = total;
+    };
     let depth = 0;
     let introspectionDepth = 0;
     let aliases = 0;
@@ -176,6 +207,7 @@ export function createMeasurer(
           ? selectionSet(selection.selectionSet, type, many ? null : sliced)
           : ZERO;
         if (selection.alias) aliases += 1;
+        count(selection.alias?.value ?? name, 1);
         if (free || name === '__schema' || name === '__type') {
           introspectionDepth = Math.max(
             introspectionDepth,
@@ -198,9 +230,18 @@ export function createMeasurer(
             selection.selectionSet,
             condition && isOutputType(condition) ? condition : parent,
             slice,
+            keys,
+            spread,
           );
         } else {
-          inner = fragment(selection.name.value, slice);
+          const name = selection.name.value;
+          const spreadOf = fragment(name, slice);
+          inner = spreadOf.measure;
+          // Validation merges a fragment spread twice into one set once.
+          if (!spread.has(name)) {
+            spread.add(name);
+            for (const [key, n] of spreadOf.keys) count(key, n);
+          }
         }
         depth = Math.max(depth, inner.depth);
         introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
@@ -208,8 +249,9 @@ export function createMeasurer(
       }
       aliases += inner.aliases;
       directives += inner.directives;
+      repeats = Math.max(repeats, inner.repeats);
     }
-    return { depth, introspectionDepth, aliases, directives, cost };
+    return { depth, introspectionDepth, aliases, directives, cost, repeats };
   }
 
   const rootType = (operation: OperationDefinitionNode) =>
@@ -224,8 +266,13 @@ export function createMeasurer(
       const inner = selectionSet(operation.selectionSet, rootType(operation) ?? null, null);
       return { ...inner, directives: inner.directives + (operation.directives?.length ?? 0) };
     },
-    fragment,
+    fragment: (name: string) => fragment(name).measure,
   };
+}
+
+interface Fragment {
+  measure: Measure;
+  keys: ReadonlyMap<string, number>;
 }
 
 /** Depth, aliases, directives and estimated cost of one operation. */
@@ -258,6 +305,11 @@ export function exceeded(measure: Measure, limits: Limits, what = 'query'): Grap
     return limitError(
       LimitCode.DIRECTIVES,
       `${what}: ${directives} directives exceed the limit of ${limits.maxDirectives}`,
+    );
+  if (measure.repeats > limits.maxFieldRepeats)
+    return limitError(
+      LimitCode.REPEATS,
+      `${what}: a field is selected ${measure.repeats} times in one selection (limit ${limits.maxFieldRepeats})`,
     );
   if (cost > limits.maxCost)
     return limitError(
@@ -319,6 +371,7 @@ export function checkBatch(measures: readonly Measure[], limits: Limits): GraphQ
       aliases: sum.aliases + m.aliases,
       directives: sum.directives + m.directives,
       cost: sum.cost + m.cost,
+      repeats: Math.max(sum.repeats, m.repeats),
     }),
     ZERO,
   );

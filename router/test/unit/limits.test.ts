@@ -22,6 +22,7 @@ const limits: Limits = {
   maxIntrospectionDepth: 15,
   maxAliases: 30,
   maxDirectives: 50,
+  maxFieldRepeats: 20,
   maxCost: 5_000,
   defaultListSize: 20,
 };
@@ -57,6 +58,7 @@ describe('query limits', () => {
         aliases: 0,
         directives: 0,
         cost: 1 + 1_000,
+        repeats: 1,
       });
       // 10^39 leaves: expanding spreads would never finish; memoised, it is 40 small walks.
       const huge = measure(fanOut(40, 10));
@@ -89,6 +91,21 @@ describe('query limits', () => {
     const many = Array.from({ length: 60 }, () => '@include(if: true)').join(' ');
     assert.equal(codeOf(`{ cities ${many} { code } }`), 'DIRECTIVE_LIMIT_EXCEEDED');
     assert.equal(codeOf(`{ cities @include(if: true) { code @skip(if: false) } }`), null);
+  });
+
+  it('refuses one field repeated in a selection, directly or through fragments, with FIELD_REPEAT_LIMIT_EXCEEDED', () => {
+    const many = (n: number, each: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => each(i)).join(' ');
+    assert.equal(codeOf(`{ ${many(21, () => 'city(code: "1") { code }')} }`), 'FIELD_REPEAT_LIMIT_EXCEEDED');
+    assert.equal(
+      codeOf(`{ ${many(21, () => '... on Query { city(code: "1") { code } }')} }`),
+      'FIELD_REPEAT_LIMIT_EXCEEDED',
+    );
+    const fragments = many(21, (i) => `fragment F${i} on Query { city(code: "1") { code } }`);
+    assert.equal(codeOf(`{ ${many(21, (i) => `...F${i}`)} } ${fragments}`), 'FIELD_REPEAT_LIMIT_EXCEEDED');
+    // The same fragment spread many times merges once, as validation does.
+    assert.equal(codeOf(`{ ${many(25, () => '...F0')} } ${fragments.split(' fragment ')[0]}`), null);
+    assert.equal(codeOf(`{ ${many(20, () => 'city(code: "1") { code }')} }`), null);
   });
 
   it('introspection obeys a depth limit; the standard introspection query passes it', () => {
