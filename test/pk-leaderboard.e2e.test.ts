@@ -60,6 +60,8 @@ describe('PK leaderboard through the router', () => {
       return stats.subscribers === 1 && stats.listening === stats.groups;
     });
 
+    // Waiting before the event is sent: a result that arrives before next() is called would be missed.
+    const next = sub.next(60_000);
     const kafka = createKafka(testServices.kafkaBrokers, uniqueId('pk-e2e-'));
     const producer = kafka.producer();
     await producer.connect();
@@ -81,7 +83,7 @@ describe('PK leaderboard through the router', () => {
     });
     await producer.disconnect();
 
-    const got = (await sub.next(20_000)) as { data?: Record<string, unknown>; errors?: unknown };
+    const got = (await next) as { data?: Record<string, unknown>; errors?: unknown };
     assert.equal(got.errors, undefined, JSON.stringify(got));
     assert.deepEqual(got.data, {
       pkLeaderboardChanged: {
@@ -95,4 +97,102 @@ describe('PK leaderboard through the router', () => {
     sub.stop();
     await client.dispose();
   });
+
+  it('a participant subscribed without `me` sees an invite-only board; a non-participant on the same document gets FORBIDDEN', async () => {
+    const [alice, bob, carol] = await Promise.all(['511', '512', '513'].map((sub) => issuer.sign({ sub })));
+    const { id } = await inviteOnlyChallenge(alice!, bob!);
+    // Nothing in this selection needs a login, but the board is fetched per event as
+    // `challenge(id)`, which the social subgraph answers to participants only.
+    const boardOnly = `subscription($id: ID!) { pkLeaderboardChanged(challengeId: $id) { entries { rank score user { id } } } }`;
+    const before = graph.router.hub.stats();
+    const bobs = wsClient(graph.router.url, { authorization: `Bearer ${bob}` });
+    const carols = wsClient(graph.router.url, { authorization: `Bearer ${carol}` });
+    const bobSub = subscribe(bobs.client, boardOnly, { id });
+    const carolSub = subscribe(carols.client, boardOnly, { id });
+    try {
+      await eventually(() => {
+        const stats = graph.router.hub.stats();
+        return stats.subscribers === before.subscribers + 2 && stats.listening === stats.groups;
+      });
+      assert.equal(
+        graph.router.hub.stats().groups,
+        before.groups + 2,
+        'viewers with different access share no group',
+      );
+      // Waiting before the event is sent: a result that arrives before next() is called would be missed.
+      const bobNext = bobSub.next(60_000);
+      const carolNext = carolSub.next(60_000);
+      await sendCheckin('511');
+      const bobGot = (await bobNext) as { data?: unknown; errors?: unknown };
+      assert.equal(bobGot.errors, undefined, JSON.stringify(bobGot));
+      assert.deepEqual(bobGot.data, {
+        pkLeaderboardChanged: {
+          entries: [
+            { rank: 1, score: 1, user: { id: '511' } },
+            { rank: 2, score: 0, user: { id: '512' } },
+          ],
+        },
+      });
+      const carolGot = (await carolNext) as {
+        data?: { pkLeaderboardChanged: unknown } | null;
+        errors?: Array<{ extensions?: { code?: string } }>;
+      };
+      assert.equal(carolGot.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(carolGot));
+      assert.equal(carolGot.data?.pkLeaderboardChanged ?? null, null, 'no board reaches a non-participant');
+    } finally {
+      bobSub.stop();
+      carolSub.stop();
+      await Promise.all([bobs.client.dispose(), carols.client.dispose()]);
+    }
+  });
+
+  /** A challenge created by one user (invite-only, the default) and joined by another. */
+  async function inviteOnlyChallenge(creator: string, joiner: string) {
+    const now = Date.now();
+    const created = await graph.graphql<{ createChallenge: { id: string; inviteCode: string } }>(
+      `mutation($input: CreateChallengeInput!) { createChallenge(input: $input) { id inviteCode } }`,
+      {
+        input: {
+          title: '私密打卡 PK',
+          type: 'CHECKIN_DAYS',
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 3_600_000).toISOString(),
+        },
+      },
+      { authorization: `Bearer ${creator}` },
+    );
+    assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+    const challenge = created.data!.createChallenge;
+    const joined = await graph.graphql(
+      `mutation($code: String!) { joinChallenge(inviteCode: $code) { participantCount } }`,
+      { code: challenge.inviteCode },
+      { authorization: `Bearer ${joiner}` },
+    );
+    assert.equal(joined.errors, undefined, JSON.stringify(joined.errors));
+    return challenge;
+  }
+
+  /** A counted check-in event on the graph's topic, as the venue subgraph's outbox relay sends it. */
+  async function sendCheckin(userId: string) {
+    const kafka = createKafka(testServices.kafkaBrokers, uniqueId('pk-e2e-'));
+    const producer = kafka.producer();
+    await producer.connect();
+    const event: CheckinEvent = {
+      v: 1,
+      id: randomUUID(),
+      type: 'CHECKED_IN',
+      userId,
+      venueId: '7',
+      cityCode: '310000',
+      sessionId: randomUUID(),
+      at: new Date().toISOString(),
+      counted: true,
+      source: 'GPS',
+    };
+    await producer.send({
+      topic: graph.topics.checkinEvents,
+      messages: [{ key: event.userId, value: JSON.stringify(event) }],
+    });
+    await producer.disconnect();
+  }
 });

@@ -105,6 +105,115 @@ describe('router limits', () => {
     assert.equal(ok.errors, undefined);
   });
 
+  describe('the bomb family: refused before validation, with a query beside it served', () => {
+    /** `levels` fragments on City, each spreading the next `fanout` times. */
+    const fanOut = (levels: number, fanout: number, leaf: string) => {
+      let fragments = '';
+      for (let i = 0; i < levels; i++) {
+        const body = i < levels - 1 ? Array.from({ length: fanout }, () => `...F${i + 1}`).join(' ') : leaf;
+        fragments += `fragment F${i} on City { ${body} } `;
+      }
+      return `{ cities { ...F0 } } ${fragments}`;
+    };
+    const refusedBeside = async (query: string, code: string) => {
+      const [abuse, ok] = await Promise.all([post({ query }), normal()]);
+      assert.equal(abuse.status, 400, JSON.stringify(abuse.body));
+      assert.equal(codeOf(abuse), code);
+      assert.equal(ok.errors, undefined);
+    };
+
+    it('fragment fan-out (7 fragments each spreading the next 10 times) → COST_LIMIT_EXCEEDED', async () => {
+      await refusedBeside(fanOut(7, 10, 'code name'), 'COST_LIMIT_EXCEEDED');
+    });
+
+    it('aliases multiplied by fragments → ALIAS_LIMIT_EXCEEDED', async () => {
+      // 3 aliases, spread 10 × 10 times: 300 aliases in a document that writes 3.
+      await refusedBeside(
+        `{ city(code: "1") { ...A } } fragment A on City { ...B ...B ...B ...B ...B ...B ...B ...B ...B ...B }
+         fragment B on City { ...C ...C ...C ...C ...C ...C ...C ...C ...C ...C } fragment C on City { a: code b: name c: code }`,
+        'ALIAS_LIMIT_EXCEEDED',
+      );
+    });
+
+    it('one field repeated (`me { id }` × 1,200, or in 400 fragments) → FIELD_REPEAT_LIMIT_EXCEEDED', async () => {
+      await refusedBeside(
+        `{ ${Array.from({ length: 1_200 }, () => 'me { id }').join(' ')} }`,
+        'FIELD_REPEAT_LIMIT_EXCEEDED',
+      );
+      const spreads = Array.from({ length: 400 }, (_, i) => `...M${i}`).join(' ');
+      const fragments = Array.from({ length: 400 }, (_, i) => `fragment M${i} on Query { me { id } }`).join(
+        ' ',
+      );
+      await refusedBeside(`{ ${spreads} } ${fragments}`, 'FIELD_REPEAT_LIMIT_EXCEEDED');
+    });
+
+    it('directive repetition → DIRECTIVE_LIMIT_EXCEEDED', async () => {
+      const many = Array.from({ length: 600 }, () => '@include(if: true)').join(' ');
+      await refusedBeside(`{ cities ${many} { code } }`, 'DIRECTIVE_LIMIT_EXCEEDED');
+    });
+
+    it('deep introspection (__type { ofType × 50 }) → DEPTH_LIMIT_EXCEEDED; the standard introspection query is answered', async () => {
+      let chain = 'name';
+      for (let i = 0; i < 50; i++) chain = `ofType { ${chain} }`;
+      await refusedBeside(`{ __type(name: "Venue") { ${chain} } }`, 'DEPTH_LIMIT_EXCEEDED');
+      const { getIntrospectionQuery } = await import('graphql');
+      const standard = await post({ query: getIntrospectionQuery() });
+      assert.equal(standard.status, 200);
+      assert.equal(standard.body.errors, undefined);
+    });
+
+    it('over WebSocket, a fan-out bomb is refused as a query and as a subscription', async () => {
+      const { client } = wsClient(graph.router.url);
+      try {
+        const query = await execute(client, fanOut(7, 10, 'code name'));
+        assert.equal(query.errors?.[0]?.extensions?.code, 'COST_LIMIT_EXCEEDED');
+        let fragments = '';
+        for (let i = 0; i < 7; i++) {
+          const body = i < 6 ? Array.from({ length: 10 }, () => `...S${i + 1}`).join(' ') : 'currentCount';
+          fragments += `fragment S${i} on OccupancyUpdate { ${body} } `;
+        }
+        const subscription = await execute(
+          client,
+          `subscription { occupancyChanged(venueId: "1") { ...S0 } } ${fragments}`,
+        );
+        assert.equal(subscription.errors?.[0]?.extensions?.code, 'COST_LIMIT_EXCEEDED');
+      } finally {
+        await client.dispose();
+      }
+    });
+  });
+
+  describe('a batch at the limits', () => {
+    const batch = async (operations: unknown[]) => post(operations);
+
+    it('operations each within the cost limit but over it together → COST_LIMIT_EXCEEDED', async () => {
+      // Each costs 2,202: 1 + 1 + 50 edges × (node 1 + id 1 + name 1 + challenges 1 + 20 × 2).
+      const one = { query: '{ venues(first: 50) { edges { node { id name challenges { id title } } } } }' };
+      const answer = await batch([one, one, one]);
+      assert.equal(answer.status, 400);
+      assert.equal(codeOf(answer), 'COST_LIMIT_EXCEEDED');
+      const within = await fetch(`${graph.router.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([one, one]),
+      });
+      assert.equal(within.status, 200);
+      const results = (await within.json()) as Array<{ errors?: unknown }>;
+      assert.equal(results.length, 2);
+      assert.ok(
+        results.every((r) => r.errors === undefined),
+        JSON.stringify(results),
+      );
+    });
+
+    it('aliases add up over a batch → ALIAS_LIMIT_EXCEEDED', async () => {
+      const aliased = { query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: __typename`).join(' ')} }` };
+      const answer = await batch([aliased, aliased]);
+      assert.equal(answer.status, 400);
+      assert.equal(codeOf(answer), 'ALIAS_LIMIT_EXCEEDED');
+    });
+  });
+
   it('200 batched operations are refused with BATCH_LIMIT_EXCEEDED; a small batch is served', async () => {
     const big = await post(Array.from({ length: 200 }, () => ({ query: '{ cities { code } }' })));
     assert.equal(big.status, 400);
@@ -171,37 +280,5 @@ describe('router rate limit', () => {
     } finally {
       await Promise.all([one.client.dispose(), two.client.dispose()]);
     }
-  });
-});
-
-describe('automatic persisted queries', () => {
-  let graph: Graph;
-  before(async () => {
-    graph = await startGraph();
-  });
-  after(async () => {
-    await graph?.stop();
-  });
-
-  it('a hash alone is unknown first, then served once the query was sent with it', async () => {
-    const { createHash } = await import('node:crypto');
-    const query = '{ cities { code } }';
-    const extensions = {
-      persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') },
-    };
-    const send = async (body: Record<string, unknown>) => {
-      const res = await fetch(`${graph.router.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
-    };
-    const miss = await send({ extensions });
-    assert.equal(miss.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_FOUND');
-    assert.equal((await send({ query, extensions })).errors, undefined);
-    const hit = await send({ extensions });
-    assert.equal(hit.errors, undefined);
-    assert.deepEqual(hit.data, { cities: [] });
   });
 });

@@ -24,7 +24,9 @@ describe('subscriptions through the router', () => {
   before(async () => {
     issuer = await startTokenIssuer();
     graph = await startGraph({
-      routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '300', MAX_SOCKETS_PER_USER: '3' },
+      // The init timeout is short enough for the 4408 test to be quick, long enough that 50 sockets
+      // opening at once on a busy machine all get their connection_init in (300 ms was not).
+      routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '3000', MAX_SOCKETS_PER_USER: '3' },
     });
     redis = new Redis(graph.redisUrl);
     await graph.venue.db.city.create({ data: { code: '440300', name: '深圳', timeZone: 'Asia/Shanghai' } });

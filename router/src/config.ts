@@ -35,7 +35,11 @@ export const routerConfigSchema = baseConfig
     MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
     MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
     MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
+    /** The standard introspection query (getIntrospectionQuery) is 15 deep. */
+    MAX_INTROSPECTION_DEPTH: z.coerce.number().int().min(2).default(15),
     MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+    MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+    MAX_FIELD_REPEATS: z.coerce.number().int().min(1).default(20),
     MAX_QUERY_COST: z.coerce.number().int().min(10).default(5_000),
     DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(20),
     MAX_BATCH_OPERATIONS: z.coerce.number().int().min(1).max(100).default(10),

@@ -16,7 +16,10 @@ import {
   withLogContext,
   type Logger,
 } from '@sport-venue/shared';
-import { checkLimits, exceedsTokenLimit, type Limits } from './limits.ts';
+import { checkLimits, type Limits } from './limits.ts';
+import { createPreflight } from './preflight.ts';
+import { createPersistedQueries } from './persisted-queries.ts';
+import { clientError, guardStatus } from './statuses.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
 import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
@@ -40,8 +43,10 @@ async function probe(url: string, timeoutMs: number) {
 }
 
 /**
- * Checks that run before any subgraph is called (the token count already ran before parsing):
- * depth/aliases/cost, authorisation, and the shared rate limit.
+ * Checks that run on the resolved operation before any subgraph is called (the HTTP preflight
+ * already refused over-limit documents before validation): which operation runs, limits,
+ * authorisation and the shared rate limit. Each refusal carries its HTTP status
+ * (docs/decisions/0013).
  */
 function guard(opts: {
   limits: Limits;
@@ -53,11 +58,28 @@ function guard(opts: {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, operation, request, contextValue }) {
-          if (!operation) return; // Apollo reports the missing operation itself
+          if (!operation) {
+            throw clientError(
+              400,
+              'OPERATION_RESOLUTION_FAILURE',
+              request.operationName
+                ? `the document has no operation named "${request.operationName}"`
+                : 'the document has several operations: name the one to run in operationName',
+            );
+          }
+          // Subscriptions are served over WebSocket; the router never reaches here with one of its
+          // own (its internal queries are queries).
+          if (operation.operation === 'subscription') {
+            throw clientError(
+              400,
+              'SUBSCRIPTION_REQUIRES_WEBSOCKET',
+              'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
+            );
+          }
           const overLimit = checkLimits(schema, document, operation, opts.limits, request.variables ?? {});
-          if (overLimit) throw overLimit;
+          if (overLimit) throw guardStatus(overLimit);
           const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
-          if (denied) throw denied;
+          if (denied) throw guardStatus(denied);
           if (contextValue.internal) return;
           let limited: GraphQLError | null;
           try {
@@ -139,7 +161,10 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   const limits: Limits = {
     maxTokens: config.MAX_QUERY_TOKENS,
     maxDepth: config.MAX_QUERY_DEPTH,
+    maxIntrospectionDepth: config.MAX_INTROSPECTION_DEPTH,
     maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
+    maxFieldRepeats: config.MAX_FIELD_REPEATS,
     maxCost: config.MAX_QUERY_COST,
     defaultListSize: config.DEFAULT_LIST_SIZE,
   };
@@ -149,8 +174,11 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
   });
+  const persistedQueries = createPersistedQueries();
+  const measure = createPreflight({ limits, schema: () => apiSchema, persistedQueries });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    persistedQueries: persistedQueries.apollo,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     // No "Did you mean …" suggestions in production: they leak the schema introspection hides.
@@ -209,17 +237,15 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxBodyBytes: config.MAX_BODY_BYTES,
     routes: { '/metrics': metrics.registry.route() },
     maxBatch: config.MAX_BATCH_OPERATIONS,
-    // Counting tokens is far cheaper than parsing: refuse huge documents before the parser
-    // (exceedsTokenLimit does not even lex a query shorter than the limit).
-    preflight: (operation) =>
-      trusted.prepare(operation) ??
-      (typeof operation.query === 'string' && exceedsTokenLimit(operation.query, limits.maxTokens)
-        ? {
-            status: 400,
-            code: 'TOKEN_LIMIT_EXCEEDED',
-            message: `the query has more than ${limits.maxTokens} tokens`,
-          }
-        : null),
+    // Trusted documents first (a known hash becomes the manifest's text; in production nothing
+    // else runs), then the limits, measured in one linear pass before anything parses or plans.
+    preflight: async (operations) => {
+      for (const operation of operations) {
+        const refused = trusted.prepare(operation);
+        if (refused) return refused;
+      }
+      return measure(operations);
+    },
   });
   applyCors(server, cors);
   const websocket = attachWebSocket({

@@ -16,10 +16,21 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Largest accepted batch (a JSON array of operations); 1 refuses batching. */
   maxBatch?: number;
-  /** Cheap checks on each operation before Apollo parses it; a returned error refuses the request. */
-  preflight?: (operation: { query?: unknown }) => { status: number; code: string; message: string } | null;
+  /**
+   * Cheap checks on the request's operations (one, or a batch) before Apollo parses them; a
+   * returned error refuses the whole request.
+   */
+  preflight?: (
+    operations: ReadonlyArray<Record<string, unknown>>,
+  ) => Promise<PreflightRefusal | null> | PreflightRefusal | null;
   /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+}
+
+export interface PreflightRefusal {
+  status: number;
+  code: string;
+  message: string;
 }
 
 export class PayloadTooLargeError extends Error {}
@@ -129,17 +140,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       if (opts.preflight) {
         // A GET carries its operation in the query string (its body is empty).
         const single = req.method === 'GET' ? Object.fromEntries(url.searchParams) : body;
-        const operations = Array.isArray(body) ? body : [single];
-        for (const operation of operations) {
-          const refused =
-            operation && typeof operation === 'object'
-              ? opts.preflight(operation as { query?: unknown })
-              : null;
-          if (refused) {
-            return sendJson(res, refused.status, {
-              errors: [{ message: refused.message, extensions: { code: refused.code } }],
-            });
-          }
+        const operations = (Array.isArray(body) ? body : [single]).filter(
+          (operation): operation is Record<string, unknown> =>
+            operation !== null && typeof operation === 'object' && !Array.isArray(operation),
+        );
+        const refused = await opts.preflight(operations);
+        if (refused) {
+          return sendJson(res, refused.status, {
+            errors: [{ message: refused.message, extensions: { code: refused.code } }],
+          });
         }
       }
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };

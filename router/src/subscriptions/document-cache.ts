@@ -6,15 +6,18 @@ import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSche
 
 interface Entry {
   document: DocumentNode;
-  /** Validation errors against the schema (empty: valid). */
-  errors: readonly GraphQLError[];
+  /**
+   * Validation errors against the schema (empty: valid), computed on first call and kept: callers
+   * apply the linear-time limits first, since validating a hostile document is not linear.
+   */
+  errors(): readonly GraphQLError[];
 }
 
 export function createDocumentCache(maxEntries = 500) {
   let schemaOf: GraphQLSchema | null = null;
   const entries = new Map<string, Entry>();
   return {
-    /** Parses (throws a GraphQLError for a malformed query) and validates `query` against `schema`. */
+    /** Parses `query` (throws a GraphQLError for a malformed query); validation waits for errors(). */
     get(schema: GraphQLSchema, query: string, maxTokens: number): Entry {
       if (schema !== schemaOf) {
         schemaOf = schema;
@@ -27,7 +30,8 @@ export function createDocumentCache(maxEntries = 500) {
         return hit;
       }
       const document = parse(query, { maxTokens });
-      const entry = { document, errors: validate(schema, document) };
+      let errors: readonly GraphQLError[] | undefined;
+      const entry = { document, errors: () => (errors ??= validate(schema, document)) };
       entries.set(query, entry);
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
       return entry;

@@ -1,7 +1,12 @@
-// Fan-out of subscription events. Subscribers with the same (document, variables, authorisation
-// scope) form one group: one Redis listener and ONE execution per event for the whole group, its
-// result pushed to every member. Selections that touch no @authenticated/@requiresScopes field are
-// public: executed anonymously and shared by everyone. Others are scoped to the user.
+// Fan-out of subscription events. Subscribers with the same (document, variables, access) form one
+// group: one Redis listener and ONE execution per event for the whole group, its result pushed to
+// every member. A selection served from the event payload alone that touches no
+// @authenticated/@requiresScopes field is public: executed anonymously and shared by everyone.
+// Any other selection runs as its viewer and is shared only by viewers with the same identity
+// (user, roles, venue grants; every anonymous subscriber is the same viewer): a subgraph may
+// authorise what the router fetches for an event (the social subgraph answers `challenge(id)`
+// of an invite-only challenge to its participants only), and the router cannot know which fetch
+// it authorises, so a fetched payload is never shared across viewers who may not see it.
 import { createHash } from 'node:crypto';
 import {
   GraphQLError,
@@ -13,6 +18,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type FieldNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
@@ -117,8 +123,11 @@ export class SubscriptionHub {
       return { errors: [new GraphQLError(`subscription field ${rootField} has no event source`)] };
     }
     const args = getArgumentValues(fieldDef, rootNode as FieldNode, request.variables);
-    const isPublic = requirementsOf(request.schema, request.document, this.#opts.policy()).length === 0;
-    const scope = isPublic ? 'public' : `user:${request.viewer?.userId ?? 'anonymous'}`;
+    const isPublic =
+      !source.rootFetch &&
+      !fetchesThroughGraph(rootNode as FieldNode, request.document) &&
+      requirementsOf(request.schema, request.document, this.#opts.policy()).length === 0;
+    const scope = isPublic ? 'public' : accessKey(request.viewer);
     const key = createHash('sha256')
       .update(print(request.document))
       .update('\0')
@@ -233,6 +242,39 @@ export class SubscriptionHub {
       };
     }
   }
+}
+
+/** Viewers with the same key see the same data: same user, roles and venue grants. */
+function accessKey(viewer: Viewer | null): string {
+  if (!viewer) return 'anonymous';
+  return stableJson({
+    user: viewer.userId,
+    roles: [...viewer.roles].sort(),
+    venues: [...viewer.venueIds].sort(),
+  });
+}
+
+/**
+ * Whether executing the root field's selection may fetch through the graph: it selects a field
+ * with a selection of its own (an object: from the payload, or fetched as an entity by its id).
+ * Fragments are followed once each.
+ */
+function fetchesThroughGraph(root: FieldNode, document: DocumentNode): boolean {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def.selectionSet);
+  }
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.selectionSet !== undefined;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return walk(selection.selectionSet);
+      const name = selection.name.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return walk(fragments.get(name));
+    });
+  return walk(root.selectionSet);
 }
 
 function stableJson(value: unknown): string {

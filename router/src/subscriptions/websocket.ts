@@ -13,7 +13,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { checkLimits, type Limits } from '../limits.ts';
+import { checkDocument, type Limits } from '../limits.ts';
 import { requestInfo, type Logger, type Viewer } from '@sport-venue/shared';
 import { AuthenticationError, type Authenticate } from '../auth.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
@@ -151,6 +151,15 @@ export function attachWebSocket(opts: WebSocketOptions) {
           operationName: payload.operationName ?? null,
           contextValue,
         };
+        // Limits before anything else: measuring is linear in the document, validation is not.
+        const measured = checkDocument(
+          schema,
+          document,
+          opts.limits,
+          payload.variables ?? {},
+          payload.operationName,
+        );
+        if (measured.error) return [measured.error];
         const operation = getOperationAST(document, payload.operationName);
         if (operation && operation.operation !== 'subscription') {
           // Queries and mutations run through Apollo (runOperation), whose pipeline validates them
@@ -158,17 +167,15 @@ export function attachWebSocket(opts: WebSocketOptions) {
           state.active.add(id);
           return args;
         }
-        if (validationErrors.length)
-          return validationErrors.map(
+        const invalid = validationErrors();
+        if (invalid.length)
+          return invalid.map(
             (e) =>
               new GraphQLError(e.message, {
                 nodes: e.nodes,
                 extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
-        const overLimit =
-          operation && checkLimits(schema, document, operation, opts.limits, payload.variables ?? {});
-        if (overLimit) return [overLimit];
         const denied = checkAccess(schema, document, opts.policy(), state.viewer);
         if (denied) return [denied];
         state.active.add(id);

@@ -20,11 +20,14 @@ export function haversineM(a: LatLng, b: LatLng): number {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** BAD_USER_INPUT unless lat/lng are finite and on Earth. */
-export function assertCoordinates({ lat, lng }: LatLng, field = 'location'): void {
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badInput('lat must be between -90 and 90', field);
+/**
+ * BAD_USER_INPUT unless lat/lng are finite and on Earth; `extensions.field` names the argument
+ * that is wrong, so a client can point at it.
+ */
+export function assertCoordinates({ lat, lng }: LatLng): void {
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badInput('lat must be between -90 and 90', 'lat');
   if (!Number.isFinite(lng) || lng < -180 || lng > 180)
-    throw badInput('lng must be between -180 and 180', field);
+    throw badInput('lng must be between -180 and 180', 'lng');
 }
 
 /** Redis GEO indexes only latitudes within ±85.05112878° (Web Mercator). */

@@ -112,7 +112,7 @@ export class PresenceService {
   /** `trace`: the request's span; the events it causes carry it to Kafka. */
   async checkIn(viewer: Viewer | null, input: CheckInArgs, trace?: TraceContext) {
     const { userId } = requireViewer(viewer);
-    assertCoordinates(input, 'lat');
+    assertCoordinates(input);
     assertAccuracy(input.accuracyM);
     assertIdempotencyKey(input.idempotencyKey);
 

@@ -69,7 +69,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         };
       },
       nearbyVenues: async (_root, { lat, lng, radiusKm, sport, first }, ctx) => {
-        assertCoordinates({ lat, lng }, 'lat');
+        assertCoordinates({ lat, lng });
         if (Math.abs(lat) > MAX_GEO_LAT)
           throw badInput(`lat must be within ±${MAX_GEO_LAT} for a map search`, 'lat');
         const radius = radiusKm ?? 5;

@@ -75,7 +75,7 @@ export function validateNewVenue(
 ): VenueFields & { cityCode: string; slug: string } {
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(input.slug))
     throw badInput('slug must be lower-case letters, digits and dashes (at most 64)', 'slug');
-  assertCoordinates(input, 'lat');
+  assertCoordinates(input);
   return {
     cityCode: input.cityCode,
     slug: input.slug,
@@ -99,7 +99,7 @@ export function validateVenueChanges(input: UpdateVenueInput, maxStayMin: number
   if (input.address != null) out.address = text(input.address, 'address');
   if ((input.lat == null) !== (input.lng == null)) throw badInput('lat and lng change together', 'lat');
   if (input.lat != null && input.lng != null) {
-    assertCoordinates({ lat: input.lat, lng: input.lng }, 'lat');
+    assertCoordinates({ lat: input.lat, lng: input.lng });
     out.lat = input.lat;
     out.lng = input.lng;
   }

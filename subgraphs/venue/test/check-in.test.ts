@@ -88,9 +88,14 @@ describe('check-in rejections change nothing', () => {
 
   it('refuses coordinates off the globe with BAD_USER_INPUT', async () => {
     const venue = await t.createVenue();
-    for (const bad of [{ lat: 91 }, { lng: -181 }, { accuracyM: -5 }]) {
+    for (const [bad, field] of [
+      [{ lat: 91 }, 'lat'],
+      [{ lng: -181 }, 'lng'],
+      [{ accuracyM: -5 }, 'accuracyM'],
+    ] as const) {
       const result = await t.graphql(CHECK_IN, { input: { ...checkInInput(venue), ...bad } }, newUser());
       assert.equal(codeOf(result), 'BAD_USER_INPUT', JSON.stringify(bad));
+      assert.equal(result.errors?.[0]?.extensions?.field, field, JSON.stringify(bad));
     }
   });
 

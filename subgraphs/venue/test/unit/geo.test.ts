@@ -34,6 +34,20 @@ describe('coordinates', () => {
     }
     assertCoordinates({ lat: -90, lng: 180 });
   });
+
+  it('names the coordinate that is wrong in extensions.field', () => {
+    const fieldOf = (coords: { lat: number; lng: number }) => {
+      try {
+        assertCoordinates(coords);
+      } catch (err) {
+        return (err as { extensions: { field?: string } }).extensions.field;
+      }
+      return undefined;
+    };
+    assert.equal(fieldOf({ lat: 91, lng: 0 }), 'lat');
+    assert.equal(fieldOf({ lat: 0, lng: -181 }), 'lng');
+    assert.equal(fieldOf({ lat: 0, lng: Number.NaN }), 'lng');
+  });
 });
 
 describe('accuracy-aware geofence', () => {
