@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.state/**', '**/generated/**', 'infra/ferretdb/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '.state/**',
+      '.state-*/**',
+      '**/dist/**',
+      '**/generated/**',
+      'infra/ferretdb/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

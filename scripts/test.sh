@@ -27,6 +27,7 @@ node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
   'packages/*/test/**/*.test.ts' \
   'subgraphs/*/test/**/*.test.ts' \
   'router/test/**/*.test.ts' \
+  'apps/*/test/**/*.test.ts' \
   'test/**/*.test.ts'
 
 printf '\nnpm test finished in %ss\n' "$(( $(date +%s) - start ))"
