@@ -35,6 +35,7 @@ function mappersFor(name: (typeof subgraphs)[number]): Record<string, string> {
       return {
         Venue: '../venue-store.ts#VenueRow',
         City: '../venue-store.ts#CityRow',
+        VenueCheckIn: '../operator-views.ts#CheckInRecord',
       };
     case 'social':
       return {

@@ -14,6 +14,7 @@ import { heatRanking } from './heat-store.ts';
 import { localParts } from './local-time.ts';
 import type { OccupancyInsights } from './occupancy-insights.ts';
 import { historyBuckets } from './occupancy-samples.ts';
+import { bookingStats, checkInHistory, operatedVenueIds } from './operator-views.ts';
 import { isOpenAt, openingHoursToDays, readOpeningHours } from './opening-hours.ts';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 import type { PresenceService } from './presence-service.ts';
@@ -98,6 +99,19 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         });
       },
       cities: () => db.city.findMany({ orderBy: { code: 'asc' } }),
+      myOperatedVenues: async (_root, { cityCode, first, after }, ctx) => {
+        const page = await listVenues(db, {
+          cityCode,
+          ids: operatedVenueIds(ctx.viewer),
+          first: pageSize(first),
+          afterId: after ? decodeCursor(after) : null,
+        });
+        const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node }));
+        return {
+          edges,
+          pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+        };
+      },
       myPresence: async (_root, _args, ctx) => {
         const session = await deps.presence.myPresence(ctx.viewer);
         return session ? sessionOut(session, ctx) : null;
@@ -172,6 +186,10 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         (await deps.bookings.venueBookings(ctx.viewer, venue.id, from, to)).map((b) =>
           bookingOut(b, ctx, deps.bookings.freeCancelHours),
         ),
+      checkIns: (venue, { from, to, first, after }, ctx) =>
+        checkInHistory(db, ctx.viewer, venue.id, { from, to, first: pageSize(first), after }),
+      bookingStats: (venue, { from, to }, ctx) =>
+        bookingStats(db, ctx.viewer, venue.id, deps.bookings.range(from, to), clock.now()),
       forecastInputs: async (venue, _args, ctx) => {
         const inputs = await ctx.forecastInputs.load(venue.id.toString());
         return {
@@ -183,6 +201,12 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
     },
     City: {
       code: (city) => city.code,
+    },
+    VenueCheckIn: {
+      user: (row) => ({ id: row.userId.toString() }),
+      startedAt: (row) => row.startedAt.toISOString(),
+      endedAt: (row) => row.endedAt?.toISOString() ?? null,
+      endReason: (row) => row.endReason as never,
     },
   };
 }

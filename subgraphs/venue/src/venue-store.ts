@@ -39,13 +39,22 @@ export async function listVenues(
     sport,
     first,
     afterId,
-  }: { cityCode?: string | null; sport?: string | null; first: number; afterId?: bigint | null },
+    ids,
+  }: {
+    cityCode?: string | null;
+    sport?: string | null;
+    first: number;
+    afterId?: bigint | null;
+    /** Only these venues (an operator's). */
+    ids?: bigint[] | null;
+  },
 ): Promise<VenuePage> {
   const rows = await db.venue.findMany({
     where: {
+      ...(ids ? { id: { in: ids } } : {}),
       ...(cityCode ? { cityCode } : {}),
       ...(sport ? { sports: { array_contains: [sport.trim().toLowerCase()] } } : {}),
-      ...(afterId ? { id: { gt: afterId } } : {}),
+      ...(afterId ? { AND: [{ id: { gt: afterId } }] } : {}),
     },
     orderBy: { id: 'asc' },
     take: first + 1,
