@@ -79,6 +79,8 @@ export interface FakeWeChat {
   calls: string[];
   /** Subscription messages accepted, in order. */
   messages: FakeSubscribeMessage[];
+  /** Subscription messages refused, with the errcode they got. */
+  refusals: Array<{ touser: unknown; errcode: number }>;
   /** Access tokens handed out by stable_token. */
   tokens: Set<string>;
   stop(): Promise<void>;
@@ -124,6 +126,7 @@ export async function startFakeWeChat(opts: FakeWeChatOptions = {}): Promise<Fak
   const slowMs = opts.slowMs ?? 10_000;
   const calls: string[] = [];
   const messages: FakeSubscribeMessage[] = [];
+  const refusals: Array<{ touser: unknown; errcode: number }> = [];
   const tokens = new Set<string>();
   let currentToken: string | null = null;
   const answerJson = (res: ServerResponse, payload: unknown) =>
@@ -156,8 +159,8 @@ export async function startFakeWeChat(opts: FakeWeChatOptions = {}): Promise<Fak
       void readBody(req).then((body) => {
         const message = body as Partial<FakeSubscribeMessage>;
         const answer = fakeSubscribeSend(url.searchParams.get('access_token'), message, tokens);
-        if (answer.errcode === 0)
-          messages.push({ ...(message as FakeSubscribeMessage), receivedAt: new Date().toISOString() });
+        if (answer.errcode !== 0) refusals.push({ touser: message.touser, errcode: answer.errcode });
+        else messages.push({ ...(message as FakeSubscribeMessage), receivedAt: new Date().toISOString() });
         answerJson(res, answer);
       });
       return;
@@ -177,7 +180,7 @@ export async function startFakeWeChat(opts: FakeWeChatOptions = {}): Promise<Fak
     else answer();
   });
   const address = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-  return { server, ...address, calls, messages, tokens, stop: () => closeServer(server) };
+  return { server, ...address, calls, messages, refusals, tokens, stop: () => closeServer(server) };
 }
 
 if (import.meta.main) {
