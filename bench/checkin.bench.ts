@@ -132,6 +132,8 @@ try {
     const routerProcess = startProcess('router', 'router/src/index.ts', {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      // The benches send their own documents, not the clients' trusted ones.
+      TRUSTED_DOCUMENTS: 'off',
       ROUTER_PORT: String(routerPort),
       VENUE_SUBGRAPH_URL: `${venueUrl}/graphql`,
       USER_JWKS_URL: issuer.jwksUrl,

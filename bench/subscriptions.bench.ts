@@ -60,6 +60,8 @@ try {
   const router = startProcess('router', 'router/src/index.ts', {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    // The benches send their own documents, not the clients' trusted ones.
+    TRUSTED_DOCUMENTS: 'off',
     ROUTER_PORT: String(routerPort),
     VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
     USER_JWKS_URL: issuer.jwksUrl,

@@ -168,6 +168,8 @@ export async function startVenuePredictionRouter(
   ]);
   const router = startProcess('router', 'router/src/index.ts', {
     ...common,
+    // The benches send their own documents, not the clients' trusted ones.
+    TRUSTED_DOCUMENTS: 'off',
     ROUTER_PORT: String(routerPort),
     VENUE_SUBGRAPH_URL: `http://127.0.0.1:${venuePort}/graphql`,
     PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,

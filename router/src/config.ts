@@ -41,6 +41,15 @@ export const routerConfigSchema = baseConfig
     RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Browser origins CORS lets in (the console's), comma-separated; every other origin is refused. */
+    CORS_ORIGINS: z
+      .string()
+      .default('http://127.0.0.1:4020,http://localhost:4020')
+      .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), {
+        message: 'a comma-separated list of origins such as https://console.example.com',
+      }),
+    /** `enforce`: only documents of the clients' manifests run (default in production); `off`: anything. */
+    TRUSTED_DOCUMENTS: z.enum(['enforce', 'off']).optional(),
   })
   .superRefine(rejectDevSecretInProduction);
 

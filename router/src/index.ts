@@ -25,6 +25,8 @@ import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './secur
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
 import { attachWebSocket } from './subscriptions/websocket.ts';
+import { createTrustedDocuments } from './trusted-documents.ts';
+import { applyCors, createCorsPolicy, parseOrigins } from './cors.ts';
 
 async function probe(url: string, timeoutMs: number) {
   const ready = new URL('/ready', url);
@@ -131,6 +133,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxCost: config.MAX_QUERY_COST,
     defaultListSize: config.DEFAULT_LIST_SIZE,
   };
+  const trusted = createTrustedDocuments(config.TRUSTED_DOCUMENTS ?? (production ? 'enforce' : 'off'));
+  const cors = createCorsPolicy(parseOrigins(config.CORS_ORIGINS));
   const rateLimit = createRateLimiter(publisher, {
     perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
@@ -193,15 +197,17 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxBatch: config.MAX_BATCH_OPERATIONS,
     // Counting tokens is far cheaper than parsing: refuse huge documents before the parser
     // (exceedsTokenLimit does not even lex a query shorter than the limit).
-    preflight: ({ query }) =>
-      typeof query === 'string' && exceedsTokenLimit(query, limits.maxTokens)
+    preflight: (operation) =>
+      trusted.prepare(operation) ??
+      (typeof operation.query === 'string' && exceedsTokenLimit(operation.query, limits.maxTokens)
         ? {
             status: 400,
             code: 'TOKEN_LIMIT_EXCEEDED',
             message: `the query has more than ${limits.maxTokens} tokens`,
           }
-        : null,
+        : null),
   });
+  applyCors(server, cors);
   const websocket = attachWebSocket({
     server,
     path: '/graphql',
@@ -219,6 +225,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
     limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
+    resolveQuery: trusted.resolveSubscribe,
+    originAllowed: cors.originAllowed,
   });
   observeLive(metrics, { sockets: () => websocket.wss.clients.size, subscriptions: () => hub.stats() });
   const address = await listen(server, config.ROUTER_PORT, config.BIND_HOST);

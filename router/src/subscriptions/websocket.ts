@@ -40,6 +40,10 @@ export interface WebSocketOptions {
   maxSocketsPerUser: number;
   limits: Limits;
   initTimeoutMs: number;
+  /** The document to run for a subscribe payload (trusted documents), or the error to answer with. */
+  resolveQuery?: (payload: { query: string; extensions?: unknown }) => string | GraphQLError;
+  /** Browsers' upgrade requests carry an Origin: refused unless allowed (CORS_ORIGINS). */
+  originAllowed?: (origin: string | undefined) => boolean;
 }
 
 interface SocketState {
@@ -55,7 +59,12 @@ function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): strin
 }
 
 export function attachWebSocket(opts: WebSocketOptions) {
-  const wss = new WebSocketServer({ server: opts.server, path: opts.path, maxPayload: 1_000_000 });
+  const wss = new WebSocketServer({
+    server: opts.server,
+    path: opts.path,
+    maxPayload: 1_000_000,
+    verifyClient: ({ origin }: { origin?: string }) => opts.originAllowed?.(origin || undefined) ?? true,
+  });
   const states = new WeakMap<object, SocketState>();
   const socketsPerUser = new Map<string, number>();
   const stateOf = (extra: object) => {
@@ -116,9 +125,11 @@ export function attachWebSocket(opts: WebSocketOptions) {
           ];
         }
         const schema = opts.schema();
+        const query = opts.resolveQuery ? opts.resolveQuery(payload) : payload.query;
+        if (query instanceof GraphQLError) return [query];
         let document;
         try {
-          document = parse(payload.query, { maxTokens: opts.limits.maxTokens });
+          document = parse(query, { maxTokens: opts.limits.maxTokens });
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
         }
