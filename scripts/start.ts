@@ -1,6 +1,8 @@
 // `npm start`: infra (if not running), migrations, then every subgraph and the router as child
 // processes. Prints where each part listens; Ctrl-C stops them all.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { ensureBuilt, H5_DIST } from '../apps/miniprogram/scripts/build.ts';
+import { serveStatic } from './serve-static.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
@@ -40,6 +42,8 @@ function step(title: string, command: string, args: string[]) {
 }
 
 step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
+console.log('\n> mini-program H5 build (when its sources changed)');
+ensureBuilt('h5', (line) => console.log(line));
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
 const children: ChildProcess[] = [];
@@ -99,6 +103,15 @@ for (const service of services) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+// The mini-program's H5 build, told where the router is (its origin is in the router's CORS_ORIGINS).
+const miniprogram = stopping
+  ? null
+  : await serveStatic({
+      root: H5_DIST,
+      port: Number(env.MINIPROGRAM_PORT ?? 4021),
+      runtimeConfig: { graphUrl: `http://127.0.0.1:${services[4]!.port}/graphql` },
+    });
+if (miniprogram) process.on('exit', () => miniprogram.server.close());
 if (!stopping) {
   console.log('\nsport-venue is running:');
   console.log(
@@ -111,5 +124,6 @@ if (!stopping) {
   console.log(
     `  model       grpc://127.0.0.1:${modelServer.port}  (forecasts after: npm run seed && npm run train)`,
   );
+  if (miniprogram) console.log(`  miniprogram  ${miniprogram.url}  (H5; log in with any name)`);
   console.log('Ctrl-C stops everything (infrastructure keeps running: npm run infra:down).');
 }

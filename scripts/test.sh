@@ -19,6 +19,11 @@ tsc -p tsconfig.json
 step "supergraph is composed from the current subgraph schemas"
 node scripts/compose.ts --check
 
+step "mini-program builds from a clean output (mp-weixin, h5)"
+rm -rf apps/miniprogram/dist
+npm run --silent build:mp-weixin -w @sport-venue/miniprogram >/dev/null
+npm run --silent build:h5 -w @sport-venue/miniprogram >/dev/null
+
 step "infrastructure"
 bash infra/infra.sh up
 
