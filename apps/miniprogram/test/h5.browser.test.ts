@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../../scripts/serve-static.ts';
 import { startGraph, type Graph } from '../../../test/support/graph.ts';
 import { gcj02ToWgs84 } from '../src/lib/coords.ts';
@@ -61,10 +61,9 @@ async function createVenue(name: string, slug: string, lat: number, lng: number)
 
 /** A phone: its own browser context (storage, cookies) with the location granted. */
 class Phone {
-  /** WebSockets the app opened, and the most it held open at once. */
-  readonly sockets: string[] = [];
-  open_ = 0;
-  maxOpen = 0;
+  /** The app's sockets pass through the test, so it can cut them like a lost network. */
+  private cut = false;
+  private readonly routed: WebSocketRoute[] = [];
   context!: BrowserContext;
   page!: Page;
   readonly name: string;
@@ -83,12 +82,44 @@ class Phone {
       geolocation: { ...this.toBrowser(at), accuracy: 20 },
     });
     this.page = await this.context.newPage();
-    this.page.on('websocket', (ws) => {
-      this.sockets.push(ws.url());
-      this.open_ += 1;
-      this.maxOpen = Math.max(this.maxOpen, this.open_);
-      ws.on('close', () => (this.open_ -= 1));
+    await this.page.routeWebSocket(/\/graphql$/, (ws) => {
+      this.routed.push(ws);
+      // While cut, a new socket opens but the router never answers (no connection_ack).
+      if (!this.cut) ws.connectToServer();
     });
+    // Count the app's WebSockets from inside the page: opened, open now, most open at once.
+    await this.page.addInitScript(() => {
+      const stats = { opened: 0, open: 0, max: 0 };
+      (window as unknown as { __sockets: typeof stats }).__sockets = stats;
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          stats.opened += 1;
+          stats.open += 1;
+          stats.max = Math.max(stats.max, stats.open);
+          this.addEventListener('close', () => (stats.open -= 1));
+        }
+      };
+    });
+  }
+
+  /** The page's WebSocket counts (an app restarts them when the page reloads). */
+  sockets() {
+    return this.page.evaluate(
+      () => (window as unknown as { __sockets: { opened: number; open: number; max: number } }).__sockets,
+    );
+  }
+
+  /** Drops every socket the way a lost network does; new ones get no answer until restore(). */
+  async loseConnection() {
+    this.cut = true;
+    for (const ws of this.routed.splice(0)) await ws.close({ code: 1012, reason: 'network lost (test)' });
+  }
+
+  async restore() {
+    this.cut = false;
+    for (const ws of this.routed.splice(0)) await ws.close({ code: 1012, reason: 'still offline (test)' });
   }
 
   /** Browsers report WGS-84; the app converts to GCJ-02 (the venues' system). */
@@ -224,8 +255,27 @@ describe('mini-program H5', () => {
       { timeout: LIVE_TIMEOUT },
     );
     // The home page's live counts and the venue page's headcount share one socket.
-    assert.equal(alice.maxOpen, 1, `sockets opened: ${alice.sockets.join(', ')}`);
-    assert.equal(alice.open_, 1);
+    assert.deepEqual(await alice.sockets(), { opened: 1, open: 1, max: 1 });
+  });
+
+  it('says when the connection is lost, resubscribes when it is back, and still moves live', async () => {
+    await alice.loseConnection();
+    await alice.page.locator('[data-test="offline-banner"]').waitFor({ timeout: LIVE_TIMEOUT });
+    await alice.shot('venue-offline');
+    await alice.restore();
+    await alice.page
+      .locator('[data-test="offline-banner"]')
+      .waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    // Bob leaves: the count Alice sees drops over the new socket.
+    await bob.page.locator('[data-test="check-out"]').click();
+    await alice.page.waitForFunction(
+      () => document.querySelector('[data-test="live-count"]')?.textContent?.trim() === '1',
+      null,
+      { timeout: LIVE_TIMEOUT },
+    );
+    const sockets = await alice.sockets();
+    assert.equal(sockets.max, 1, 'the lost socket was replaced, never doubled');
+    assert.equal(sockets.open, 1);
   });
 
   it('PK: create, join by code, both leaderboards update live after a check-in', async () => {
@@ -267,9 +317,11 @@ describe('mini-program H5', () => {
     await alice.shot('pk');
     await bob.shot('pk');
     // Every board and the venue page's headcount: never more than one socket at a time.
-    assert.equal(alice.maxOpen, 1);
-    assert.equal(bob.maxOpen, 1);
-    assert.equal(bob.open_, 1);
+    for (const phone of [alice, bob]) {
+      const sockets = await phone.sockets();
+      assert.equal(sockets.max, 1, `${phone.name}: ${JSON.stringify(sockets)}`);
+      assert.equal(sockets.open, 1, `${phone.name}: ${JSON.stringify(sockets)}`);
+    }
   });
 
   it('me: points, streak and ledger after the check-ins', async () => {
