@@ -15,6 +15,8 @@ prettier --check --log-level=warn .
 
 step "typecheck"
 tsc -p tsconfig.json
+# The mini-program's services and libraries against uni-app's and Vite's types (.vue files: vite build).
+tsc -p apps/miniprogram/tsconfig.services.json
 
 step "supergraph is composed from the current subgraph schemas"
 node scripts/compose.ts --check
