@@ -8,6 +8,7 @@ export default tseslint.config(
       '.state/**',
       '.state-*/**',
       '**/dist/**',
+      'test-output/**',
       '**/generated/**',
       'infra/ferretdb/**',
     ],

@@ -7,6 +7,7 @@ import { DATABASES, migrate } from '@sport-venue/shared/migrations';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { demoSlots } from './seed/slots.ts';
+import { DEMO_ADMIN, DEMO_OPERATOR, seedConsoleAccounts } from './seed/console-accounts.ts';
 import { chineseVenues, cities, openingHours, swissGyms, type SeedVenue } from './seed/venues.ts';
 
 const OCCUPANCY_CSV = process.env.SEED_OCCUPANCY_CSV
@@ -64,6 +65,23 @@ try {
     });
   }
   console.log('users: 3 demo users (log in with WeChat code test-demo1 … test-demo3)');
+
+  // Console accounts with known passwords: development only.
+  if ((process.env.NODE_ENV ?? 'development') === 'development') {
+    const operated = await venueDb.venue.findMany({
+      where: { cityCode: '310000' },
+      orderBy: { id: 'asc' },
+      take: 2,
+    });
+    await seedConsoleAccounts(
+      userDb,
+      operated.map((v) => v.id),
+      Number(process.env.PASSWORD_SCRYPT_LOG_N ?? 15),
+    );
+    console.log(
+      `console: log in as ${DEMO_OPERATOR.username} / ${DEMO_OPERATOR.password} (operates ${operated.map((v) => v.name).join('、')}) or ${DEMO_ADMIN.username} / ${DEMO_ADMIN.password} (admin)`,
+    );
+  }
 } finally {
   await venueDb.$disconnect();
   await userDb.$disconnect();

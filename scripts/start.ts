@@ -2,6 +2,7 @@
 // processes. Prints where each part listens; Ctrl-C stops them all.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { ensureBuilt, H5_DIST } from '../apps/miniprogram/scripts/build.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
 import { serveStatic } from './serve-static.ts';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -45,6 +46,16 @@ step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.s
 console.log('\n> mini-program H5 build (when its sources changed)');
 ensureBuilt('h5', (line) => console.log(line));
 step('migrations', process.execPath, ['scripts/migrate.ts']);
+
+// The operator console: built when missing or stale, served by this process; the router's CORS
+// lets its origin in.
+const consolePort = Number(env.CONSOLE_PORT ?? 4020);
+const miniprogramPort = Number(env.MINIPROGRAM_PORT ?? 4021);
+env.CORS_ORIGINS ??= [consolePort, miniprogramPort]
+  .flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`])
+  .join(',');
+console.log('\n> console (apps/console)');
+ensureConsoleBuilt();
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -108,12 +119,20 @@ const miniprogram = stopping
   ? null
   : await serveStatic({
       root: H5_DIST,
-      port: Number(env.MINIPROGRAM_PORT ?? 4021),
+      port: miniprogramPort,
       runtimeConfig: { graphUrl: `http://127.0.0.1:${services[4]!.port}/graphql` },
     });
 if (miniprogram) process.on('exit', () => miniprogram.server.close());
+const consoleServer = stopping
+  ? null
+  : await serveStatic({
+      root: CONSOLE_DIST,
+      port: consolePort,
+      runtimeConfig: { graphUrl: `http://127.0.0.1:${services[4]!.port}/graphql` },
+    });
 if (!stopping) {
   console.log('\nsport-venue is running:');
+  console.log(`  console     ${consoleServer!.url}  (operators; npm run seed prints a demo login)`);
   console.log(
     `  router      http://127.0.0.1:${services[4]!.port}/graphql  (HTTP + WebSocket; /health, /ready)`,
   );

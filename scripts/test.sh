@@ -17,6 +17,7 @@ step "typecheck"
 tsc -p tsconfig.json
 # The mini-program's services and libraries against uni-app's and Vite's types (.vue files: vite build).
 tsc -p apps/miniprogram/tsconfig.services.json
+vue-tsc --noEmit -p apps/console/tsconfig.json
 
 step "supergraph is composed from the current subgraph schemas"
 node scripts/compose.ts --check
@@ -29,12 +30,16 @@ npm run --silent build:h5 -w @sport-venue/miniprogram >/dev/null
 step "infrastructure"
 bash infra/infra.sh up
 
+step "browser (Debian Chromium) and the console build for the browser tests"
+bash scripts/ensure-chromium.sh
+node scripts/console-build.ts
+
 step "tests (unit + integration)"
 node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
   'packages/*/test/**/*.test.ts' \
+  'apps/*/test/**/*.test.ts' \
   'subgraphs/*/test/**/*.test.ts' \
   'router/test/**/*.test.ts' \
-  'apps/*/test/**/*.test.ts' \
   'test/**/*.test.ts'
 
 printf '\nnpm test finished in %ss\n' "$(( $(date +%s) - start ))"
