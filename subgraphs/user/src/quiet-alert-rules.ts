@@ -67,11 +67,6 @@ export function validateQuietAlertRequest(
   };
 }
 
-/** Levels at which an alert with this `maxLevel` fires: the level itself and every quieter one. */
-export function levelsSatisfying(level: OccupancyLevelName): OccupancyLevelName[] {
-  return OCCUPANCY_LEVELS.slice(OCCUPANCY_LEVELS.indexOf(level));
-}
-
 /** Alerts' maxLevels that a venue now at `level` satisfies. */
 export function maxLevelsFiredBy(level: OccupancyLevelName): OccupancyLevelName[] {
   return OCCUPANCY_LEVELS.slice(OCCUPANCY_LEVELS.indexOf(level), 3);
