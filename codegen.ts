@@ -30,7 +30,7 @@ const config: CodegenConfig = {
 function mappersFor(name: (typeof subgraphs)[number]): Record<string, string> {
   switch (name) {
     case 'user':
-      return { User: '../user-store.ts#UserRow' };
+      return { User: '../user-store.ts#UserRow', QuietAlert: '../quiet-alert-store.ts#QuietAlertRow' };
     case 'venue':
       return {
         Venue: '../venue-store.ts#VenueRow',

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { Supervisor } from './supervisor.ts';
 import { startModelBootstrap } from './model-bootstrap.ts';
+import { ensureBuilt, H5_DIST } from '../apps/miniprogram/scripts/build.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
 import { serveStatic } from './serve-static.ts';
 import { DEMO_ADMIN, DEMO_OPERATOR } from './seed/console-accounts.ts';
@@ -51,6 +52,8 @@ function step(title: string, command: string, args: string[]) {
 }
 
 step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
+console.log('\n> mini-program H5 build (when its sources changed)');
+ensureBuilt('h5', (line) => console.log(line));
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
 // Demo data in development, so a first start shows venues, history and accounts at once; the
@@ -61,7 +64,10 @@ if (env.NODE_ENV === 'development' && env.SEED !== '0')
 // The operator console: built when missing or stale, served by this process; the router's CORS
 // lets its origin in.
 const consolePort = Number(env.CONSOLE_PORT ?? 4020);
-env.CORS_ORIGINS ??= `http://127.0.0.1:${consolePort},http://localhost:${consolePort}`;
+const miniprogramPort = Number(env.MINIPROGRAM_PORT ?? 4021);
+env.CORS_ORIGINS ??= [consolePort, miniprogramPort]
+  .flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`])
+  .join(',');
 console.log('\n> console (apps/console)');
 ensureConsoleBuilt();
 
@@ -103,6 +109,15 @@ for (const service of services) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+// The mini-program's H5 build, told where the router is (its origin is in the router's CORS_ORIGINS).
+const miniprogram = stopping
+  ? null
+  : await serveStatic({
+      root: H5_DIST,
+      port: miniprogramPort,
+      runtimeConfig: { graphUrl: `http://127.0.0.1:${services[4]!.port}/graphql` },
+    });
+if (miniprogram) process.on('exit', () => miniprogram.server.close());
 const consoleServer = stopping
   ? null
   : await serveStatic({
@@ -125,5 +140,6 @@ if (!stopping) {
   if (fakeWeChat)
     console.log(`  wechat-fake http://127.0.0.1:${fakeWeChat.port}  (log in with code test-<name>)`);
   console.log(`  model       grpc://127.0.0.1:${modelServer.port}  (retrain now: npm run train)`);
+  if (miniprogram) console.log(`  miniprogram ${miniprogram.url}  (H5; log in with any name)`);
   console.log('Ctrl-C stops everything (infrastructure keeps running: npm run infra:down).');
 }

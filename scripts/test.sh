@@ -15,10 +15,17 @@ prettier --check --log-level=warn .
 
 step "typecheck"
 tsc -p tsconfig.json
+# The mini-program's services and libraries against uni-app's and Vite's types (.vue files: vite build).
+tsc -p apps/miniprogram/tsconfig.services.json
 vue-tsc --noEmit -p apps/console/tsconfig.json
 
 step "supergraph is composed from the current subgraph schemas"
 node scripts/compose.ts --check
+
+step "mini-program builds from a clean output (mp-weixin, h5)"
+rm -rf apps/miniprogram/dist
+npm run --silent build:mp-weixin -w @sport-venue/miniprogram >/dev/null
+npm run --silent build:h5 -w @sport-venue/miniprogram >/dev/null
 
 step "infrastructure"
 bash infra/infra.sh up

@@ -51,7 +51,7 @@ export const routerConfigSchema = baseConfig
     /** Browser origins CORS lets in (the console's), comma-separated; every other origin is refused. */
     CORS_ORIGINS: z
       .string()
-      .default('http://127.0.0.1:4020,http://localhost:4020')
+      .default('http://127.0.0.1:4020,http://localhost:4020,http://127.0.0.1:4021,http://localhost:4021')
       .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), {
         message: 'a comma-separated list of origins such as https://console.example.com',
       }),

@@ -72,3 +72,26 @@ export const bookingEventV1 = z.object({
   at: z.string().datetime(),
 });
 export type BookingEvent = z.infer<typeof bookingEventV1>;
+
+// Redis pub/sub (live notifications, fire-and-forget; docs/events.md "Redis pub/sub").
+
+/** Busyness levels, quietest first. */
+export const OCCUPANCY_LEVELS = ['NOT_BUSY', 'A_LITTLE_BUSY', 'BUSY', 'VERY_BUSY'] as const;
+export type OccupancyLevelName = (typeof OCCUPANCY_LEVELS)[number];
+
+/** Default prefix of `occupancy:{venueId}` (venue's OCCUPANCY_CHANNEL_PREFIX). */
+export const OCCUPANCY_CHANNEL_PREFIX = 'occupancy:';
+
+/**
+ * `occupancy:{venueId}`: published by the venue subgraph after every headcount change; read by the
+ * router (occupancyChanged) and the user subgraph (quiet alerts).
+ */
+export const occupancyMessageV1 = z.object({
+  v: z.literal(1),
+  venueId: z.string().min(1),
+  currentCount: z.number().int().min(0),
+  occupancyLevel: z.enum(OCCUPANCY_LEVELS).nullable(),
+  at: z.string(),
+  seq: z.number().int(),
+});
+export type OccupancyMessageV1 = z.infer<typeof occupancyMessageV1>;

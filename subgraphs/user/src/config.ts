@@ -11,6 +11,7 @@ import {
   url,
   z,
   localService,
+  OCCUPANCY_CHANNEL_PREFIX,
 } from '@sport-venue/shared';
 import { parseSigningKeys } from './signing-keys.ts';
 import { parseStreakBonuses } from './points-rules.ts';
@@ -21,6 +22,7 @@ export const DEV_SECRETS = {
   WECHAT_SECRET: 'dev-only-wechat-secret',
   // 32 readable ASCII bytes, base64: recognisably not a real key.
   SESSION_KEY_ENCRYPTION_KEY: Buffer.from('dev-only-session-key-encryption!').toString('base64'),
+  WECHAT_QUIET_TEMPLATE_ID: 'dev-quiet-alert-template',
 } as const;
 
 const userSettings = baseConfig.extend({
@@ -41,6 +43,19 @@ const userSettings = baseConfig.extend({
     .default(DEV_SECRETS.SESSION_KEY_ENCRYPTION_KEY)
     .transform((v) => Buffer.from(v, 'base64'))
     .refine((key) => key.length === 32, 'must be base64 of exactly 32 bytes'),
+
+  // "Tell me when it's quiet" (docs/decisions/0015): subscription messages through WeChat.
+  WECHAT_QUIET_TEMPLATE_ID: z.string().min(1).max(128).default(DEV_SECRETS.WECHAT_QUIET_TEMPLATE_ID),
+  WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
+  /** Must match the venue subgraph's setting: the alerts listen to `${prefix}*`. */
+  OCCUPANCY_CHANNEL_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
+    .default(OCCUPANCY_CHANNEL_PREFIX),
+  /** `false`: this process serves GraphQL only and sends no quiet alerts. */
+  QUIET_ALERTS_ENABLED: booleanFlag(true),
+  QUIET_ALERT_SWEEP_MS: intSetting(60_000, 100),
+  QUIET_ALERT_LEASE_MS: intSetting(60_000, 1_000),
 
   // Access tokens (RS256). Unset outside production: generated (development keeps them in .state/).
   JWT_SIGNING_KEYS: z
@@ -99,6 +114,8 @@ export const userConfigSchema = userSettings.superRefine((config, ctx) => {
   if (config.SESSION_KEY_ENCRYPTION_KEY.toString('base64') === DEV_SECRETS.SESSION_KEY_ENCRYPTION_KEY)
     required('SESSION_KEY_ENCRYPTION_KEY');
   if (!config.JWT_SIGNING_KEYS) required('JWT_SIGNING_KEYS');
+  if (config.WECHAT_QUIET_TEMPLATE_ID === DEV_SECRETS.WECHAT_QUIET_TEMPLATE_ID)
+    required('WECHAT_QUIET_TEMPLATE_ID');
   // The fake WeChat server speaks plain HTTP on loopback; production talks to the real API only.
   if (!config.WECHAT_API_BASE.startsWith('https://'))
     ctx.addIssue({ code: 'custom', path: ['WECHAT_API_BASE'], message: 'must be https in production' });

@@ -14,6 +14,7 @@ export const UserErrorCode = {
   CONTENT_REJECTED: 'CONTENT_REJECTED',
   CONTENT_UNDER_REVIEW: 'CONTENT_UNDER_REVIEW',
   ALREADY_EXISTS: 'ALREADY_EXISTS',
+  TOO_MANY_QUIET_ALERTS: 'TOO_MANY_QUIET_ALERTS',
 } as const;
 
 /** WeChat errcode → our code. Codes not listed are our own misconfiguration or WeChat trouble. */

@@ -17,7 +17,9 @@ import { createResolvers } from './resolvers.ts';
 import { devSigningKeysFile, jwksDocument, resolveSigningKeys } from './signing-keys.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { createUserDb } from './user-store.ts';
+import { createQuietAlertDispatcher, runQuietAlerts } from './quiet-alert-dispatcher.ts';
 import { createWeChatClient } from './wechat-client.ts';
+import { createWeChatMessenger } from './wechat-messages.ts';
 
 export interface UserSubgraphOptions {
   /** WeChat msgSecCheck (or any moderation) for user-visible text; default passes everything. */
@@ -79,6 +81,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
       lockoutMinutes: config.OPERATOR_LOCKOUT_MINUTES,
     },
     contentCheck: options.contentCheck ?? passAllContent,
+    quietAlerts: { templateId: config.WECHAT_QUIET_TEMPLATE_ID },
   });
 
   const running = await startSubgraph<Context>(
@@ -112,13 +115,44 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     : null;
   const stopConsumer = consumer ? startInBackground(consumer, logger) : async () => {};
 
+  // Quiet alerts: every replica listens; a conditional claim lets exactly one send each message.
+  const quietAlerts = createQuietAlertDispatcher({
+    db,
+    messenger: createWeChatMessenger({
+      baseUrl: config.WECHAT_API_BASE,
+      appid: config.WECHAT_APPID,
+      secret: config.WECHAT_SECRET,
+      timeoutMs: config.WECHAT_TIMEOUT_MS,
+      miniprogramState: config.WECHAT_MINIPROGRAM_STATE,
+    }),
+    logger: logger.child({ part: 'quiet-alerts' }),
+    leaseMs: config.QUIET_ALERT_LEASE_MS,
+  });
+  const subscriber = config.QUIET_ALERTS_ENABLED
+    ? createRedis(config.REDIS_URL, { maxRetriesPerRequest: null })
+    : null;
+  subscriber?.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
+  const quietAlertWorker = subscriber
+    ? await runQuietAlerts(
+        quietAlerts,
+        subscriber,
+        config.OCCUPANCY_CHANNEL_PREFIX,
+        config.QUIET_ALERT_SWEEP_MS,
+        logger,
+      )
+    : null;
+
   return {
     ...running,
     db,
     redis,
     keys,
     consumer,
+    quietAlerts,
+    quietAlertSweep: quietAlertWorker?.sweep ?? null,
     async stop() {
+      await quietAlertWorker?.stop();
+      subscriber?.disconnect();
       await stopConsumer();
       await running.stop();
       await Promise.all([db.$disconnect(), consumerDb?.$disconnect()]);

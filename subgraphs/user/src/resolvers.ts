@@ -8,6 +8,7 @@ import {
   requireViewer,
   shanghaiDate,
   type Logger,
+  type OccupancyLevelName,
   type Viewer,
 } from '@sport-venue/shared';
 import type { Points, Resolvers } from './generated/graphql.ts';
@@ -26,6 +27,8 @@ import { visibleStreak } from './points-rules.ts';
 import { normalizeAvatarUrl, normalizeCityCode, normalizeNickname, type ContentCheck } from './profile.ts';
 import { RefreshTokenError, revokeRefreshToken } from './refresh-tokens.ts';
 import { continueSession, startSession, type SessionSettings, type SessionTokens } from './sessions.ts';
+import { validateQuietAlertRequest, visibleStatus } from './quiet-alert-rules.ts';
+import { cancelQuietAlert, createQuietAlert, listQuietAlerts } from './quiet-alert-store.ts';
 import { parseUserId, updateProfile, upsertWeChatUser, type UserRow } from './user-store.ts';
 import { WeChatApiError, type WeChatClient } from './wechat-client.ts';
 
@@ -38,6 +41,7 @@ export interface UserServices {
   passwords: PasswordPolicy;
   contentCheck: ContentCheck;
   logger: Logger;
+  quietAlerts: { templateId: string };
 }
 
 /** What User.points hands to Points.history (codegen maps Points to its full GraphQL shape). */
@@ -83,9 +87,25 @@ export function createResolvers(services: UserServices): Resolvers {
     Query: {
       user: (_root, { id }, ctx) => ctx.users.load(id),
       me: (_root, _args, ctx) => (ctx.viewer ? ctx.users.load(ctx.viewer.userId) : null),
+      quietAlertTemplateId: () => services.quietAlerts.templateId,
+      myQuietAlerts: (_root, { activeOnly }, ctx) =>
+        listQuietAlerts(db, BigInt(requireViewer(ctx.viewer).userId), activeOnly !== false, new Date()),
     },
 
     Mutation: {
+      requestQuietAlert: async (_root, { input }, ctx) => {
+        const viewer = requireViewer(ctx.viewer);
+        const now = new Date();
+        const request = validateQuietAlertRequest(input, now);
+        return createQuietAlert(db, BigInt(viewer.userId), request, services.quietAlerts.templateId, now);
+      },
+      cancelQuietAlert: async (_root, { id }, ctx) => {
+        const viewer = requireViewer(ctx.viewer);
+        const key = /^[1-9]\d{0,18}$/.test(id) ? BigInt(id) : null;
+        const row = key === null ? null : await cancelQuietAlert(db, BigInt(viewer.userId), key);
+        if (!row) throw notFound('quiet alert');
+        return row;
+      },
       loginWithWeChat: async (_root, { code }) => {
         if (!WECHAT_CODE.test(code)) throw badInput('code must be the code from wx.login()', 'code');
         let session;
@@ -204,6 +224,18 @@ export function createResolvers(services: UserServices): Resolvers {
         });
         return { ...stats, period };
       },
+    },
+
+    QuietAlert: {
+      id: (alert) => alert.id.toString(),
+      venue: (alert) => ({ __typename: 'Venue', id: alert.venueId }),
+      maxLevel: (alert) => alert.maxLevel as OccupancyLevelName,
+      windowStart: (alert) => alert.windowStart.toISOString(),
+      windowEnd: (alert) => alert.windowEnd.toISOString(),
+      status: (alert) => visibleStatus(alert, new Date()),
+      createdAt: (alert) => alert.createdAt.toISOString(),
+      sentAt: (alert) => alert.sentAt?.toISOString() ?? null,
+      sentLevel: (alert) => (alert.sentLevel as OccupancyLevelName | null) ?? null,
     },
 
     Points: {

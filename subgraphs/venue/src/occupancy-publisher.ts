@@ -1,20 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@sport-venue/shared';
-import type { OccupancyLevel } from './occupancy-level.ts';
+import type { Logger, OccupancyMessageV1 } from '@sport-venue/shared';
 import type { OccupancyInsights } from './occupancy-insights.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 
 /** Payload on `${OCCUPANCY_CHANNEL_PREFIX}${venueId}`, contract v1 (docs/events.md). */
-export interface OccupancyMessageV1 {
-  v: 1;
-  venueId: string;
-  currentCount: number;
-  occupancyLevel: OccupancyLevel | null;
-  /** When the count changed (ISO 8601, UTC). */
-  at: string;
-  /** Version of the venue's count: deliveries may overtake each other, keep the highest. */
-  seq: number;
-}
+export type { OccupancyMessageV1 } from '@sport-venue/shared';
 
 export function occupancyChannel(prefix: string, venueId: string): string {
   return `${prefix}${venueId}`;

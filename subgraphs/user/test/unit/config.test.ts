@@ -18,6 +18,7 @@ const production = {
   INTERNAL_IDENTITY_SECRET: 'p'.repeat(40),
   WECHAT_APPID: 'wx1234567890',
   WECHAT_SECRET: 'real-secret',
+  WECHAT_QUIET_TEMPLATE_ID: 'tmpl-quiet-123',
   SESSION_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
   JWT_SIGNING_KEYS: serializeSigningKeys([generateSigningKey()]),
 };
@@ -47,6 +48,7 @@ describe('user subgraph configuration', () => {
       'WECHAT_SECRET',
       'SESSION_KEY_ENCRYPTION_KEY',
       'JWT_SIGNING_KEYS',
+      'WECHAT_QUIET_TEMPLATE_ID',
     ]) {
       const env: Record<string, string> = { ...production };
       delete env[variable];
@@ -62,5 +64,7 @@ describe('user subgraph configuration', () => {
     assert.equal(variableOf({ CHECKIN_EVENTS_TOPIC: 'bad topic!' }), 'CHECKIN_EVENTS_TOPIC');
     assert.equal(variableOf({ KAFKA_BROKERS: 'nohost' }), 'KAFKA_BROKERS');
     assert.equal(variableOf({ POINTS_CONSUMER_ENABLED: 'yes' }), 'POINTS_CONSUMER_ENABLED');
+    assert.equal(variableOf({ OCCUPANCY_CHANNEL_PREFIX: 'a b*' }), 'OCCUPANCY_CHANNEL_PREFIX');
+    assert.equal(variableOf({ WECHAT_MINIPROGRAM_STATE: 'beta' }), 'WECHAT_MINIPROGRAM_STATE');
   });
 });

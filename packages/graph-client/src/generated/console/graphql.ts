@@ -61,7 +61,7 @@ export type CreateOperatorInput = {
   venueIds?: Array<string>;
 };
 
-/** How busy a venue is, relative to its capacity (when set) or to its own busiest usual hour. */
+/** How busy a venue is (the venue subgraph's levels, quietest first). */
 export type OccupancyLevel =
   | 'A_LITTLE_BUSY'
   | 'BUSY'
