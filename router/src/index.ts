@@ -92,7 +92,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-    onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe(seconds, { subgraph }),
+    onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe({ subgraph }, seconds),
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next, coreSupergraphSdl }) => {
@@ -169,7 +169,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     onEvent: (rootField) => metrics.eventsIn.inc({ field: rootField }),
     onExecuted: ({ members }) => {
       metrics.fanout.observe(members);
-      metrics.resultsOut.inc({}, members);
+      metrics.resultsOut.inc(members);
     },
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
@@ -189,7 +189,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     readiness,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    routes: { '/metrics': metrics.registry.route() },
+    metrics: metrics.registry,
     maxBatch: config.MAX_BATCH_OPERATIONS,
     // Counting tokens is far cheaper than parsing: refuse huge documents before the parser
     // (exceedsTokenLimit does not even lex a query shorter than the limit).

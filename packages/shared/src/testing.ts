@@ -83,3 +83,18 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * The value of one series in Prometheus text exposition (label order does not matter), or null
+ * when the series is absent.
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | null {
+  const wanted = Object.entries(labels);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (got.size === wanted.length && wanted.every(([k, v]) => got.get(k) === v)) return Number(m[3]);
+  }
+  return null;
+}
