@@ -83,6 +83,10 @@ export async function startGraph(options: GraphOptions = {}) {
       // Own topics and channels: test events never reach the shared ones (docs/events.md).
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
       BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+      VENUE_EVENTS_TOPIC: uniqueId('venue.events.'),
+      SEARCH_INDEX: uniqueId('test-venues-'),
+      SEARCH_INDEXER_GROUP: uniqueId('venue-search-'),
+      OPENSEARCH_URL: testServices.opensearchUrl,
       OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
     });
     closers.push(() => venue.stop());

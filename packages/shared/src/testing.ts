@@ -17,6 +17,7 @@ export const testServices = {
   redisUrl: env.TEST_REDIS_URL ?? localService.redis(),
   kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? localService.kafka()).split(','),
   mongoUrl: env.TEST_MONGO_URL ?? localService.mongo('').replace(/\/$/, ''),
+  opensearchUrl: env.TEST_OPENSEARCH_URL ?? localService.opensearch(),
 };
 
 export function uniqueId(prefix = 't'): string {
