@@ -695,7 +695,6 @@ rule_files:
   - $INFRA_DIR/prometheus/alerts.yml
 scrape_configs:
   - job_name: sport-venue
-    scrape_timeout: 3s
     file_sd_configs:
       - files: ['$1/targets/*.json']
   - job_name: prometheus
