@@ -707,7 +707,7 @@ prometheus_default_targets() {
   local name port sep=''
   printf '['
   for name in router:${ROUTER_PORT:-4000} user:${USER_PORT:-4001} venue:${VENUE_PORT:-4002} \
-    social:${SOCIAL_PORT:-4003} prediction:${PREDICTION_PORT:-4004}; do
+    social:${SOCIAL_PORT:-4003} prediction:${PREDICTION_PORT:-4004} model-server:${MODEL_SERVER_METRICS_PORT:-9464}; do
     port=${name#*:}; name=${name%%:*}
     printf '%s{"targets":["127.0.0.1:%s"],"labels":{"service":"%s","graph":"npm-start"}}' "$sep" "$port" "$name"
     sep=','

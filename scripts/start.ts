@@ -39,7 +39,10 @@ function step(title: string, command: string, args: string[]) {
   execFileSync(command, args, { cwd: root, stdio: 'inherit', env });
 }
 
-step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
+step('infrastructure (MariaDB, Redis, Kafka, FerretDB, OpenSearch, Prometheus)', 'bash', [
+  'infra/infra.sh',
+  'up',
+]);
 step('migrations', process.execPath, ['scripts/migrate.ts']);
 
 const children: ChildProcess[] = [];

@@ -79,7 +79,7 @@ describe('docker-compose.yml monitoring and search', () => {
     assert.ok(mounts('grafana').some(([from]) => from === './docker/grafana/dashboards'));
   });
 
-  it('scrapes every Node service of the stack', () => {
+  it('scrapes every Node process of the stack (the model server on its metrics port)', () => {
     const config = parse(readFileSync(new URL('docker/prometheus/prometheus.yml', root), 'utf8')) as {
       scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
     };
@@ -87,6 +87,7 @@ describe('docker-compose.yml monitoring and search', () => {
       .find((c) => c.job_name === 'sport-venue')!
       .static_configs.flatMap((c) => c.targets);
     assert.deepEqual(targets.sort(), [
+      'model-server:9464',
       'prediction:4004',
       'router:4000',
       'social:4003',
