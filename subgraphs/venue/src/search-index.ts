@@ -80,6 +80,9 @@ export async function ensureSearchIndex(client: Client, alias: string): Promise<
   if ((await aliasTargets(client, alias)).length > 0) return;
   const index = newIndexName(alias);
   await client.indices.create({ index, body: { ...INDEX_BODY, aliases: { [alias]: {} } } as never });
+  // The alias answers as soon as the index exists, but searches fail ("all shards failed") until
+  // its shard has started.
+  await client.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   // Two creators raced: keep the first index that got the alias, drop ours if it lost.
   const targets = await aliasTargets(client, alias);
   if (targets.length > 1) {
@@ -163,6 +166,7 @@ export async function rebuildSearchIndex(
     index,
     body: { ...INDEX_BODY, settings: { ...INDEX_BODY.settings, refresh_interval: '-1' } } as never,
   });
+  await client.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   let documents = 0;
   try {
     for await (const docs of venueDocuments(db)) documents += (await bulkIndex(client, index, docs)).indexed;
