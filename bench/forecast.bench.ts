@@ -133,6 +133,7 @@ try {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       MODEL_SERVER_PORT: String(modelPort),
+      MODEL_SERVER_METRICS_PORT: '0',
       MODEL_ARTIFACT_DIR: artifactDir,
     }),
   );

@@ -8,14 +8,14 @@
 #   bash infra/infra.sh logs   <service> [-f] last lines of a service's log (follow with -f)
 #   bash infra/infra.sh env                   connection settings for the current configuration
 #
-# Services: mariadb redis kafka ferretdb (default: all four). Everything is configured by
+# Services: mariadb redis kafka ferretdb opensearch prometheus (default: all). Everything is configured by
 # environment variables (see infra/README.md), so a second, independent instance is just
 #   SV_STATE_DIR=/tmp/sv-fault KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 bash infra/infra.sh up kafka
 set -euo pipefail
 
 INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$INFRA_DIR")
-ALL_SERVICES=(mariadb redis kafka ferretdb)
+ALL_SERVICES=(mariadb redis kafka ferretdb opensearch prometheus)
 
 # Absolute paths: the state dir ends up in server configs and in pid-file ownership checks.
 abs_path() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
@@ -29,6 +29,14 @@ REDIS_PORT=${REDIS_PORT:-6379}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 MONGO_PORT=${MONGO_PORT:-27017}
+OPENSEARCH_PORT=${OPENSEARCH_PORT:-9200}
+OPENSEARCH_TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-9300}
+OPENSEARCH_HEAP=${OPENSEARCH_HEAP:-512m}
+# Like Kafka's: start-up over peak throughput (C1 only, serial GC, no heap pre-touch).
+OPENSEARCH_JVM_OPTS=${OPENSEARCH_JVM_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-AlwaysPreTouch}
+OPENSEARCH_USER=${OPENSEARCH_USER:-sv-opensearch} # OpenSearch refuses to run as root
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+PROMETHEUS_SCRAPE_INTERVAL=${PROMETHEUS_SCRAPE_INTERVAL:-5s}
 SV_START_TIMEOUT=${SV_START_TIMEOUT:-90} # seconds until a starting service must be ready
 SV_STOP_TIMEOUT=${SV_STOP_TIMEOUT:-30}   # seconds between SIGTERM and SIGKILL
 # Fast-start defaults for a test broker (C1 JIT only, serial GC): about 40% quicker to ready
@@ -70,6 +78,8 @@ pid_is_ours() {
     redis) [[ $cmd == *redis-server* && $cmd == *"$SV_STATE_DIR/redis"* ]] ;;
     kafka) [[ $cmd == *kafka.Kafka* && $cmd == *"$SV_STATE_DIR/kafka"* ]] ;;
     ferretdb) [[ $cmd == *sv-ferretdb* && $cmd == *"$SV_STATE_DIR/ferretdb"* ]] ;;
+    opensearch) [[ $cmd == *org.opensearch.bootstrap.OpenSearch* && $cmd == *"$SV_STATE_DIR/opensearch"* ]] ;;
+    prometheus) [[ $cmd == *prometheus* && $cmd == *"$SV_STATE_DIR/prometheus"* ]] ;;
   esac
 }
 
@@ -155,6 +165,16 @@ ensure_packages() {
         (($(java_major) >= 17)) || pkgs+=(openjdk-17-jre-headless)
         [[ -d $(kafka_libs_dir) ]] || command -v mvn >/dev/null || pkgs+=(maven)
         ;;
+      opensearch)
+        (($(java_major) >= 17)) || pkgs+=(openjdk-17-jre-headless)
+        [[ -d $(opensearch_dist_dir) ]] || command -v mvn >/dev/null || pkgs+=(maven)
+        command -v unzip >/dev/null || pkgs+=(unzip)
+        command -v curl >/dev/null || pkgs+=(curl)
+        ;;
+      prometheus)
+        command -v prometheus >/dev/null && command -v promtool >/dev/null || pkgs+=(prometheus)
+        command -v curl >/dev/null || pkgs+=(curl)
+        ;;
     esac
   done
   apt_install "${pkgs[@]}"
@@ -162,8 +182,8 @@ ensure_packages() {
     local v; v=$(redis-server --version | sed -n 's/.* v=\([0-9]*\)\..*/\1/p')
     ((${v:-0} >= 7)) || die "redis-server major version ${v:-?} found, need >= 7"
   fi
-  if [[ " $* " == *" kafka "* ]]; then
-    (($(java_major) >= 17)) || die "java 17+ needed for Kafka, found: $(java -version 2>&1 | head -1)"
+  if [[ " $* " == *" kafka "* || " $* " == *" opensearch "* ]]; then
+    (($(java_major) >= 17)) || die "java 17+ needed for Kafka and OpenSearch, found: $(java -version 2>&1 | head -1)"
   fi
 }
 
@@ -222,6 +242,7 @@ ensure_prerequisites() {
   if [[ " $* " == *" mariadb "* ]]; then ensure_mariadb_template; fi
   if [[ " $* " == *" kafka "* ]]; then ensure_kafka_libs; ensure_kafka_format_template; fi
   if [[ " $* " == *" ferretdb "* ]]; then ensure_ferretdb_bin; fi
+  if [[ " $* " == *" opensearch "* ]]; then ensure_opensearch_dist; ensure_opensearch_user; fi
   exec 8>&-
 }
 
@@ -530,6 +551,181 @@ ferretdb_launch() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# OpenSearch (single node, integ-test distribution + analysis-common as a module)
+# ---------------------------------------------------------------------------------------------
+
+# The unpacked distribution, keyed by the pom's hash (the version and module set it pins).
+opensearch_dist_dir() { echo "$SV_CACHE_DIR/opensearch/$(sha_of "$INFRA_DIR/opensearch/pom.xml")/dist"; }
+opensearch_dir() { echo "$SV_STATE_DIR/opensearch"; }
+opensearch_addr() { echo "127.0.0.1:$OPENSEARCH_PORT"; }
+opensearch_ports() { echo "$OPENSEARCH_PORT $OPENSEARCH_TRANSPORT_PORT"; }
+opensearch_after_start() { :; }
+opensearch_after_stop() { :; }
+
+# Ready = the cluster answers its health API with green or yellow (a single node has no replicas).
+opensearch_probe() {
+  local body
+  body=$(curl -sf --max-time 3 "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?timeout=2s" 2>/dev/null) || return 1
+  [[ $body == *'"status":"green"'* || $body == *'"status":"yellow"'* ]]
+}
+opensearch_start_probe() { opensearch_probe; }
+
+ensure_opensearch_dist() {
+  local dist; dist=$(opensearch_dist_dir)
+  [[ -x $dist/bin/opensearch ]] && return 0
+  command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
+  note "fetching OpenSearch from Maven Central into $dist"
+  local t0; t0=$(now_ms)
+  local tmp="$dist.tmp.$$" blog="$LOG_DIR/opensearch-build.log"
+  rm -rf "$tmp"; mkdir -p "$tmp/artifacts"
+  if ! mvn -B -q -Dstyle.color=never -f "$INFRA_DIR/opensearch/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp/artifacts" >"$blog" 2>&1; then
+    rm -rf "$tmp"; tail -n 20 "$blog" >&2; die "opensearch: mvn dependency:copy-dependencies failed (log: $blog)"
+  fi
+  local zip jar version
+  zip=$(ls "$tmp"/artifacts/opensearch-*.zip) && jar=$(ls "$tmp"/artifacts/analysis-common-*.jar) ||
+    { rm -rf "$tmp"; die "opensearch: the zip or the analysis-common jar is missing"; }
+  version=$(basename "$zip" .zip); version=${version#opensearch-}
+  unzip -q "$zip" -d "$tmp/unpacked" || { rm -rf "$tmp"; die "opensearch: unzip failed"; }
+  mv "$tmp/unpacked/opensearch-$version" "$tmp/home"
+  # A module is a plugin loaded from modules/: its jar plus a descriptor (what the full
+  # distribution ships for analysis-common).
+  mkdir -p "$tmp/home/modules/analysis-common"
+  cp "$jar" "$tmp/home/modules/analysis-common/"
+  cat >"$tmp/home/modules/analysis-common/plugin-descriptor.properties" <<DESC
+description=Adds "built in" analyzers to OpenSearch.
+version=$version
+name=analysis-common
+classname=org.opensearch.analysis.common.CommonAnalysisPlugin
+java.version=11
+opensearch.version=$version
+extended.plugins=
+has.native.controller=false
+DESC
+  chmod -R a+rX "$tmp/home"
+  rm -rf "$dist"; mv -T "$tmp/home" "$dist"; rm -rf "$tmp"
+  note "OpenSearch $version fetched in $(since "$t0")"
+}
+
+# A dedicated system user: OpenSearch refuses to start as root.
+ensure_opensearch_user() {
+  id -u "$OPENSEARCH_USER" >/dev/null 2>&1 && return 0
+  [[ $(id -u) == 0 ]] || die "opensearch: user $OPENSEARCH_USER is missing and only root can create it"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$OPENSEARCH_USER" ||
+    id -u "$OPENSEARCH_USER" >/dev/null 2>&1 || die "opensearch: useradd $OPENSEARCH_USER failed"
+  note "created system user $OPENSEARCH_USER (OpenSearch does not run as root)"
+}
+
+opensearch_config() {
+  cat <<YML
+# Generated by infra/infra.sh.
+cluster.name: sport-venue-dev
+node.name: sv-node
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $OPENSEARCH_PORT
+transport.port: $OPENSEARCH_TRANSPORT_PORT
+path.data: $1/data
+path.logs: $1/logs
+# A dev disk filling up must not turn indices read-only under the tests.
+cluster.routing.allocation.disk.threshold_enabled: false
+YML
+}
+
+# The distribution's jvm.options minus GC logging to the working directory, with a small heap.
+opensearch_jvm_options() {
+  cat <<JVM
+-Xms$OPENSEARCH_HEAP
+-Xmx$OPENSEARCH_HEAP
+$(tr ' ' '\n' <<<"$OPENSEARCH_JVM_OPTS")
+-Djava.io.tmpdir=\${OPENSEARCH_TMPDIR}
+-XX:+ExitOnOutOfMemoryError
+-XX:ErrorFile=$1/logs/hs_err_pid%p.log
+-Djava.security.manager=allow
+-Djava.util.concurrent.ForkJoinPool.common.threadFactory=org.opensearch.secure_sm.SecuredForkJoinWorkerThreadFactory
+JVM
+}
+
+opensearch_launch() {
+  local dir dist java_home
+  dir=$(opensearch_dir); dist=$(opensearch_dist_dir)
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  # The distribution is hard-linked into the state dir (the cache under /root is not reachable
+  # by the service user); config, data, logs and tmp are the service user's.
+  if [[ ! -x $dir/home/bin/opensearch ]]; then
+    rm -rf "$dir/home"; mkdir -p "$dir"
+    cp -al "$dist" "$dir/home" 2>/dev/null || cp -a "$dist" "$dir/home"
+  fi
+  mkdir -p "$dir/config/jvm.options.d" "$dir/data" "$dir/logs" "$dir/tmp"
+  cp "$dist/config/log4j2.properties" "$dir/config/"
+  opensearch_config "$dir" >"$dir/config/opensearch.yml"
+  opensearch_jvm_options "$dir" >"$dir/config/jvm.options"
+  chown -R "$OPENSEARCH_USER:" "$dir/config" "$dir/data" "$dir/logs" "$dir/tmp"
+  chmod go+x "$SV_STATE_DIR" "$dir"
+  setpriv --reuid="$OPENSEARCH_USER" --regid="$OPENSEARCH_USER" --init-groups test -r "$dir/home/bin/opensearch" ||
+    die "opensearch: user $OPENSEARCH_USER cannot read $dir/home (is a parent directory not traversable by others?)"
+  # Foreground (no -d): bin/opensearch execs java, so the pid spawn records is the server's.
+  spawn opensearch setpriv --reuid="$OPENSEARCH_USER" --regid="$OPENSEARCH_USER" --init-groups \
+    env -i PATH=/usr/bin:/bin HOME="$dir" OPENSEARCH_JAVA_HOME="$java_home" \
+    OPENSEARCH_PATH_CONF="$dir/config" OPENSEARCH_TMPDIR="$dir/tmp" \
+    "$dir/home/bin/opensearch"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Prometheus (Debian package)
+# ---------------------------------------------------------------------------------------------
+
+prometheus_dir() { echo "$SV_STATE_DIR/prometheus"; }
+prometheus_addr() { echo "127.0.0.1:$PROMETHEUS_PORT"; }
+prometheus_ports() { echo "$PROMETHEUS_PORT"; }
+prometheus_probe() { curl -sf --max-time 3 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1; }
+prometheus_start_probe() { prometheus_probe; }
+prometheus_after_start() { :; }
+prometheus_after_stop() { :; }
+
+# Targets come from file service discovery: every *.json in targets/ (watched, so a test or
+# another graph adds its processes without a restart). The default file lists `npm start`'s ports.
+prometheus_config() {
+  cat <<YML
+# Generated by infra/infra.sh.
+global:
+  scrape_interval: $PROMETHEUS_SCRAPE_INTERVAL
+  evaluation_interval: $PROMETHEUS_SCRAPE_INTERVAL
+rule_files:
+  - $INFRA_DIR/prometheus/alerts.yml
+scrape_configs:
+  - job_name: sport-venue
+    file_sd_configs:
+      - files: ['$1/targets/*.json']
+  - job_name: prometheus
+    static_configs:
+      - targets: ['127.0.0.1:$PROMETHEUS_PORT']
+YML
+}
+
+prometheus_default_targets() {
+  local name port sep=''
+  printf '['
+  for name in router:${ROUTER_PORT:-4000} user:${USER_PORT:-4001} venue:${VENUE_PORT:-4002} \
+    social:${SOCIAL_PORT:-4003} prediction:${PREDICTION_PORT:-4004} model-server:${MODEL_SERVER_METRICS_PORT:-9464}; do
+    port=${name#*:}; name=${name%%:*}
+    printf '%s{"targets":["127.0.0.1:%s"],"labels":{"service":"%s","graph":"npm-start"}}' "$sep" "$port" "$name"
+    sep=','
+  done
+  printf ']\n'
+}
+
+prometheus_launch() {
+  local dir; dir=$(prometheus_dir)
+  mkdir -p "$dir/data" "$dir/targets"
+  [[ -f $dir/targets/npm-start.json ]] || prometheus_default_targets >"$dir/targets/npm-start.json"
+  prometheus_config "$dir" >"$dir/prometheus.yml"
+  spawn prometheus prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+    --web.enable-lifecycle --log.format=json
+}
+
+# ---------------------------------------------------------------------------------------------
 # Generic start / stop / status
 # ---------------------------------------------------------------------------------------------
 
@@ -599,7 +795,7 @@ start_one() {
 }
 
 report() {
-  printf '%-9s %-16s %-28s log %s\n' "$1" "$("${1}_addr")" "$2" "$(log_file "$1")"
+  printf '%-10s %-16s %-28s log %s\n' "$1" "$("${1}_addr")" "$2" "$(log_file "$1")"
 }
 
 # SIGTERM, wait up to SV_STOP_TIMEOUT, then SIGKILL.
@@ -609,7 +805,7 @@ stop_one() {
   pid=$(managed_pid "$svc" || find_orphan "$svc" || true)
   if [[ -z $pid ]]; then
     rm -f "$(pid_file "$svc")"
-    printf '%-9s not running\n' "$svc"
+    printf '%-10s not running\n' "$svc"
     return 0
   fi
   kill -TERM "$pid" 2>/dev/null || true
@@ -626,7 +822,7 @@ stop_one() {
   done
   rm -f "$(pid_file "$svc")"
   "${svc}_after_stop" "$killed"
-  printf '%-9s stopped (pid %s) in %s%s\n' "$svc" "$pid" "$(since "$t0")" \
+  printf '%-10s stopped (pid %s) in %s%s\n' "$svc" "$pid" "$(since "$t0")" \
     "$( ((killed)) && echo ' (SIGKILL)')"
 }
 
@@ -704,14 +900,14 @@ cmd_status() {
     if [[ -n $pid ]]; then pid="pid $pid"
     elif ((ok)); then pid="not from this state dir"
     else pid="not running"; fi
-    printf '%-9s %-5s %-16s %s\n' "$svc" "$state" "$("${svc}_addr")" "$pid"
+    printf '%-10s %-5s %-16s %s\n' "$svc" "$state" "$("${svc}_addr")" "$pid"
   done
   return "$rc"
 }
 
 cmd_logs() {
   local svc=${1:-}
-  is_service "$svc" || die "usage: infra.sh logs <mariadb|redis|kafka|ferretdb> [-f]"
+  is_service "$svc" || die "usage: infra.sh logs <${ALL_SERVICES[*]}> [-f]"
   [[ -f $(log_file "$svc") ]] || die "no log yet: $(log_file "$svc")"
   if [[ ${2:-} == -f ]]; then exec tail -n 50 -F "$(log_file "$svc")"; fi
   tail -n "${SV_LOG_LINES:-100}" "$(log_file "$svc")"
@@ -726,6 +922,8 @@ MYSQL_PASSWORD=$MYSQL_PASSWORD
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
+OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT
+PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
 ENV
 }
 

@@ -17,12 +17,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export type Service = 'redis' | 'kafka' | 'mariadb' | 'ferretdb';
+export type Service = 'redis' | 'kafka' | 'mariadb' | 'ferretdb' | 'opensearch' | 'prometheus';
 
 export interface IsolatedOptions {
   /** Port for the service (default: a free port). */
   port?: number;
-  /** Kafka only: controller port (default: a free port). */
+  /** Kafka: controller port; OpenSearch: transport port (default: a free port). */
   controllerPort?: number;
   /** Do not start yet: call start() yourself. */
   deferStart?: boolean;
@@ -31,7 +31,10 @@ export interface IsolatedOptions {
 export interface IsolatedInstance {
   service: Service;
   port: number;
-  /** redis://…, mysql://user:pass@…/ (no database), mongodb://…/, or host:port for Kafka. */
+  /**
+   * redis://…, mysql://user:pass@…/ (no database), mongodb://…/, host:port for Kafka, or
+   * http://… for OpenSearch and Prometheus.
+   */
   url: string;
   /** Kafka: ['127.0.0.1:port'] (kafkajs `brokers`); others: ['127.0.0.1:port']. */
   hosts: string[];
@@ -143,6 +146,15 @@ export async function startIsolated(service: Service, opts: IsolatedOptions = {}
     case 'ferretdb':
       env.MONGO_PORT = String(port);
       url = `mongodb://${hostPort}/`;
+      break;
+    case 'opensearch':
+      env.OPENSEARCH_PORT = String(port);
+      env.OPENSEARCH_TRANSPORT_PORT = String(opts.controllerPort ?? (await freePort()));
+      url = `http://${hostPort}`;
+      break;
+    case 'prometheus':
+      env.PROMETHEUS_PORT = String(port);
+      url = `http://${hostPort}`;
       break;
   }
 

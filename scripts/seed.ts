@@ -9,6 +9,7 @@ import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { indexVenueLocations } from '../subgraphs/venue/src/geo-index.ts';
 import { venueSports } from '../subgraphs/venue/src/venue-input.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createSearchClient, rebuildSearchIndex } from '../subgraphs/venue/src/search-index.ts';
 import { demoSlots } from './seed/slots.ts';
 import { DEMO_ADMIN, DEMO_OPERATOR, seedConsoleAccounts } from './seed/console-accounts.ts';
 import { chineseVenues, cities, openingHours, swissGyms, type SeedVenue } from './seed/venues.ts';
@@ -66,6 +67,20 @@ try {
     console.log(`occupancy history: ${imported.read} samples read, ${imported.inserted} new`);
   } else {
     console.log(`occupancy history: ${OCCUPANCY_CSV.pathname} not found, skipped`);
+  }
+
+  // Seeded rows bypass the venue events, so venueSearch learns of them from a rebuild.
+  const search = createSearchClient({
+    url: process.env.OPENSEARCH_URL || localService.opensearch(),
+    timeoutMs: 60_000,
+  });
+  try {
+    const rebuilt = await rebuildSearchIndex(venueDb, search, process.env.SEARCH_INDEX || 'venues');
+    console.log(`search index: ${rebuilt.documents} venues in ${rebuilt.index}`);
+  } catch (err) {
+    console.log(`search index: not rebuilt (${(err as Error).message}); run npm run search:rebuild later`);
+  } finally {
+    await search.close();
   }
 
   for (const name of ['demo1', 'demo2', 'demo3']) {

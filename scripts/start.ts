@@ -51,7 +51,10 @@ function step(title: string, command: string, args: string[]) {
   execFileSync(command, args, { cwd: root, stdio: 'inherit', env });
 }
 
-step('infrastructure (MariaDB, Redis, Kafka, FerretDB)', 'bash', ['infra/infra.sh', 'up']);
+step('infrastructure (MariaDB, Redis, Kafka, FerretDB, OpenSearch, Prometheus)', 'bash', [
+  'infra/infra.sh',
+  'up',
+]);
 console.log('\n> mini-program H5 build (when its sources changed)');
 ensureBuilt('h5', (line) => console.log(line));
 step('migrations', process.execPath, ['scripts/migrate.ts']);

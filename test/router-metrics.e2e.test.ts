@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { eventually } from '@sport-venue/shared/testing';
+import { eventually, metricValue } from '@sport-venue/shared/testing';
 import { startGraph, type Graph } from './support/graph.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';
 
@@ -20,21 +20,24 @@ describe('router metrics', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     return res.text();
   };
-  const value = (text: string, series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : null;
-  };
 
   it('counts operations by name and outcome, and times subgraph fetches', async () => {
     await graph.graphql('query Cities { cities { code } }');
     await graph.graphql('query Broken { venues(first: 1000) { edges { cursor } } }');
     const text = await scrape();
-    assert.ok(value(text, 'graphql_operations_total{operation="Cities",outcome="ok",type="query"}')! >= 1);
+    const ops = (labels: Record<string, string>) => metricValue(text, 'graphql_operations_total', labels);
+    assert.ok(ops({ operation: 'Cities', outcome: 'ok', type: 'query' })! >= 1);
+    assert.ok(ops({ operation: 'Broken', outcome: 'BAD_USER_INPUT', type: 'query' })! >= 1);
     assert.ok(
-      value(text, 'graphql_operations_total{operation="Broken",outcome="BAD_USER_INPUT",type="query"}')! >= 1,
+      metricValue(text, 'graphql_operation_duration_seconds_count', {
+        operation: 'Cities',
+        type: 'query',
+      })! >= 1,
     );
-    assert.ok(value(text, 'subgraph_fetch_duration_seconds_count{subgraph="venue"}')! >= 2);
-    assert.ok(value(text, 'process_resident_memory_bytes')! > 0);
+    assert.ok(metricValue(text, 'subgraph_fetch_duration_seconds_count', { subgraph: 'venue' })! >= 2);
+    // Default Node.js metrics (prom-client).
+    assert.ok(metricValue(text, 'process_resident_memory_bytes')! > 0);
+    assert.ok(metricValue(text, 'nodejs_eventloop_lag_seconds')! >= 0);
   });
 
   it('reports sockets, subscriptions, events in and results out', async () => {
@@ -47,9 +50,9 @@ describe('router metrics', () => {
       () => graph.router.hub.stats().subscribers === 3 && graph.router.hub.stats().listening === 1,
     );
     const live = await scrape();
-    assert.equal(value(live, 'graphql_subscriptions_active'), 3);
-    assert.equal(value(live, 'graphql_subscription_groups_active'), 1);
-    assert.equal(value(live, 'graphql_ws_sockets_active'), 1);
+    assert.equal(metricValue(live, 'graphql_subscriptions_active'), 3);
+    assert.equal(metricValue(live, 'graphql_subscription_groups_active'), 1);
+    assert.equal(metricValue(live, 'graphql_ws_sockets_active'), 1);
     const all = Promise.all(subs.map((s) => s.next()));
     await redis.publish(
       `${graph.pubsubPrefix}occupancy:9`,
@@ -57,9 +60,9 @@ describe('router metrics', () => {
     );
     await all;
     const after = await scrape();
-    assert.equal(value(after, 'subscription_events_received_total{field="occupancyChanged"}'), 1);
-    assert.equal(value(after, 'subscription_results_delivered_total'), 3);
-    assert.equal(value(after, 'subscription_fanout_size_count'), 1);
+    assert.equal(metricValue(after, 'subscription_events_received_total', { field: 'occupancyChanged' }), 1);
+    assert.equal(metricValue(after, 'subscription_results_delivered_total'), 3);
+    assert.equal(metricValue(after, 'subscription_fanout_size_count'), 1);
     subs.forEach((s) => s.stop());
     await client.dispose();
     redis.disconnect();

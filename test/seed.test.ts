@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { createTestDatabase, createTestRedis, testServices } from '@sport-venue/shared/testing';
+import { createTestDatabase, createTestRedis, testServices, uniqueId } from '@sport-venue/shared/testing';
+import { createSearchClient } from '../subgraphs/venue/src/search-index.ts';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { defaultVenueConfig } from '../subgraphs/venue/src/config.ts';
 import { startVenueSubgraph } from '../subgraphs/venue/src/index.ts';
@@ -39,7 +40,11 @@ describe('demo seed', () => {
     writeFileSync(csv, `${slice.join('\n')}\n`);
   });
 
+  const searchIndex = uniqueId('test-seed-venues-');
+  const search = createSearchClient({ url: testServices.opensearchUrl, timeoutMs: 10_000 });
   after(async () => {
+    await search.indices.delete({ index: `${searchIndex}-*` }).catch(() => undefined);
+    await search.close();
     await Promise.all([userDb?.drop(), venueDb?.drop()]);
   });
 
@@ -52,6 +57,8 @@ describe('demo seed', () => {
         VENUE_DATABASE_URL: venueDb.url,
         REDIS_URL: redis.url,
         SEED_OCCUPANCY_CSV: csv,
+        OPENSEARCH_URL: testServices.opensearchUrl,
+        SEARCH_INDEX: searchIndex,
       },
     });
 
@@ -72,6 +79,11 @@ describe('demo seed', () => {
       assert.equal(await venues.occupancySample.count(), csvSamples);
       assert.ok((await venues.bookingSlot.count()) > 0, 'bookable slots for the coming week');
       assert.equal(await users.user.count(), 3);
+      // The second run swapped in a fresh index with every venue (the first one is gone).
+      const indices = await search.indices.get({ index: `${searchIndex}-*` });
+      assert.equal(Object.keys(indices.body).length, 1);
+      const counted = await search.count({ index: searchIndex });
+      assert.equal(counted.body.count, await venues.venue.count());
     } finally {
       await venues.$disconnect();
       await users.$disconnect();

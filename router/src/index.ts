@@ -121,7 +121,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-    onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe(seconds, { subgraph }),
+    onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe({ subgraph }, seconds),
     dedup: config.SUBGRAPH_FETCH_DEDUP
       ? createFetchDedup({ onMerged: (subgraph) => metrics.fetchesMerged.inc({ subgraph }) })
       : undefined,
@@ -215,7 +215,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     onEvent: (rootField) => metrics.eventsIn.inc({ field: rootField }),
     onExecuted: ({ members }) => {
       metrics.fanout.observe(members);
-      metrics.resultsOut.inc({}, members);
+      metrics.resultsOut.inc(members);
     },
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
@@ -235,7 +235,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     readiness,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    routes: { '/metrics': metrics.registry.route() },
+    metrics: metrics.registry,
     maxBatch: config.MAX_BATCH_OPERATIONS,
     // Trusted documents first (a known hash becomes the manifest's text; in production nothing
     // else runs), then the limits, measured in one linear pass before anything parses or plans.

@@ -1,39 +1,74 @@
-// What the router reports on /metrics: operations by name and outcome, latency, subgraph fetch
-// latency, sockets and subscriptions, events in, results out and fan-out size.
+// What the router reports on /metrics (prom-client): operations by name, type and outcome,
+// latency per operation, subgraph fetch latency, sockets and subscriptions, events in, results
+// out and fan-out size, plus the default Node.js process metrics.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { MetricsRegistry } from '@sport-venue/shared';
+import { Counter, createMetricsRegistry, Gauge, Histogram, LATENCY_BUCKETS } from '@sport-venue/shared';
 import type { RouterContext } from './gateway.ts';
 
+/** Operation names come from clients: past this many distinct names, new ones count as "other". */
+const MAX_OPERATION_NAMES = 500;
+
 export function createRouterMetrics() {
-  const registry = new MetricsRegistry();
-  const metrics = {
+  const registry = createMetricsRegistry();
+  const registers = [registry];
+  const names = new Set<string>();
+  return {
     registry,
-    operations: registry.counter('graphql_operations_total', 'GraphQL operations by name, type and outcome'),
-    operationSeconds: registry.histogram(
-      'graphql_operation_duration_seconds',
-      'Operation latency at the router',
-    ),
-    subgraphSeconds: registry.histogram(
-      'subgraph_fetch_duration_seconds',
-      'Latency of fetches to each subgraph',
-    ),
-    fetchesMerged: registry.counter(
-      'subgraph_fetches_merged_total',
-      'Subgraph fetches answered by an identical one already in flight (SUBGRAPH_FETCH_DEDUP)',
-    ),
-    eventsIn: registry.counter(
-      'subscription_events_received_total',
-      'Pub/sub events received, by root field',
-    ),
-    resultsOut: registry.counter('subscription_results_delivered_total', 'Results pushed to subscribers'),
-    fanout: registry.histogram(
-      'subscription_fanout_size',
-      'Subscribers served by one execution',
-      [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
-    ),
+    /** A bounded label value for a client-chosen operation name. */
+    operationLabel(name: string | null | undefined): string {
+      const n = name || 'anonymous';
+      if (names.has(n)) return n;
+      if (names.size >= MAX_OPERATION_NAMES) return 'other';
+      names.add(n);
+      return n;
+    },
+    operations: new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations by name, type and outcome (ok or the first error code)',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers,
+    }),
+    operationSeconds: new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'Operation latency at the router',
+      labelNames: ['operation', 'type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    subgraphSeconds: new Histogram({
+      name: 'subgraph_fetch_duration_seconds',
+      help: 'Latency of fetches to each subgraph',
+      labelNames: ['subgraph'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    fetchesMerged: new Counter({
+      name: 'subgraph_fetches_merged_total',
+      help: 'Subgraph fetches answered by an identical one already in flight (SUBGRAPH_FETCH_DEDUP)',
+      labelNames: ['subgraph'],
+      registers,
+    }),
+    eventsIn: new Counter({
+      name: 'subscription_events_received_total',
+      help: 'Pub/sub events received, by root field',
+      labelNames: ['field'],
+      registers,
+    }),
+    resultsOut: new Counter({
+      name: 'subscription_results_delivered_total',
+      help: 'Results pushed to subscribers',
+      registers,
+    }),
+    fanout: new Histogram({
+      name: 'subscription_fanout_size',
+      help: 'Subscribers served by one execution',
+      buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
+      registers,
+    }),
   };
-  return metrics;
 }
+
+export type RouterMetrics = ReturnType<typeof createRouterMetrics>;
 
 /** Gauges read at scrape time from the live objects. */
 export function observeLive(
@@ -43,25 +78,40 @@ export function observeLive(
     subscriptions: () => { subscribers: number; groups: number; dropped: number };
   },
 ) {
-  metrics.registry.gauge('graphql_ws_sockets_active', 'Open graphql-ws sockets', live.sockets);
-  metrics.registry.gauge(
-    'graphql_subscriptions_active',
-    'Active subscriptions',
-    () => live.subscriptions().subscribers,
-  );
-  metrics.registry.gauge(
-    'graphql_subscription_groups_active',
-    'Distinct (selection, variables, scope) groups',
-    () => live.subscriptions().groups,
-  );
-  metrics.registry.gauge(
-    'subscription_events_dropped',
-    'Events dropped since start because their group had too many waiting (a starved executor)',
-    () => live.subscriptions().dropped,
-  );
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'graphql_ws_sockets_active',
+    help: 'Open graphql-ws sockets',
+    registers,
+    collect() {
+      this.set(live.sockets());
+    },
+  });
+  new Gauge({
+    name: 'graphql_subscriptions_active',
+    help: 'Active subscriptions',
+    registers,
+    collect() {
+      this.set(live.subscriptions().subscribers);
+    },
+  });
+  new Gauge({
+    name: 'graphql_subscription_groups_active',
+    help: 'Distinct (selection, variables, scope) groups',
+    registers,
+    collect() {
+      this.set(live.subscriptions().groups);
+    },
+  });
+  new Gauge({
+    name: 'subscription_events_dropped',
+    help: 'Events dropped since start because their group had too many waiting (a starved executor)',
+    registers,
+    collect() {
+      this.set(live.subscriptions().dropped);
+    },
+  });
 }
-
-export type RouterMetrics = ReturnType<typeof createRouterMetrics>;
 
 /** Counts every HTTP/WebSocket operation once, with its outcome (ok, error or the error code). */
 export function metricsPlugin(metrics: RouterMetrics): ApolloServerPlugin<RouterContext> {
@@ -73,14 +123,14 @@ export function metricsPlugin(metrics: RouterMetrics): ApolloServerPlugin<Router
       let type = 'unknown';
       return {
         async didResolveOperation({ operationName, operation }) {
-          name = operationName ?? 'anonymous';
+          name = metrics.operationLabel(operationName);
           type = operation?.operation ?? 'unknown';
         },
         async willSendResponse({ response }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
           metrics.operations.inc({ operation: name, type, outcome });
-          metrics.operationSeconds.observe((performance.now() - started) / 1000, { type });
+          metrics.operationSeconds.observe({ operation: name, type }, (performance.now() - started) / 1000);
         },
       };
     },

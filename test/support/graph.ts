@@ -13,6 +13,7 @@ import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
 import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
 import { startVenueSubgraph } from '../../subgraphs/venue/src/index.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../subgraphs/venue/src/config.ts';
+import { createSearchClient } from '../../subgraphs/venue/src/search-index.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
@@ -85,10 +86,20 @@ export async function startGraph(options: GraphOptions = {}) {
       // Own topics and channels: test events never reach the shared ones (docs/events.md).
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
       BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+      VENUE_EVENTS_TOPIC: uniqueId('venue.events.'),
+      SEARCH_INDEX: uniqueId('test-venues-'),
+      SEARCH_INDEXER_GROUP: uniqueId('venue-search-'),
+      OPENSEARCH_URL: testServices.opensearchUrl,
       OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
       ...options.venueEnv,
     });
-    closers.push(() => venue.stop());
+    closers.push(async () => {
+      await venue.stop();
+      // This graph's search indices (its alias is unique): the shared OpenSearch keeps no leftovers.
+      const search = createSearchClient({ url: testServices.opensearchUrl, timeoutMs: 5_000 });
+      await search.indices.delete({ index: `${venue.config.SEARCH_INDEX}-*` }).catch(() => undefined);
+      await search.close();
+    });
     const social = await startSocialSubgraph({
       ...parseConfig(socialConfigSchema, {
         ...base,

@@ -105,6 +105,8 @@ export const localService = {
   redis: () => `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6379}`,
   kafka: () => `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`,
   mongo: (database: string) => `mongodb://127.0.0.1:${process.env.MONGO_PORT ?? 27017}/${database}`,
+  opensearch: () => `http://127.0.0.1:${process.env.OPENSEARCH_PORT ?? 9200}`,
+  prometheus: () => `http://127.0.0.1:${process.env.PROMETHEUS_PORT ?? 9090}`,
 };
 
 /** Settings every process shares; each service extends this with its own. */

@@ -6,6 +6,7 @@ export const TOPICS = {
   checkinEvents: 'checkin.events',
   bookingEvents: 'booking.events',
   pointsCommands: 'points.commands',
+  venueEvents: 'venue.events',
 } as const;
 
 /**
@@ -95,3 +96,33 @@ export const occupancyMessageV1 = z.object({
   seq: z.number().int(),
 });
 export type OccupancyMessageV1 = z.infer<typeof occupancyMessageV1>;
+/**
+ * `venue.events`, key = venueId. A venue was created or changed (catalogue data: name, address,
+ * place, sports, capacity, hours). Each event carries the whole venue as it is after the change
+ * (`venue`), so a consumer needs no other source and can apply events idempotently: `version`
+ * (the venue's updatedAt in epoch ms) orders them, an older one never overwrites a newer one.
+ * `changes` names what changed (e.g. `openingHours`, `capacity`) for consumers that care.
+ */
+export const venueEventV1 = z.object({
+  v: z.literal(1),
+  id: z.string().uuid(),
+  type: z.enum(['CREATED', 'UPDATED']),
+  venueId: z.string(),
+  changes: z.array(z.string()),
+  at: z.string().datetime(),
+  venue: z.object({
+    cityCode: z.string(),
+    cityName: z.string(),
+    name: z.string(),
+    address: z.string(),
+    lat: z.number(),
+    lng: z.number(),
+    sports: z.array(z.string()),
+    capacity: z.number().int().nullable(),
+    timeZone: z.string(),
+    /** ISO weekday "1".."7" -> [[openMinute, closeMinute)] in local time (closeMinute may pass 1440). */
+    openingHours: z.record(z.string(), z.array(z.tuple([z.number().int(), z.number().int()]))),
+    version: z.number().int(),
+  }),
+});
+export type VenueEvent = z.infer<typeof venueEventV1>;

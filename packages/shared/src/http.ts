@@ -4,6 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import { withLogContext } from './log-context.ts';
 import { requestInfo, requestLogContext } from './request.ts';
+import { Gauge, metricsRoute, type Registry } from './metrics.ts';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -25,6 +26,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   ) => Promise<PreflightRefusal | null> | PreflightRefusal | null;
   /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  /** Served on /metrics, with the readiness checks as `service_ready` gauges. */
+  metrics?: Registry;
 }
 
 export interface PreflightRefusal {
@@ -85,6 +88,29 @@ export async function runReadiness(checks: Record<string, ReadinessCheck>, timeo
 }
 
 /**
+ * `service_ready` (1 while every check passes, as /ready would answer 200) and
+ * `service_ready_check{check}`, evaluated at scrape time.
+ */
+export function registerReadiness(registry: Registry, checks: Record<string, ReadinessCheck>) {
+  const perCheck = new Gauge({
+    name: 'service_ready_check',
+    help: 'Whether each store the process needs answers (1) or not (0)',
+    labelNames: ['check'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'service_ready',
+    help: 'Whether the process is ready (every readiness check passes)',
+    registers: [registry],
+    async collect() {
+      const { ready, checks: results } = await runReadiness(checks);
+      for (const [check, state] of Object.entries(results)) perCheck.set({ check }, state === 'ok' ? 1 : 0);
+      this.set(ready ? 1 : 0);
+    },
+  });
+}
+
+/**
  * A minimal Node http integration for Apollo Server (the official one for plain `http` is
  * `startStandaloneServer`, which cannot share its port with /health, /ready or a WebSocket).
  */
@@ -93,6 +119,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 ): Server {
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 1_000_000;
+  const routes = { ...opts.routes };
+  if (opts.metrics) {
+    registerReadiness(opts.metrics, opts.readiness);
+    routes['/metrics'] = metricsRoute(opts.metrics);
+  }
 
   // Everything a request does, to its last log line, runs in its log context (trace and request id).
   return createServer((req, res) =>
@@ -108,7 +139,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         const { ready, checks } = await runReadiness(opts.readiness);
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks });
       }
-      const route = opts.routes?.[url.pathname];
+      const route = routes[url.pathname];
       if (route) return await route(req, res);
       if (url.pathname !== path) return sendJson(res, 404, { error: 'not found' });
 

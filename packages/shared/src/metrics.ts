@@ -1,126 +1,118 @@
-// A small Prometheus registry (text exposition format 0.0.4): counters, gauges and histograms
-// with labels. Enough for the router's /metrics without a dependency; the names follow
-// Prometheus conventions (`_total`, `_seconds`).
+// Prometheus metrics with prom-client. Every process (router, each subgraph) owns one registry
+// with the default Node.js metrics (CPU, memory, event loop lag, GC, handles) and its own metrics,
+// served on /metrics. One registry per service rather than prom-client's global one: tests run
+// the whole graph in one Node process, and each service must still report only its own series.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Kafka, Admin } from 'kafkajs';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Logger } from './logger.ts';
 
-type Labels = Record<string, string>;
+export { Counter, Gauge, Histogram, Registry };
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labelKey = (labels: Labels) =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escape(labels[k]!)}"`)
-    .join(',');
-const withLabels = (name: string, key: string) => (key ? `${name}{${key}}` : name);
-
-interface Metric {
-  render(): string;
-}
-
-export class Counter implements Metric {
-  readonly #values = new Map<string, number>();
-  readonly name: string;
-  readonly help: string;
-  constructor(name: string, help: string) {
-    this.name = name;
-    this.help = help;
-  }
-  inc(labels: Labels = {}, by = 1) {
-    const key = labelKey(labels);
-    this.#values.set(key, (this.#values.get(key) ?? 0) + by);
-  }
-  render() {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [key, value] of this.#values) lines.push(`${withLabels(this.name, key)} ${value}`);
-    return lines.join('\n');
-  }
-}
-
-export class Gauge implements Metric {
-  readonly #values = new Map<string, number>();
-  readonly name: string;
-  readonly help: string;
-  readonly collect: (() => number) | undefined;
-  constructor(name: string, help: string, collect?: () => number) {
-    this.name = name;
-    this.help = help;
-    this.collect = collect;
-  }
-  set(value: number, labels: Labels = {}) {
-    this.#values.set(labelKey(labels), value);
-  }
-  render() {
-    if (this.collect) this.set(this.collect());
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [key, value] of this.#values) lines.push(`${withLabels(this.name, key)} ${value}`);
-    return lines.join('\n');
-  }
-}
-
+/** Seconds: 1 ms … 10 s, enough resolution for a p99 alert at 1 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export class Histogram implements Metric {
-  readonly #series = new Map<string, { counts: number[]; sum: number; count: number }>();
-  readonly name: string;
-  readonly help: string;
-  readonly buckets: readonly number[];
-  constructor(name: string, help: string, buckets: readonly number[] = LATENCY_BUCKETS) {
-    this.name = name;
-    this.help = help;
-    this.buckets = buckets;
-  }
-  observe(value: number, labels: Labels = {}) {
-    const key = labelKey(labels);
-    let s = this.#series.get(key);
-    if (!s) this.#series.set(key, (s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]! += 1;
-    s.sum += value;
-    s.count += 1;
-  }
-  render() {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const [key, s] of this.#series) {
-      const prefix = key ? `${key},` : '';
-      this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{${prefix}le="${b}"} ${s.counts[i]}`));
-      lines.push(`${this.name}_bucket{${prefix}le="+Inf"} ${s.count}`);
-      lines.push(`${withLabels(`${this.name}_sum`, key)} ${s.sum}`);
-      lines.push(`${withLabels(`${this.name}_count`, key)} ${s.count}`);
-    }
-    return lines.join('\n');
-  }
+/** A registry with the default process and Node.js metrics. */
+export function createMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
 }
 
-export class MetricsRegistry {
-  readonly #metrics: Metric[] = [];
-  counter(name: string, help: string) {
-    return this.#add(new Counter(name, help));
-  }
-  gauge(name: string, help: string, collect?: () => number) {
-    return this.#add(new Gauge(name, help, collect));
-  }
-  histogram(name: string, help: string, buckets?: readonly number[]) {
-    return this.#add(new Histogram(name, help, buckets));
-  }
-  render(): string {
-    const memory = process.memoryUsage();
-    const cpu = process.cpuUsage();
-    const process_ = [
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${memory.rss}`,
-      '# TYPE process_cpu_seconds_total counter',
-      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
-    ];
-    return `${[...this.#metrics.map((m) => m.render()), ...process_].join('\n')}\n`;
-  }
-  /** An HTTP route for /metrics. */
-  route() {
-    return (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(this.render());
-    };
-  }
-  #add<M extends Metric>(metric: M): M {
-    this.#metrics.push(metric);
-    return metric;
-  }
+/** The HTTP route for /metrics (text exposition format 0.0.4). */
+export function metricsRoute(registry: Registry) {
+  return async (_req: IncomingMessage, res: ServerResponse) => {
+    const body = await registry.metrics();
+    res.writeHead(200, { 'content-type': registry.contentType });
+    res.end(body);
+  };
+}
+
+/** Rejects after `ms`: a scrape must never hang on a store that stopped answering. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export interface LaggingConsumer {
+  groupId: string;
+  topics: readonly string[];
+}
+
+/**
+ * `kafka_consumer_lag{group,topic}`: messages in the topic not yet committed by the group (sum
+ * over partitions; a partition the group never committed counts from its first offset), read
+ * from the broker at scrape time, so a stuck consumer shows a growing lag. Absent while Kafka is
+ * unreachable (the scrape itself still succeeds).
+ */
+export function registerConsumerLag(
+  registry: Registry,
+  kafka: Kafka,
+  consumers: () => readonly LaggingConsumer[],
+  logger?: Logger,
+) {
+  let admin: Admin | null = null;
+  let connecting: Promise<Admin> | null = null;
+  const connect = () =>
+    (connecting ??= (async () => {
+      const a = kafka.admin();
+      await a.connect();
+      admin = a;
+      return a;
+    })().catch((err: unknown) => {
+      connecting = null;
+      throw err;
+    }));
+
+  const lagOf = async (a: Admin, groupId: string, topic: string) => {
+    const [ends, committed] = await Promise.all([
+      a.fetchTopicOffsets(topic),
+      a.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const done = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const),
+    );
+    let lag = 0;
+    for (const p of ends) {
+      const at = done.get(p.partition) ?? -1;
+      lag += Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+    }
+    return lag;
+  };
+
+  const gauge = new Gauge({
+    name: 'kafka_consumer_lag',
+    help: 'Messages not yet processed by a consumer group, per topic',
+    labelNames: ['group', 'topic'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        const a = await within(connect(), 2_000, 'kafka admin connect');
+        for (const { groupId, topics } of consumers())
+          for (const topic of topics)
+            this.set({ group: groupId, topic }, await within(lagOf(a, groupId, topic), 2_000, 'lag'));
+      } catch (err) {
+        logger?.debug({ err: (err as Error).message }, 'consumer lag unavailable');
+        const a = admin;
+        admin = null;
+        connecting = null;
+        await a?.disconnect().catch(() => undefined);
+      }
+    },
+  });
+  return {
+    gauge,
+    async close() {
+      const a = admin ?? (connecting ? await connecting.catch(() => null) : null);
+      admin = null;
+      connecting = null;
+      await a?.disconnect().catch(() => undefined);
+    },
+  };
 }

@@ -16,6 +16,7 @@ import {
   type ReadinessCheck,
 } from './http.ts';
 import type { Logger } from './logger.ts';
+import { createMetricsRegistry, type Registry } from './metrics.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -28,10 +29,13 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   production: boolean;
   /** Extra HTTP routes on the same port (e.g. the JWKS document). */
   routes?: GraphQLHttpOptions<TContext>['routes'];
+  /** The process's metrics, served on /metrics (default: a registry with the Node.js metrics). */
+  metrics?: Registry;
 }
 
 export interface RunningSubgraph {
   server: Server;
+  metrics: Registry;
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -62,7 +66,9 @@ export async function startSubgraph<TContext extends BaseContext>(
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  const metrics = opts.metrics ?? createMetricsRegistry();
   const server = createGraphQLHttpServer<TContext>({
+    metrics,
     apollo,
     context: async (req) => opts.context(req),
     readiness: opts.readiness,
@@ -73,6 +79,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   opts.logger.info({ url: `${address.url}/graphql` }, `${opts.name} subgraph listening`);
   return {
     server,
+    metrics,
     ...address,
     async stop() {
       await closeServer(server);

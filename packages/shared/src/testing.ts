@@ -17,6 +17,7 @@ export const testServices = {
   redisUrl: env.TEST_REDIS_URL ?? localService.redis(),
   kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? localService.kafka()).split(','),
   mongoUrl: env.TEST_MONGO_URL ?? localService.mongo('').replace(/\/$/, ''),
+  opensearchUrl: env.TEST_OPENSEARCH_URL ?? localService.opensearch(),
 };
 
 export function uniqueId(prefix = 't'): string {
@@ -84,3 +85,18 @@ export async function eventually<T>(
   }
 }
 export * from './round-trips.ts';
+
+/**
+ * The value of one series in Prometheus text exposition (label order does not matter), or null
+ * when the series is absent.
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | null {
+  const wanted = Object.entries(labels);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (got.size === wanted.length && wanted.every(([k, v]) => got.get(k) === v)) return Number(m[3]);
+  }
+  return null;
+}

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { eventually } from '@sport-venue/shared/testing';
+import { eventually, metricValue } from '@sport-venue/shared/testing';
 import { PredictorClient, PredictorError } from '../src/predictor-client.ts';
 import {
   FIXTURE,
@@ -53,6 +53,11 @@ describe('model server', () => {
     });
     assert.equal(server.calls.length - before, 1);
     assert.equal(res.modelVersion, 'v1');
+    // The gRPC server's own /metrics (HTTP, another port) counts the call.
+    const text = await (await fetch(`${server.metricsUrl}/metrics`)).text();
+    assert.ok(metricValue(text, 'model_forecasts_total', { outcome: 'ok' })! >= 1);
+    assert.ok(metricValue(text, 'model_forecasts_total', { outcome: 'unavailable' })! >= 1);
+    assert.equal(metricValue(text, 'model_artifact_loaded'), 1);
     assert.deepEqual(
       res.forecasts.map((f) => [f.venueId, f.knownVenue ?? false, f.points.length]),
       [

@@ -5,8 +5,10 @@ import {
   connectMongo,
   createKafka,
   createLogger,
+  createMetricsRegistry,
   createRedis,
   ensureTopics,
+  registerConsumerLag,
   every,
   gracefulShutdown,
   loadConfig,
@@ -82,8 +84,10 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     leaseMs: config.PK_SETTLE_LEASE_MS,
     logger,
   });
+  const metrics = createMetricsRegistry();
   const consumer = createProgressConsumer({
     kafka,
+    metrics,
     service,
     topic: config.CHECKIN_EVENTS_TOPIC,
     groupId: config.PK_CONSUMER_GROUP,
@@ -97,9 +101,17 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     await consumer.start();
     settlement = every('pk-settlement', config.PK_SETTLE_INTERVAL_MS, () => settler.settleDue(), logger);
   }
+  const lag = registerConsumerLag(
+    metrics,
+    kafka,
+    () =>
+      config.PK_WORKERS ? [{ groupId: config.PK_CONSUMER_GROUP, topics: [config.CHECKIN_EVENTS_TOPIC] }] : [],
+    logger,
+  );
   const running = await startSubgraph(
     {
       name: 'social',
+      metrics,
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers: createResolvers(service),
       context: (req) => createContext(req, config.INTERNAL_IDENTITY_SECRET, service),
@@ -133,6 +145,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
     consumer,
     async stop() {
       await running.stop();
+      await lag.close();
       await settlement?.stop();
       await consumer.stop();
       await producer.disconnect();

@@ -1,7 +1,14 @@
 // Turns `checkin.events` into PK progress. At-least-once delivery, exactly-once effect: a message's
 // offset is committed only after its progress is written, and the progress documents remember the
 // event ids they applied, so a redelivered event changes nothing.
-import { checkinEventV1, maybeWithLogContext, messageLogContext, type Logger } from '@sport-venue/shared';
+import {
+  checkinEventV1,
+  Counter,
+  maybeWithLogContext,
+  messageLogContext,
+  type Logger,
+  type Registry,
+} from '@sport-venue/shared';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChallengeService } from './challenges.ts';
 
@@ -12,10 +19,18 @@ export interface ProgressConsumerOptions {
   groupId: string;
   logger: Logger;
   sessionTimeoutMs?: number;
+  /** Where `pk_progress_events_total` is registered (the process's /metrics). */
+  metrics?: Registry;
 }
 
 export function createProgressConsumer(opts: ProgressConsumerOptions) {
   const stats = { messages: 0, applied: 0, invalid: 0 };
+  const events = new Counter({
+    name: 'pk_progress_events_total',
+    help: 'Check-in events read for PK progress, by outcome (applied, ignored, invalid)',
+    labelNames: ['outcome'],
+    registers: opts.metrics ? [opts.metrics] : [],
+  });
   let consumer: Consumer | null = null;
 
   async function eachBatch({
@@ -39,10 +54,13 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
         const parsed = checkinEventV1.safeParse(json);
         if (!parsed.success) {
           stats.invalid++;
+          events.inc({ outcome: 'invalid' });
           // A malformed record can never succeed; skipping it keeps the partition moving.
           opts.logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping invalid check-in event');
         } else {
-          stats.applied += await opts.service.applyCheckinEvent(parsed.data);
+          const applied = await opts.service.applyCheckinEvent(parsed.data);
+          stats.applied += applied;
+          events.inc({ outcome: applied > 0 ? 'applied' : 'ignored' });
           opts.logger.debug({ topic: batch.topic, offset: message.offset }, 'check-in event applied');
         }
       });

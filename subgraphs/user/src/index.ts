@@ -1,6 +1,9 @@
 import {
+  createKafka,
   createLogger,
+  createMetricsRegistry,
   createRedis,
+  registerConsumerLag,
   gracefulShutdown,
   identityFromRequest,
   loadConfig,
@@ -84,9 +87,11 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     quietAlerts: { templateId: config.WECHAT_QUIET_TEMPLATE_ID },
   });
 
+  const metrics = createMetricsRegistry();
   const running = await startSubgraph<Context>(
     {
       name: 'user',
+      metrics,
       schemaPath: new URL('../schema.graphql', import.meta.url),
       resolvers,
       context: async (req) => ({
@@ -111,9 +116,23 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
   // The consumer gets its own pool so a backlog of events cannot starve GraphQL requests.
   const consumerDb = config.POINTS_CONSUMER_ENABLED ? createUserDb(config.USER_DATABASE_URL, 8) : null;
   const consumer = consumerDb
-    ? pointsConsumerFrom(config, consumerDb, logger.child({ part: 'points' }))
+    ? pointsConsumerFrom(config, consumerDb, logger.child({ part: 'points' }), metrics)
     : null;
   const stopConsumer = consumer ? startInBackground(consumer, logger) : async () => {};
+  const lag = registerConsumerLag(
+    metrics,
+    createKafka(config.KAFKA_BROKERS, 'user-lag', logger),
+    () =>
+      consumer
+        ? [
+            {
+              groupId: config.POINTS_CONSUMER_GROUP,
+              topics: [config.CHECKIN_EVENTS_TOPIC, config.POINTS_COMMANDS_TOPIC],
+            },
+          ]
+        : [],
+    logger,
+  );
 
   // Quiet alerts: every replica listens; a conditional claim lets exactly one send each message.
   const quietAlerts = createQuietAlertDispatcher({
@@ -154,6 +173,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
       await quietAlertWorker?.stop();
       subscriber?.disconnect();
       await stopConsumer();
+      await lag.close();
       await running.stop();
       await Promise.all([db.$disconnect(), consumerDb?.$disconnect()]);
       redis.disconnect();

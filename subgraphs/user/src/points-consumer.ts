@@ -8,7 +8,9 @@
 // needs none of its secrets.
 import {
   checkinEventV1,
+  Counter,
   createKafka,
+  Histogram,
   ensureTopics,
   createLogger,
   gracefulShutdown,
@@ -17,6 +19,7 @@ import {
   messageLogContext,
   pointsCommandV1,
   type Logger,
+  type Registry,
 } from '@sport-venue/shared';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { pointsConsumerConfigSchema, type PointsConsumerConfig } from './config.ts';
@@ -98,6 +101,8 @@ export interface PointsConsumerOptions {
   chunkSize?: number;
   /** Partitions processed at once (one transaction each at a time). */
   partitionsConcurrently?: number;
+  /** Where the pipeline's counters and event ages are registered (the process's /metrics). */
+  metrics?: Registry;
 }
 
 export interface PointsConsumerStats {
@@ -119,6 +124,25 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
     unknownUsers: 0,
   };
   const log = opts.logger;
+  const registers = opts.metrics ? [opts.metrics] : [];
+  const handled = new Counter({
+    name: 'points_ledger_messages_total',
+    help: 'Ledger input messages handled, by outcome (applied, invalid)',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const written = new Counter({
+    name: 'points_ledger_entries_written_total',
+    help: 'Points ledger entries written',
+    registers,
+  });
+  // Kafka timestamps are the producer's clock: from the outbox relay's send to the ledger commit.
+  const age = new Histogram({
+    name: 'points_event_age_seconds',
+    help: 'Time from a message reaching Kafka to its points being committed',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    registers,
+  });
   let consumer: Consumer | null = null;
   let stopped = false;
   let markJoined: () => void = () => {};
@@ -150,6 +174,12 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
       log.warn({ userId: userId.toString(), ...refused }, 'points command refused');
     }
     stats.messages += messages.length;
+    const invalid = decoded.filter((d) => d.kind === 'invalid').length;
+    handled.inc({ outcome: 'applied' }, messages.length - invalid);
+    if (invalid) handled.inc({ outcome: 'invalid' }, invalid);
+    written.inc(result.written);
+    const now = Date.now();
+    for (const m of messages) age.observe(Math.max(0, (now - Number(m.timestamp)) / 1000));
     // One line per applied message, in the trace of the request that caused it (debug level: a
     // busy consumer applies thousands a second).
     if (log.isLevelEnabled('debug'))
@@ -249,7 +279,12 @@ export function pointsRulesFrom(config: PointsConsumerConfig): PointsRules {
   };
 }
 
-export function pointsConsumerFrom(config: PointsConsumerConfig, db: PrismaClient, logger: Logger) {
+export function pointsConsumerFrom(
+  config: PointsConsumerConfig,
+  db: PrismaClient,
+  logger: Logger,
+  metrics?: Registry,
+) {
   return createPointsConsumer({
     // Few retries per attempt: the caller keeps retrying with its own backoff, and kafkajs cannot
     // abort a connect in progress, so a long retry chain would outlive stop().
@@ -263,6 +298,7 @@ export function pointsConsumerFrom(config: PointsConsumerConfig, db: PrismaClien
     logger,
     sessionTimeoutMs: config.POINTS_CONSUMER_SESSION_TIMEOUT_MS,
     chunkSize: config.POINTS_CONSUMER_CHUNK_SIZE,
+    metrics,
   });
 }
 

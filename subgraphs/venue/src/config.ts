@@ -6,6 +6,7 @@ import {
   TOPICS,
   identitySecret,
   intSetting,
+  booleanFlag,
   port,
   url,
   z,
@@ -22,6 +23,19 @@ export const venueConfigSchema = baseConfig
     INTERNAL_IDENTITY_SECRET: identitySecret,
     CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
     BOOKING_EVENTS_TOPIC: topicName(TOPICS.bookingEvents),
+    VENUE_EVENTS_TOPIC: topicName(TOPICS.venueEvents),
+    /** OpenSearch for venueSearch; the subgraph starts and serves everything else without it. */
+    OPENSEARCH_URL: url(localService.opensearch(), ['http', 'https']),
+    /** The alias venueSearch reads and the indexer writes; `search:rebuild` swaps it. */
+    SEARCH_INDEX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 lower-case letters, digits or . _ -')
+      .default('venues'),
+    /** Deadline of one OpenSearch request: venueSearch answers SEARCH_UNAVAILABLE after it. */
+    SEARCH_TIMEOUT_MS: intSetting(1_500, 50),
+    SEARCH_INDEXER_GROUP: z.string().min(1).default('venue-search-indexer'),
+    /** `false`: this process serves venueSearch but does not index (another replica does). */
+    SEARCH_INDEXER_ENABLED: booleanFlag(true),
     /** Redis pub/sub channel of a venue's headcount is `${prefix}${venueId}` (docs/events.md). */
     OCCUPANCY_CHANNEL_PREFIX: z
       .string()

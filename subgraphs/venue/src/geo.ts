@@ -24,10 +24,13 @@ export function haversineM(a: LatLng, b: LatLng): number {
  * BAD_USER_INPUT unless lat/lng are finite and on Earth; `extensions.field` names the argument
  * that is wrong, so a client can point at it.
  */
-export function assertCoordinates({ lat, lng }: LatLng): void {
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badInput('lat must be between -90 and 90', 'lat');
+export function assertCoordinates({ lat, lng }: LatLng, inside?: string): void {
+  // The error names the offending argument itself (`near.lng`), not the pair.
+  const field = (name: string) => (inside ? `${inside}.${name}` : name);
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90)
+    throw badInput(`${field('lat')} must be between -90 and 90`, field('lat'));
   if (!Number.isFinite(lng) || lng < -180 || lng > 180)
-    throw badInput('lng must be between -180 and 180', 'lng');
+    throw badInput(`${field('lng')} must be between -180 and 180`, field('lng'));
 }
 
 /** Redis GEO indexes only latitudes within ±85.05112878° (Web Mercator). */

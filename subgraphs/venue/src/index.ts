@@ -1,6 +1,9 @@
 import {
   createKafka,
   createLogger,
+  createMetricsRegistry,
+  ensureTopics,
+  registerConsumerLag,
   createRedis,
   every,
   gracefulShutdown,
@@ -22,10 +25,43 @@ import { OutboxRelay } from './outbox-relay.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
 import { createResolvers } from './resolvers.ts';
+import { createSearchClient } from './search-index.ts';
+import { createSearchIndexer } from './search-indexer.ts';
+import { VenueSearch } from './search-service.ts';
 import { VenueCatalog } from './venue-catalog.ts';
+import { createVenueMetrics } from './venue-metrics.ts';
 import { VenueService } from './venue-service.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { createVenueDb } from './venue-store.ts';
+
+/**
+ * Starts a Kafka worker, retrying while Kafka or its topic is unreachable: GraphQL works without
+ * it, and the worker catches up from the topic once it starts.
+ */
+function keepStarting(
+  name: string,
+  worker: { topics: readonly string[]; start(): Promise<void>; stop(): Promise<void> },
+  kafka: Parameters<typeof ensureTopics>[0],
+  logger: ReturnType<typeof createLogger>,
+) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (delayMs: number) => {
+    ensureTopics(kafka, worker.topics)
+      .then(() => (stopped ? undefined : worker.start()))
+      .catch((err: unknown) => {
+        if (stopped) return;
+        logger.error({ err }, `${name} failed to start; retrying`);
+        timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+      });
+  };
+  attempt(1_000);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await worker.stop();
+  };
+}
 
 export interface VenueSubgraphOptions {
   /** Time source of every rule (tests pass a manual clock). */
@@ -40,6 +76,7 @@ export interface VenueSubgraphOptions {
 }
 
 const JOURNAL_SWEEP_MS = 5_000;
+const INDEXER_TIMEOUT_MS = 30_000;
 const GEO_RESYNC_MS = MINUTE_MS;
 
 export function presenceRulesFrom(config: VenueConfig): PresenceRules {
@@ -60,6 +97,34 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const kafka = createKafka(config.KAFKA_BROKERS, 'venue', logger);
+  const metrics = createMetricsRegistry();
+  const venueMetrics = createVenueMetrics(metrics, db, redis);
+  const searchClient = createSearchClient({
+    url: config.OPENSEARCH_URL,
+    timeoutMs: config.SEARCH_TIMEOUT_MS,
+  });
+  const search = new VenueSearch({
+    client: searchClient,
+    alias: config.SEARCH_INDEX,
+    clock,
+    logger,
+    metrics,
+  });
+  // Writes get a longer deadline than searches: a bulk request to a busy server may take seconds,
+  // and giving up early only repeats it.
+  const indexClient = createSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: INDEXER_TIMEOUT_MS });
+  const indexer = createSearchIndexer({
+    kafka,
+    client: indexClient,
+    alias: config.SEARCH_INDEX,
+    topic: config.VENUE_EVENTS_TOPIC,
+    groupId: config.SEARCH_INDEXER_GROUP,
+    logger,
+    metrics,
+    onIndexed: (event) => search.noteTimeZone(event.venue.timeZone),
+  });
+  const indexing = options.background !== false && config.SEARCH_INDEXER_ENABLED;
+  const lag = registerConsumerLag(metrics, kafka, () => (indexing ? [indexer] : []), logger);
 
   const catalog = new VenueCatalog(db);
   const insights = new OccupancyInsights(db, clock);
@@ -68,7 +133,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     db,
     kafka,
     logger,
-    topics: [config.CHECKIN_EVENTS_TOPIC, config.BOOKING_EVENTS_TOPIC],
+    topics: [config.CHECKIN_EVENTS_TOPIC, config.BOOKING_EVENTS_TOPIC, config.VENUE_EVENTS_TOPIC],
     intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
     retentionHours: config.OUTBOX_RETENTION_HOURS,
   });
@@ -101,12 +166,18 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     venues: catalog,
     insights,
     maxStayMin: config.CHECKIN_MAX_STAY_MIN,
+    relay,
+    venueTopic: config.VENUE_EVENTS_TOPIC,
     logger,
   });
 
   let geoSyncedAt: Date | null = null;
   const jobs = {
-    autoCheckOut: () => presence.autoCheckOutDue(),
+    autoCheckOut: async () => {
+      const ended = await presence.autoCheckOutDue();
+      venueMetrics.checkins.inc({ type: 'auto_out' }, ended);
+      return ended;
+    },
     saveJournal: (graceMs?: number) => presence.saveJournal(graceMs),
     sampleOccupancy: () => sampleOccupancy(db, redis, clock.now(), config.OCCUPANCY_SAMPLE_INTERVAL_MS),
     /** Incremental after the first run; venues' updatedAt is written with this host's clock. */
@@ -122,19 +193,31 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     {
       name: 'venue',
       schemaPath: new URL('../schema.graphql', import.meta.url),
-      resolvers: createResolvers({ db, redis, clock, venues, presence, bookings, insights }),
+      resolvers: createResolvers({
+        db,
+        redis,
+        clock,
+        venues,
+        presence,
+        bookings,
+        insights,
+        search,
+        metrics: venueMetrics,
+      }),
       context: (req) =>
         createContext(req, { db, redis, forecastInputs, insights }, config.INTERNAL_IDENTITY_SECRET),
       // Kafka is deliberately absent: check-ins keep working while it is down (the outbox waits).
       readiness: { mariadb: () => db.$queryRaw`SELECT 1`, redis: () => redis.ping() },
       logger,
       production: config.NODE_ENV === 'production',
+      metrics,
     },
     config.VENUE_PORT,
     config.BIND_HOST,
   );
 
   const loops: PeriodicJob[] = [];
+  const stopIndexer = indexing ? keepStarting('search indexer', indexer, kafka, logger) : async () => {};
   if (options.background !== false) {
     await jobs
       .resyncGeo()
@@ -157,9 +240,16 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     presence,
     bookings,
     jobs,
+    search,
+    searchClient,
+    metrics,
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));
       await running.stop();
+      await stopIndexer();
+      await lag.close();
+      await searchClient.close();
+      await indexClient.close();
       await relay.stop();
       await db.$disconnect();
       redis.disconnect();

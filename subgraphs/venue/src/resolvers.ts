@@ -19,6 +19,8 @@ import { decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 import type { PresenceService } from './presence-service.ts';
 import { venueSports } from './venue-input.ts';
 import type { VenueService } from './venue-service.ts';
+import type { VenueSearch } from './search-service.ts';
+import type { VenueMetrics } from './venue-metrics.ts';
 import { listVenues, type VenueRow } from './venue-store.ts';
 
 export interface ResolverDeps {
@@ -29,6 +31,8 @@ export interface ResolverDeps {
   presence: PresenceService;
   bookings: BookingService;
   insights: OccupancyInsights;
+  search: VenueSearch;
+  metrics: VenueMetrics;
 }
 
 const BUCKET_SECONDS: Record<HistoryBucket, number> = { FIVE_MINUTES: 300, HOUR: 3_600, DAY: 86_400 };
@@ -55,6 +59,20 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
   return {
     Query: {
       venue: (_root, { id }, ctx) => ctx.venues.load(id),
+      venueSearch: async (_root, args, ctx) => {
+        const page = await deps.search.search(args);
+        const venues = await ctx.venues.loadMany(page.hits.map((h) => h.venueId));
+        // A hit whose venue is gone from the database is dropped (the index lags deletions).
+        const edges = page.hits.flatMap((hit, i) => {
+          const venue = venues[i];
+          return venue && !(venue instanceof Error) ? [{ ...hit, venue }] : [];
+        });
+        return {
+          edges,
+          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.hits.at(-1)?.cursor ?? null },
+          totalCount: page.totalCount,
+        };
+      },
       venues: async (_root, { cityCode, sport, first, after }) => {
         const page = await listVenues(db, {
           cityCode,
@@ -121,10 +139,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         ),
     },
     Mutation: {
-      createVenue: (_root, { input }, ctx) => deps.venues.create(ctx.viewer, input),
-      updateVenue: (_root, { id, input }, ctx) => deps.venues.update(ctx.viewer, id, input),
+      createVenue: (_root, { input }, ctx) => deps.venues.create(ctx.viewer, input, ctx.trace),
+      updateVenue: (_root, { id, input }, ctx) => deps.venues.update(ctx.viewer, id, input, ctx.trace),
       checkIn: async (_root, { input }, ctx) => {
         const result = await deps.presence.checkIn(ctx.viewer, input, ctx.trace);
+        if (!result.replayed) deps.metrics.checkins.inc({ type: 'in' });
         return {
           session: sessionOut(result.session, ctx),
           previous: result.previous ? sessionOut(result.previous, ctx) : null,
@@ -133,6 +152,7 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
       },
       checkOut: async (_root, { venueId }, ctx) => {
         const result = await deps.presence.checkOut(ctx.viewer, venueId, ctx.trace);
+        if (!result.replayed) deps.metrics.checkins.inc({ type: 'out' });
         return { session: sessionOut(result.session, ctx), replayed: result.replayed };
       },
       createBookingSlots: async (_root, { venueId, slots }, ctx) =>

@@ -63,8 +63,11 @@ export async function listVenues(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+/** The client or a transaction of it. */
+type VenueWriter = Pick<PrismaClient, 'venue'>;
+
 export async function createVenue(
-  db: PrismaClient,
+  db: VenueWriter,
   data: VenueFields & { cityCode: string; slug: string },
 ): Promise<VenueRow> {
   try {
@@ -75,6 +78,6 @@ export async function createVenue(
   }
 }
 
-export function updateVenue(db: PrismaClient, id: bigint, changes: Partial<VenueFields>): Promise<VenueRow> {
+export function updateVenue(db: VenueWriter, id: bigint, changes: Partial<VenueFields>): Promise<VenueRow> {
   return db.venue.update({ where: { id }, data: changes, include: { city: true } });
 }

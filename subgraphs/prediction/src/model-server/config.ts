@@ -12,6 +12,8 @@ function isTimeZone(value: string): boolean {
 
 export const modelServerConfigSchema = baseConfig.extend({
   MODEL_SERVER_PORT: port(50051),
+  /** HTTP port of /metrics and /health (gRPC has no scrape endpoint); 9464 is the exporter default. */
+  MODEL_SERVER_METRICS_PORT: port(9464),
   /** Root of versioned artifacts (`<dir>/<version>/manifest.json`, packages/forecast artifact.ts). */
   MODEL_ARTIFACT_DIR: z.string().min(1).default('.state/models'),
   /** How often the directory is checked for a newer version (polling works on every filesystem). */

@@ -3,7 +3,19 @@
  * MODEL_ARTIFACT_DIR (hot-reloaded). `node subgraphs/prediction/src/model-server/index.ts`
  */
 import * as grpc from '@grpc/grpc-js';
-import { createLogger, gracefulShutdown, loadConfig } from '@sport-venue/shared';
+import { createServer } from 'node:http';
+import {
+  closeServer,
+  Counter,
+  createLogger,
+  createMetricsRegistry,
+  Gauge,
+  gracefulShutdown,
+  listen,
+  loadConfig,
+  metricsRoute,
+  sendJson,
+} from '@sport-venue/shared';
 import { predictionProto } from '../predictor-proto.ts';
 import { modelServerConfigSchema, type ModelServerConfig } from './config.ts';
 import { ModelHolder } from './model-holder.ts';
@@ -45,11 +57,37 @@ export async function startModelServer(config: ModelServerConfig, options: Model
       )
     : undefined;
 
+  const metrics = createMetricsRegistry();
+  const forecasts = new Counter({
+    name: 'model_forecasts_total',
+    help: 'Forecast calls by outcome (ok, invalid, unavailable, deadline, cancelled, error)',
+    labelNames: ['outcome'],
+    registers: [metrics],
+  });
+  const forecastVenues = new Counter({
+    name: 'model_forecast_venues_total',
+    help: 'Venues forecast (all calls)',
+    registers: [metrics],
+  });
+  new Gauge({
+    name: 'model_artifact_loaded',
+    help: 'Whether a model artifact is loaded (1) or the server is NOT_SERVING (0)',
+    registers: [metrics],
+    collect() {
+      this.set(holder.forecaster ? 1 : 0);
+    },
+  });
+  const onForecast: PredictorServiceOptions['onForecast'] = (event) => {
+    forecasts.inc({ outcome: event.outcome });
+    forecastVenues.inc(event.venues);
+    options.onForecast?.(event);
+  };
+
   const { Predictor, Health } = predictionProto();
   const server = new grpc.Server();
   server.addService(
     Predictor.service,
-    predictorHandlers({ holder, logger, onForecast: options.onForecast, now: options.now, weather }),
+    predictorHandlers({ holder, logger, onForecast, now: options.now, weather }),
   );
   server.addService(Health.service, healthHandlers(holder));
   const host = config.BIND_HOST.includes(':') ? `[${config.BIND_HOST}]` : config.BIND_HOST;
@@ -60,11 +98,28 @@ export async function startModelServer(config: ModelServerConfig, options: Model
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
-  logger.info({ address: `${config.BIND_HOST}:${port}`, version: holder.version }, 'model server listening');
+  const scrape = metricsRoute(metrics);
+  const http = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/metrics') return void scrape(req, res);
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    sendJson(res, 404, { error: 'not found' });
+  });
+  const metricsAddress = await listen(http, config.MODEL_SERVER_METRICS_PORT, config.BIND_HOST);
+  logger.info(
+    {
+      address: `${config.BIND_HOST}:${port}`,
+      metrics: `${metricsAddress.url}/metrics`,
+      version: holder.version,
+    },
+    'model server listening',
+  );
 
   return {
     port,
     address: `${host}:${port}`,
+    /** http://host:port of /metrics. */
+    metricsUrl: metricsAddress.url,
     holder,
     /** Stops taking calls, lets in-flight ones finish for a grace period, then cuts them off. */
     async stop() {
@@ -78,6 +133,7 @@ export async function startModelServer(config: ModelServerConfig, options: Model
           resolve();
         });
       });
+      await closeServer(http);
       await holder.stop();
     },
   };

@@ -82,6 +82,7 @@ export async function startTestModelServer(
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       MODEL_SERVER_PORT: String(port),
+      MODEL_SERVER_METRICS_PORT: '0',
       MODEL_ARTIFACT_DIR: artifactDir,
       MODEL_RELOAD_INTERVAL_MS: String(reloadMs),
       WEATHER_BASE_URL: weatherBaseUrl,

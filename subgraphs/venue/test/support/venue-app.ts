@@ -6,6 +6,7 @@ import { createTestDatabase, createTestRedis, testServices, uniqueId } from '@sp
 import { manualClock, type ManualClock } from '../../src/clock.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../src/config.ts';
 import { startVenueSubgraph } from '../../src/index.ts';
+import { createSearchClient } from '../../src/search-index.ts';
 
 /** A Tuesday, 10:00 in Shanghai: every test venue below is open. */
 export const TEST_START = '2026-12-01T10:00:00+08:00';
@@ -54,6 +55,10 @@ export async function startVenueApp(
     KAFKA_BROKERS: testServices.kafkaBrokers,
     CHECKIN_EVENTS_TOPIC: uniqueId('checkin.events.'),
     BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+    VENUE_EVENTS_TOPIC: uniqueId('venue.events.'),
+    SEARCH_INDEX: uniqueId('test-venues-'),
+    SEARCH_INDEXER_GROUP: uniqueId('venue-search-'),
+    OPENSEARCH_URL: testServices.opensearchUrl,
     OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('t')}:occupancy:`,
     ...overrides,
   };
@@ -145,8 +150,12 @@ export async function startVenueApp(
     graphql,
     createVenue,
     async stop() {
+      const search = createSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 5_000 });
       await app.stop();
       await database.drop();
+      // This file's indices (the alias is unique to it); best effort when OpenSearch is gone.
+      await search.indices.delete({ index: `${config.SEARCH_INDEX}-*` }).catch(() => undefined);
+      await search.close();
     },
   };
 }
