@@ -52,7 +52,7 @@ try {
     INTERNAL_IDENTITY_SECRET: secret,
     CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
     BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
-    OCCUPANCY_CHANNEL_PREFIX: `${prefix}occupancy:`,
+    PUBSUB_PREFIX: prefix,
     CHECKIN_RATE_LIMIT: '1000000',
   });
   children.push(venue);

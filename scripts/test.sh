@@ -21,6 +21,8 @@ node scripts/compose.ts --check
 
 step "infrastructure"
 bash infra/infra.sh up
+# Three masters for the code paths that must also hold on Redis Cluster (docs/decisions/0012).
+bash infra/redis-cluster.sh up
 
 step "tests (unit + integration)"
 node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \

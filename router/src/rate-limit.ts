@@ -2,7 +2,7 @@
 // windows, counted in one round trip by a Lua script (loaded once, then run by its SHA), keys
 // `rl:ip:{ip}` and `rl:user:{userId}` (docs/redis-keys.md). If Redis is unreachable the router
 // serves anyway (fail open) and says so in its logs: rate limits protect capacity, not security.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { domainError, ErrorCode } from '@sport-venue/shared';
 
 const SCRIPT = `
@@ -26,10 +26,10 @@ interface WithRateLimitCommand {
   rateLimitConsume(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number[]>;
 }
 
-export function createRateLimiter(redis: Redis, limits: RateLimits, windowMs = 60_000) {
+export function createRateLimiter(redis: RedisClient, limits: RateLimits, windowMs = 60_000) {
   // ioredis runs a defined command with EVALSHA and falls back to EVAL when Redis lacks the script.
   redis.defineCommand('rateLimitConsume', { lua: SCRIPT });
-  const client = redis as Redis & WithRateLimitCommand;
+  const client = redis as RedisClient & WithRateLimitCommand;
   return async function consume(who: { userId: string | null; ip: string }) {
     const keys = [`rl:ip:${who.ip}`];
     const caps = [limits.perIpPerMinute];

@@ -83,7 +83,7 @@ export async function startGraph(options: GraphOptions = {}) {
       // Own topics and channels: test events never reach the shared ones (docs/events.md).
       CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
       BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
-      OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
+      PUBSUB_PREFIX: pubsubPrefix,
     });
     closers.push(() => venue.stop());
     const social = await startSocialSubgraph({
@@ -96,7 +96,7 @@ export async function startGraph(options: GraphOptions = {}) {
         POINTS_COMMANDS_TOPIC: topics.pointsCommands,
         PK_CONSUMER_GROUP: uniqueId('social-pk-'),
         PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
-        PK_LEADERBOARD_CHANNEL_PREFIX: `${pubsubPrefix}pk:leaderboard:`,
+        PUBSUB_PREFIX: pubsubPrefix,
         // Settlement is driven by the tests (settler.settleDue) rather than a timer.
         PK_SETTLE_INTERVAL_MS: '3600000',
       }),

@@ -1,5 +1,5 @@
-import { redisKeys } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import { mgetBySlot, redisKeys } from '@sport-venue/shared';
+import type { RedisClient } from '@sport-venue/shared';
 
 /**
  * `venue:{id}:predicted` holds the latest forecast as JSON:
@@ -26,11 +26,14 @@ export interface CachedPoint {
 const HOUR_MS = 3_600_000;
 
 export async function readForecasts(
-  redis: Redis,
+  redis: RedisClient,
   venueIds: readonly string[],
 ): Promise<Array<CachedForecast | null>> {
   if (venueIds.length === 0) return [];
-  const values = await redis.mget(venueIds.map((id) => redisKeys.venuePredicted(id)));
+  const values = await mgetBySlot(
+    redis,
+    venueIds.map((id) => redisKeys.venuePredicted(id)),
+  );
   return values.map((value) => {
     if (!value) return null;
     try {
@@ -42,7 +45,7 @@ export async function readForecasts(
 }
 
 export async function writeForecast(
-  redis: Redis,
+  redis: RedisClient,
   venueId: string,
   forecast: CachedForecast,
   ttlSeconds: number,
@@ -52,7 +55,7 @@ export async function writeForecast(
 
 /** Writes many forecasts in one round trip. */
 export async function writeForecasts(
-  redis: Redis,
+  redis: RedisClient,
   forecasts: ReadonlyMap<string, CachedForecast>,
   ttlSeconds: number,
 ) {

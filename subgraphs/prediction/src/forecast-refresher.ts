@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sport-venue/shared';
-import { every, type PeriodicJob } from '@sport-venue/shared';
+import { every, mgetBySlot, type PeriodicJob } from '@sport-venue/shared';
 import { forecastAndCache, type ForecastSource } from './forecast-loader.ts';
 import type { VenueInputMessage } from './predictor-proto.ts';
 import { toVenueInput, type VenueRef } from './venue-inputs.ts';
@@ -93,7 +93,7 @@ export class ForecastRefresher {
     await redis.zremrangebyscore(WATCHED_KEY, '-inf', now - idleMs);
     const ids = await redis.zrevrange(WATCHED_KEY, 0, MAX_VENUES_PER_RUN - 1);
     if (ids.length === 0) return { leader: true, refreshed: 0, failed: 0 };
-    const stored = await redis.mget(ids.map(inputKey));
+    const stored = await mgetBySlot(redis, ids.map(inputKey));
     const inputs: VenueInputMessage[] = [];
     for (const [i, value] of stored.entries()) {
       if (!value) continue;

@@ -1,7 +1,7 @@
-// The live board: Redis ZSET `pk:rank:{challengeId}`, member userId, score from ranking.ts. It is a
+// The live board: RedisClient ZSET `pk:rank:{challengeId}`, member userId, score from ranking.ts. It is a
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
 import { redisKeys } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { ChallengeRecord } from './challenge-store.ts';
 import { decodeScore, encodedAbove, rankEntries, type RankedEntry } from './ranking.ts';
 import type { BoardEntry } from './standings.ts';
@@ -25,7 +25,7 @@ const pairs = (flat: string[]) => {
 const unranked = (entries: BoardEntry[]): RankedEntry[] =>
   entries.map((e) => ({ userId: e.userId, score: decodeScore(e.encoded), rank: 1 }));
 
-export function createLeaderboardBoard(redis: Redis) {
+export function createLeaderboardBoard(redis: RedisClient) {
   const key = redisKeys.pkRank;
 
   async function rankOf(challengeId: string, entry: BoardEntry): Promise<RankedEntry> {

@@ -11,6 +11,7 @@ import {
   url,
   z,
   localService,
+  redisUrlSetting,
 } from '@sport-venue/shared';
 import { parseSigningKeys } from './signing-keys.ts';
 import { parseStreakBonuses } from './points-rules.ts';
@@ -26,7 +27,7 @@ export const DEV_SECRETS = {
 const userSettings = baseConfig.extend({
   USER_PORT: port(4001),
   USER_DATABASE_URL: url(localService.mysql('sv_user'), ['mysql', 'mariadb']),
-  REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+  REDIS_URL: redisUrlSetting(localService.redis()),
   KAFKA_BROKERS: brokerList(localService.kafka()),
   INTERNAL_IDENTITY_SECRET: identitySecret,
 

@@ -10,7 +10,7 @@ import {
   type Logger,
   type Viewer,
 } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { Points, Resolvers } from './generated/graphql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { refreshError, UserErrorCode, weChatLoginError } from './errors.ts';
@@ -34,7 +34,7 @@ import { WeChatApiError, type WeChatClient } from './wechat-client.ts';
 
 export interface UserServices {
   db: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   wechat: WeChatClient;
   sessions: SessionSettings;
   /** AES-256-GCM key for stored WeChat session keys. */

@@ -1,6 +1,6 @@
 // `user:{id}:stats` is written by the venue subgraph on check-in/check-out; this side only reads.
 import { redisKeys, statsPeriodKey, userStatsField, type StatsPeriod } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 
 export interface PeriodStats {
   period: StatsPeriod;
@@ -10,7 +10,7 @@ export interface PeriodStats {
 }
 
 export async function readUserStats(
-  redis: Redis,
+  redis: RedisClient,
   userId: string,
   period: StatsPeriod,
   at: Date,

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { identityFromRequest, requestInfo, type RequestInfo, type Viewer } from '@sport-venue/shared';
 import type { IncomingMessage } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { heatScores } from './heat-store.ts';
 import type { ForecastInputs, ForecastInputsSource } from './forecast-inputs.ts';
@@ -24,7 +24,7 @@ export interface Context extends RequestInfo {
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
 export function createLoaders(
   db: PrismaClient,
-  redis: Redis,
+  redis: RedisClient,
   forecastInputs: ForecastInputsSource,
   insights: OccupancyInsights,
 ) {
@@ -42,7 +42,12 @@ export function createLoaders(
 
 export async function createContext(
   req: IncomingMessage,
-  deps: { db: PrismaClient; redis: Redis; forecastInputs: ForecastInputsSource; insights: OccupancyInsights },
+  deps: {
+    db: PrismaClient;
+    redis: RedisClient;
+    forecastInputs: ForecastInputsSource;
+    insights: OccupancyInsights;
+  },
   identitySecret: string,
 ): Promise<Context> {
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { redisKeys } from '@sport-venue/shared';
 import { presenceKeys } from './presence-keys.ts';
 
@@ -9,7 +9,7 @@ export interface HeatEntry {
 
 /** Highest scores first, in one city (per-city ZSET) or overall (venue:heat:rank). */
 export async function heatRanking(
-  redis: Redis,
+  redis: RedisClient,
   cityCode: string | null,
   first: number,
 ): Promise<HeatEntry[]> {
@@ -20,7 +20,7 @@ export async function heatRanking(
   return out;
 }
 
-export async function heatScores(redis: Redis, venueIds: readonly string[]): Promise<number[]> {
+export async function heatScores(redis: RedisClient, venueIds: readonly string[]): Promise<number[]> {
   if (venueIds.length === 0) return [];
   const scores = (await redis.call('ZMSCORE', redisKeys.venueHeatRank(), ...venueIds)) as Array<
     string | null
@@ -30,7 +30,7 @@ export async function heatScores(redis: Redis, venueIds: readonly string[]): Pro
 
 /** Adds (or, negative, removes) heat for a booking; check-ins add theirs inside check-in.lua. */
 export async function addHeat(
-  redis: Redis,
+  redis: RedisClient,
   venueId: string,
   cityCode: string,
   amount: number,

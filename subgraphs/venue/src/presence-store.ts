@@ -3,7 +3,7 @@
 // limit, travel speed, the 3-hour counting window) live in the scripts; everything a script needs
 // from the database (venue, expiry, heat weight) is computed by the caller first.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { redisKeys, userStatsField } from '@sport-venue/shared';
 import type { PresenceRules } from './check-in-rules.ts';
 import { DAY_MS } from './clock.ts';
@@ -100,10 +100,10 @@ function toOutcome(raw: RawResult, replayed: boolean): PresenceOutcome {
 }
 
 export class PresenceStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #rules: PresenceRules;
 
-  constructor(redis: Redis, rules: PresenceRules) {
+  constructor(redis: RedisClient, rules: PresenceRules) {
     this.#redis = redis;
     this.#rules = rules;
   }

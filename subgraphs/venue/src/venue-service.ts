@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { badInput, requireRole, requireVenueOperator, type Logger, type Viewer } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { indexVenueLocations } from './geo-index.ts';
@@ -16,7 +16,7 @@ import { createVenue, findVenuesByIds, parseVenueId, updateVenue, type VenueRow 
 
 export interface VenueServiceDeps {
   db: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   venues: VenueCatalog;
   insights: OccupancyInsights;
   maxStayMin: number;

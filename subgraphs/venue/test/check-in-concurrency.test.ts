@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { redisKeys } from '@sport-venue/shared';
+import { channels, redisKeys } from '@sport-venue/shared';
 import { presenceKeys } from '../src/presence-keys.ts';
 import {
   CHECK_IN,
@@ -37,7 +37,7 @@ describe('headcount under concurrency', () => {
     const subscriber = new Redis(t.redisUrl);
     const published: number[] = [];
     subscriber.on('pmessage', (_p, _ch, payload) => published.push(JSON.parse(payload).currentCount));
-    await subscriber.psubscribe(`${t.config.OCCUPANCY_CHANNEL_PREFIX}*`);
+    await subscriber.psubscribe(channels.occupancy.pattern(t.config.PUBSUB_PREFIX));
 
     const ops = users.flatMap((u, i) =>
       Array.from({ length: 10 }, (_, k) => {

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { checkinEventV1, redisKeys, userStatsField } from '@sport-venue/shared';
+import { channels, checkinEventV1, redisKeys, userStatsField } from '@sport-venue/shared';
 import { PresenceStore } from '../src/presence-store.ts';
 import { presenceKeys } from '../src/presence-keys.ts';
 import { presenceRulesFrom } from '../src/index.ts';
@@ -359,7 +359,7 @@ describe('check-in effects', () => {
     const venue = await t.createVenue({ capacity: 10 });
     const subscriber = new Redis(t.redisUrl);
     const messages: Array<Record<string, unknown>> = [];
-    const channel = `${t.config.OCCUPANCY_CHANNEL_PREFIX}${venue.id}`;
+    const channel = channels.occupancy.name(t.config.PUBSUB_PREFIX, venue.id);
     subscriber.on('message', (ch, payload) => ch === channel && messages.push(JSON.parse(payload)));
     await subscriber.subscribe(channel);
     try {

@@ -44,7 +44,7 @@ export async function startVenueApp(
     KAFKA_BROKERS: testServices.kafkaBrokers,
     CHECKIN_EVENTS_TOPIC: uniqueId('checkin.events.'),
     BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
-    OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('t')}:occupancy:`,
+    PUBSUB_PREFIX: `${uniqueId('t')}:`,
     ...overrides,
   };
   const app = await startVenueSubgraph(config, { clock, background });
