@@ -13,11 +13,14 @@ export const occupancyMessageV1 = z.object({
   v: z.literal(1),
   venueId: z.string(),
   currentCount: z.number().int().min(0),
-  occupancyLevel: z.enum(['NOT_BUSY', 'A_LITTLE_BUSY', 'BUSY', 'VERY_BUSY']).nullable(),
+  occupancyLevel: z.enum(['NOT_BUSY', 'A_LITTLE_BUSY', 'BUSY', 'VERY_BUSY']).nullish(),
   /** When the count changed (ISO 8601, UTC). */
   at: z.string(),
-  /** Version of the venue's count: deliveries may overtake each other, keep the highest. */
-  seq: z.number().int(),
+  /**
+   * Version of the venue's count: deliveries may overtake each other, keep the highest. Always sent
+   * by the venue subgraph; optional on reading, as in the first producers of v1.
+   */
+  seq: z.number().int().optional(),
 });
 export type OccupancyMessageV1 = z.infer<typeof occupancyMessageV1>;
 

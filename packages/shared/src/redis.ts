@@ -1,7 +1,7 @@
 // One way to reach Redis, a single node or a Redis Cluster (docs/decisions/0012). Stores take
 // `RedisClient`, the ioredis command interface both kinds share, so none of them knows which one
 // it runs on; what differs (slots, SCAN per node) is handled here.
-import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ChainableCommander, type ClusterNode, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 
 export type RedisClient = Redis | Cluster;
@@ -175,6 +175,33 @@ export async function mgetBySlot(redis: RedisClient, keys: readonly string[]): P
     }),
   );
   return out;
+}
+
+/**
+ * Writes to keys of many owners in as few round trips as the topology allows: one pipeline on a
+ * single node, one per slot on a cluster (a cluster pipeline must stay within one slot's node).
+ * Each entry names the key it touches and queues its commands; the first error is thrown.
+ */
+export async function pipelineBySlot(
+  redis: RedisClient,
+  entries: ReadonlyArray<{ key: string; queue: (pipeline: ChainableCommander) => void }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const prefix = redis.options.keyPrefix ?? '';
+  const groups = new Map<number, Array<(typeof entries)[number]>>();
+  for (const entry of entries) {
+    const slot = isCluster(redis) ? keySlot(prefix + entry.key) : 0;
+    const group = groups.get(slot);
+    if (group) group.push(entry);
+    else groups.set(slot, [entry]);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const pipeline = redis.pipeline();
+      for (const entry of group) entry.queue(pipeline);
+      for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    }),
+  );
 }
 
 /** Every key matching `pattern` (SCAN on each master of a cluster). Keys come back without keyPrefix. */

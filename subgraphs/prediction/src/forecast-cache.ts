@@ -1,4 +1,4 @@
-import { mgetBySlot, redisKeys } from '@sport-venue/shared';
+import { mgetBySlot, pipelineBySlot, redisKeys } from '@sport-venue/shared';
 import type { RedisClient } from '@sport-venue/shared';
 
 /**
@@ -53,17 +53,19 @@ export async function writeForecast(
   await writeForecasts(redis, new Map([[venueId, forecast]]), ttlSeconds);
 }
 
-/** Writes many forecasts in one round trip. */
+/** Writes many forecasts in one round trip (one per slot on a cluster). */
 export async function writeForecasts(
   redis: RedisClient,
   forecasts: ReadonlyMap<string, CachedForecast>,
   ttlSeconds: number,
 ) {
-  if (forecasts.size === 0) return;
-  const pipeline = redis.pipeline();
-  for (const [venueId, forecast] of forecasts)
-    pipeline.set(redisKeys.venuePredicted(venueId), JSON.stringify(forecast), 'EX', ttlSeconds);
-  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  await pipelineBySlot(
+    redis,
+    [...forecasts].map(([venueId, forecast]) => {
+      const key = redisKeys.venuePredicted(venueId);
+      return { key, queue: (p) => p.set(key, JSON.stringify(forecast), 'EX', ttlSeconds) };
+    }),
+  );
 }
 
 /** The expected headcount for the hour containing `now`, if the forecast covers it. */

@@ -1,4 +1,4 @@
-// The live board: RedisClient ZSET `pk:rank:{challengeId}`, member userId, score from ranking.ts. It is a
+// The live board: Redis ZSET `pk:rank:{c:<challengeId>}`, member userId, score from ranking.ts. It is a
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
 import { redisKeys } from '@sport-venue/shared';
 import type { RedisClient } from '@sport-venue/shared';
@@ -44,7 +44,8 @@ export function createLeaderboardBoard(redis: RedisClient) {
     },
     /** Replaces the whole board atomically (readers see the old or the new one, never a mix). */
     async replace(challengeId: string, entries: BoardEntry[]) {
-      const tmp = `${key(challengeId)}:rebuild`;
+      // Same hash tag as the live board: the RENAME stays in one slot on Redis Cluster.
+      const tmp = redisKeys.pkRankRebuild(challengeId);
       const multi = redis.multi().del(tmp);
       if (entries.length > 0) {
         multi.zadd(tmp, ...entries.flatMap((e) => [e.encoded, e.userId])).rename(tmp, key(challengeId));

@@ -84,6 +84,8 @@ const userSettings = baseConfig.extend({
   POINTS_COMMANDS_TOPIC: topicName(TOPICS.pointsCommands),
   POINTS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-points'),
   POINTS_CONSUMER_ENABLED: booleanFlag(true),
+  /** Consumer group deriving user:{u:<id>}:stats from checkin.events (runs with the points consumer). */
+  STATS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-stats'),
   /** Messages applied per ledger transaction. */
   POINTS_CONSUMER_CHUNK_SIZE: intSetting(500, 1, 500),
   /** Kafka group session timeout: how long a crashed consumer holds its partitions. */

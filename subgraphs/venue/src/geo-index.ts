@@ -3,7 +3,7 @@
 // after they commit, and a periodic resync repairs anything a failed update missed.
 import { randomUUID } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from '@sport-venue/shared';
+import { scanKeys, type RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { MAX_GEO_LAT } from './geo.ts';
 import { presenceKeys } from './presence-keys.ts';
@@ -120,7 +120,8 @@ const REBUILD_TTL_S = 3_600;
  * Re-indexes venues changed since `since`. The full pass (since = null) rebuilds every key into a
  * temporary copy and renames it over the live one, so venues that left a sport (or the index) while
  * an update failed disappear too; keys of sports no venue offers any more are deleted. Writes that
- * land while it runs are repaired by the next incremental pass (it starts before this one).
+ * land while it runs are repaired by the next incremental pass (it starts before this one). All
+ * these keys share the `{geo}` hash tag, so the swap is one MULTI on Redis Cluster too.
  */
 export async function resyncGeoIndex(
   db: PrismaClient,
@@ -129,7 +130,7 @@ export async function resyncGeoIndex(
 ): Promise<number> {
   if (since !== null) return forEachVenuePage(db, since, (rows) => indexVenueLocations(redis, rows));
 
-  const prefix = `${presenceKeys.geo()}:rebuild:${randomUUID()}`;
+  const prefix = presenceKeys.geoRebuild(randomUUID());
   const sportPrefix = `${prefix}:sport:`;
   const temp: GeoKeys = { geo: () => prefix, geoSport: (sport) => `${sportPrefix}${sport}` };
   const live = new Map<string, string>(); // temporary key → live key
@@ -154,15 +155,4 @@ export async function resyncGeoIndex(
   if (stale.size > 0) swap.del(...stale);
   await execOrThrow(swap);
   return total;
-}
-
-async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
 }

@@ -31,9 +31,18 @@ export interface TestVenue {
 
 export async function startVenueApp(
   overrides: Partial<VenueConfig> = {},
-  { clock = manualClock(TEST_START), background = false }: { clock?: ManualClock; background?: boolean } = {},
+  {
+    clock = manualClock(TEST_START),
+    background = false,
+    redisUrl = testServices.redisUrl,
+  }: {
+    clock?: ManualClock;
+    background?: boolean;
+    /** A single node (default) or testServices.redisClusterUrl: isolated by DB or key prefix. */
+    redisUrl?: string;
+  } = {},
 ) {
-  const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
+  const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis(redisUrl)]);
   const config: VenueConfig = {
     ...defaultVenueConfig(),
     NODE_ENV: 'test',
