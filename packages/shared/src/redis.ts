@@ -90,6 +90,8 @@ export function createRedis(url: string, options: RedisOptions = {}): RedisClien
     keyPrefix: target.keyPrefix ?? keyPrefix,
     lazyConnect,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // Learning the slot map takes a fresh connection: 1 s (the default) is too short on a busy host.
+    slotsRefreshTimeout: 5_000,
     // A moved slot or a node that is failing over answers with a redirect: follow it.
     maxRedirections: 16,
     retryDelayOnFailover: 200,
