@@ -1,7 +1,7 @@
 // Two (or more) replicas of the router and of every subgraph behind HAProxy, as child processes on
 // one machine (docs/decisions/0012). Used by `npm run start:cluster`, the clustered end-to-end test
 // and `npm run bench -- scale`. The routers reach the subgraphs through the balancer too, so a dead
-// replica of anything is routed around once its health check fails (/ready, every second).
+// replica of anything is routed around once its health check fails (/ready, every 2 s).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { freePort } from './instance.ts';
@@ -74,6 +74,8 @@ function haproxyConfig(frontends: Record<Part, number> & { stats: number }, repl
     'defaults',
     '  mode http',
     '  timeout connect 2s',
+    // A busy host answers /ready slowly: a 1 s check (the default) marked healthy replicas down.
+    '  timeout check 5s',
     '  timeout client 120s',
     '  timeout server 120s',
     // A WebSocket, once upgraded, is a tunnel: it may stay open for hours.
@@ -97,7 +99,7 @@ function haproxyConfig(frontends: Record<Part, number> & { stats: number }, repl
       '  http-check expect status 200',
     );
     for (const r of replicas.filter((x) => x.part === part))
-      lines.push(`  server ${part}${r.index} 127.0.0.1:${r.port} check inter 1s fall 2 rise 1`);
+      lines.push(`  server ${part}${r.index} 127.0.0.1:${r.port} check inter 2s fall 3 rise 1`);
   }
   return `${lines.join('\n')}\n`;
 }
