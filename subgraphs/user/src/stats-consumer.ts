@@ -33,9 +33,19 @@ export function createStatsConsumer(opts: StatsConsumerOptions) {
         maxWaitTimeInMs: 1_000,
       });
       consumer = c;
+      // stop() may run while this is still connecting: it cannot abort kafkajs' connect, so each
+      // step checks and leaves instead of joining the group after all (an open consumer keeps the
+      // process alive).
+      const abandoned = async () => {
+        if (!stopped) return false;
+        await c.disconnect().catch(() => {});
+        return true;
+      };
       try {
         await ensureTopics(opts.kafka, [opts.topic]);
+        if (await abandoned()) return;
         await c.connect();
+        if (await abandoned()) return;
         await c.subscribe({ topics: [opts.topic], fromBeginning: true });
         await c.run({
           // Offsets are committed only for messages whose eachMessage returned: a crash before
@@ -63,6 +73,7 @@ export function createStatsConsumer(opts: StatsConsumerOptions) {
         if (stopped) return;
         throw err;
       }
+      if (await abandoned()) return;
       opts.logger.info({ groupId: opts.groupId, topic: opts.topic }, 'stats consumer running');
     },
     async stop() {
