@@ -77,7 +77,7 @@ const db = createVenueDb(database.url);
 try {
   const venueId = await createBenchVenue(db, 'bench-venue');
 
-  const ceiling = await redisCeiling(redis.url, redis.db);
+  const ceiling = await redisCeiling(redis.url, redis.db ?? 0);
 
   const venuePort = await freePort();
   const venue = startProcess('venue', 'subgraphs/venue/src/index.ts', {
@@ -90,7 +90,7 @@ try {
     INTERNAL_IDENTITY_SECRET: secret,
     CHECKIN_EVENTS_TOPIC: uniqueId('bench.checkin.'),
     BOOKING_EVENTS_TOPIC: uniqueId('bench.booking.'),
-    OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('bench')}:occupancy:`,
+    PUBSUB_PREFIX: `${uniqueId('bench')}:`,
     CHECKIN_RATE_LIMIT: '1000000',
   });
   children.push(venue);

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
+import { channels } from '@sport-venue/shared';
 import { createTestRedis, uniqueId } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
 import { metric, option, quantile, round, startProcess, stopAll, waitReady } from './support/harness.ts';
@@ -139,7 +140,7 @@ try {
         const count = (counts[v] = counts[v]! + 1);
         sentAt[v * stride + count] = clock();
         pipeline.publish(
-          `${prefix}occupancy:${venueIds[v]}`,
+          channels.occupancy.name(prefix, venueIds[v]!),
           JSON.stringify({
             v: 1,
             venueId: venueIds[v],

@@ -29,6 +29,8 @@ npm run --silent build:h5 -w @sport-venue/miniprogram >/dev/null
 
 step "infrastructure"
 bash infra/infra.sh up
+# Three masters for the code paths that must also hold on Redis Cluster (docs/decisions/0012).
+bash infra/redis-cluster.sh up
 
 step "browser (Debian Chromium) and the console build for the browser tests"
 bash scripts/ensure-chromium.sh

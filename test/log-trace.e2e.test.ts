@@ -83,7 +83,11 @@ describe('one check-in followed across processes by its trace id', () => {
     ]);
     wechat = await startFakeWeChat();
     const checkinTopic = uniqueId('checkin.events.');
-    const shared = { REDIS_URL: redis.url, KAFKA_BROKERS: testServices.kafkaBrokers.join(',') };
+    const shared = {
+      REDIS_URL: redis.url,
+      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+      PUBSUB_PREFIX: `${uniqueId('t')}:`,
+    };
     user = startProcess('user', 'subgraphs/user/src/index.ts', {
       ...shared,
       USER_PORT: '0',
@@ -94,6 +98,7 @@ describe('one check-in followed across processes by its trace id', () => {
       CHECKIN_EVENTS_TOPIC: checkinTopic,
       POINTS_COMMANDS_TOPIC: uniqueId('points.commands.'),
       POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
+      STATS_CONSUMER_GROUP: uniqueId('user-stats-'),
       POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
       PASSWORD_SCRYPT_LOG_N: '12',
     });
@@ -103,7 +108,6 @@ describe('one check-in followed across processes by its trace id', () => {
       VENUE_DATABASE_URL: venueDb.url,
       CHECKIN_EVENTS_TOPIC: checkinTopic,
       BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
-      OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('t')}:occupancy:`,
       OUTBOX_RELAY_INTERVAL_MS: '200',
     });
     const [userUrl, venueUrl] = await Promise.all([user.url, venue.url]);
@@ -112,7 +116,6 @@ describe('one check-in followed across processes by its trace id', () => {
       REDIS_URL: redis.url,
       ROUTER_PORT: '0',
       SUBGRAPH_TIMEOUT_MS: '30000',
-      PUBSUB_PREFIX: `${uniqueId('t')}:`,
       USER_SUBGRAPH_URL: userUrl,
       VENUE_SUBGRAPH_URL: venueUrl,
       SOCIAL_SUBGRAPH_URL: unused,

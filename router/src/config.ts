@@ -7,6 +7,8 @@ import {
   z,
   localService,
   booleanFlag,
+  pubsubPrefixSetting,
+  redisUrlSetting,
 } from '@sport-venue/shared';
 
 export const routerConfigSchema = baseConfig
@@ -29,9 +31,9 @@ export const routerConfigSchema = baseConfig
     /** Minimum time between JWKS refetches triggered by an unknown kid. */
     JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(10_000),
     INTERNAL_IDENTITY_SECRET: identitySecret,
-    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
-    /** Prefix of pub/sub channel names (tests isolate themselves with it). */
-    PUBSUB_PREFIX: z.string().default(''),
+    REDIS_URL: redisUrlSetting(localService.redis()),
+    /** Prefix of pub/sub channel names, the same in every process (tests isolate themselves with it). */
+    PUBSUB_PREFIX: pubsubPrefixSetting,
     MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
     MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
     MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),

@@ -69,6 +69,7 @@ export async function startGraph(options: GraphOptions = {}) {
         CHECKIN_EVENTS_TOPIC: topics.checkinEvents,
         POINTS_COMMANDS_TOPIC: topics.pointsCommands,
         POINTS_CONSUMER_GROUP: uniqueId('user-points-'),
+        STATS_CONSUMER_GROUP: uniqueId('user-stats-'),
         POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
         PASSWORD_SCRYPT_LOG_N: '12',
       }),
@@ -90,7 +91,7 @@ export async function startGraph(options: GraphOptions = {}) {
       SEARCH_INDEX: uniqueId('test-venues-'),
       SEARCH_INDEXER_GROUP: uniqueId('venue-search-'),
       OPENSEARCH_URL: testServices.opensearchUrl,
-      OCCUPANCY_CHANNEL_PREFIX: `${pubsubPrefix}occupancy:`,
+      PUBSUB_PREFIX: pubsubPrefix,
       ...options.venueEnv,
     });
     closers.push(async () => {
@@ -110,7 +111,7 @@ export async function startGraph(options: GraphOptions = {}) {
         POINTS_COMMANDS_TOPIC: topics.pointsCommands,
         PK_CONSUMER_GROUP: uniqueId('social-pk-'),
         PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
-        PK_LEADERBOARD_CHANNEL_PREFIX: `${pubsubPrefix}pk:leaderboard:`,
+        PUBSUB_PREFIX: pubsubPrefix,
         // Settlement is driven by the tests (settler.settleDue) rather than a timer.
         PK_SETTLE_INTERVAL_MS: '3600000',
       }),

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+// How Kafka, MongoDB and MariaDB are reached (Redis: redis.ts), so every process gets the same
+// timeouts, retry policy and log wiring.
 import {
   Kafka as KafkaClient,
   Partitioners,
@@ -12,22 +13,6 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import mariadb from 'mariadb';
 import type { Logger } from './logger.ts';
 import { fixRequestQueueBusyLoop, retriableKafkaErrors } from './kafkajs-fixes.ts';
-
-/**
- * One place that knows how each store is reached, so every subgraph gets the same timeouts,
- * retry policy and log wiring.
- */
-export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    // Commands issued while (re)connecting wait briefly, but fail after one reconnect attempt
-    // instead of queueing forever: readiness and resolvers must see an outage.
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    lazyConnect: false,
-    ...options,
-  });
-}
 
 fixRequestQueueBusyLoop();
 

@@ -97,12 +97,17 @@ export const logLevel = z
 
 /**
  * Default addresses of the local services `infra/infra.sh` runs, following the same port variables
- * (MYSQL_PORT, REDIS_PORT, KAFKA_PORT, MONGO_PORT), so one set of variables moves the whole stack.
+ * (MYSQL_PORT, REDIS_PORT, REDIS_CLUSTER_PORT, KAFKA_PORT, MONGO_PORT), so one set of variables moves the whole stack.
  */
 export const localService = {
   mysql: (database: string) =>
     `mysql://${process.env.MYSQL_USER ?? 'sportvenue'}:${process.env.MYSQL_PASSWORD ?? 'sportvenue'}@127.0.0.1:${process.env.MYSQL_PORT ?? 3306}/${database}`,
   redis: () => `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6379}`,
+  /** The three masters `infra/redis-cluster.sh` runs from REDIS_CLUSTER_PORT on. */
+  redisCluster: () => {
+    const first = Number(process.env.REDIS_CLUSTER_PORT ?? 7100);
+    return `redis+cluster://${[0, 1, 2].map((i) => `127.0.0.1:${first + i}`).join(',')}`;
+  },
   kafka: () => `127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`,
   mongo: (database: string) => `mongodb://127.0.0.1:${process.env.MONGO_PORT ?? 27017}/${database}`,
   opensearch: () => `http://127.0.0.1:${process.env.OPENSEARCH_PORT ?? 9200}`,

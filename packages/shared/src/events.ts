@@ -80,22 +80,6 @@ export type BookingEvent = z.infer<typeof bookingEventV1>;
 export const OCCUPANCY_LEVELS = ['NOT_BUSY', 'A_LITTLE_BUSY', 'BUSY', 'VERY_BUSY'] as const;
 export type OccupancyLevelName = (typeof OCCUPANCY_LEVELS)[number];
 
-/** Default prefix of `occupancy:{venueId}` (venue's OCCUPANCY_CHANNEL_PREFIX). */
-export const OCCUPANCY_CHANNEL_PREFIX = 'occupancy:';
-
-/**
- * `occupancy:{venueId}`: published by the venue subgraph after every headcount change; read by the
- * router (occupancyChanged) and the user subgraph (quiet alerts).
- */
-export const occupancyMessageV1 = z.object({
-  v: z.literal(1),
-  venueId: z.string().min(1),
-  currentCount: z.number().int().min(0),
-  occupancyLevel: z.enum(OCCUPANCY_LEVELS).nullable(),
-  at: z.string(),
-  seq: z.number().int(),
-});
-export type OccupancyMessageV1 = z.infer<typeof occupancyMessageV1>;
 /**
  * `venue.events`, key = venueId. A venue was created or changed (catalogue data: name, address,
  * place, sports, capacity, hours). Each event carries the whole venue as it is after the change

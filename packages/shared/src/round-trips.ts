@@ -2,7 +2,7 @@
 // and over 20 items must cost the same number of trips (an N+1 would cost 20 more). They observe
 // the real clients a running subgraph uses; nothing is stubbed.
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis.ts';
 
 export interface RoundTripCounter {
   /** Round trips since the last reset. */
@@ -14,7 +14,9 @@ export interface RoundTripCounter {
  * Writes to the Redis socket: ioredis sends a single command in one write and a whole pipeline
  * (or MULTI) in one write, so each write is one request/response round trip.
  */
-export function countRedisRoundTrips(redis: Redis): RoundTripCounter {
+export function countRedisRoundTrips(redis: RedisClient): RoundTripCounter {
+  // A cluster client writes to one socket per node: these tests measure a single node.
+  if (isCluster(redis)) throw new Error('countRedisRoundTrips needs a single-node Redis client');
   let count = 0;
   const patched = new WeakSet<object>();
   const patch = () => {

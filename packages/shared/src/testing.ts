@@ -1,11 +1,12 @@
 // Helpers for integration tests against the real services that `infra/infra.sh up` starts.
-// Every test file gets its own databases, Redis logical DB and Kafka topics so files can run in
-// parallel against one set of servers.
+// Every test file gets its own databases, Redis logical DB (or key prefix on a cluster) and Kafka
+// topics so files can run in parallel against one set of servers.
 import { randomBytes } from 'node:crypto';
 import type mariadb from 'mariadb';
 import { withMariadbConnection } from './clients.ts';
 import { localService } from './config.ts';
 import { Redis } from 'ioredis';
+import { parseRedisUrl } from './redis.ts';
 import { migrate, type DatabaseName } from './migrations.ts';
 
 const env = process.env;
@@ -15,6 +16,8 @@ export const testServices = {
   // Without a database: tests append their own.
   mysqlUrl: env.TEST_MYSQL_URL ?? localService.mysql('').replace(/\/$/, ''),
   redisUrl: env.TEST_REDIS_URL ?? localService.redis(),
+  /** `infra/redis-cluster.sh up` (scripts/test.sh starts it). */
+  redisClusterUrl: env.TEST_REDIS_CLUSTER_URL ?? localService.redisCluster(),
   kafkaBrokers: (env.TEST_KAFKA_BROKERS ?? localService.kafka()).split(','),
   mongoUrl: env.TEST_MONGO_URL ?? localService.mongo('').replace(/\/$/, ''),
   opensearchUrl: env.TEST_OPENSEARCH_URL ?? localService.opensearch(),
@@ -41,16 +44,21 @@ export async function createTestDatabase(name: DatabaseName) {
 
 /**
  * A Redis URL on a logical database no other running test file uses (rotating through 1..N-1;
- * db 0 keeps the allocation counter). The database is flushed before use.
+ * db 0 keeps the allocation counter). The database is flushed before use. A cluster has no
+ * logical databases: there the URL carries a unique `keyPrefix` instead (createRedis honours it).
  */
-export async function createTestRedis() {
-  const control = new Redis(testServices.redisUrl, { maxRetriesPerRequest: 1 });
+export async function createTestRedis(
+  baseUrl = testServices.redisUrl,
+): Promise<{ url: string; db: number | null }> {
+  if (parseRedisUrl(baseUrl).kind === 'cluster')
+    return { url: `${baseUrl}?keyPrefix=${uniqueId('t')}:`, db: null };
+  const control = new Redis(baseUrl, { maxRetriesPerRequest: 1 });
   try {
     const [, databases] = (await control.config('GET', 'databases')) as [string, string];
     const slots = Number(databases) - 1;
     const n = await control.incr('sv:test:next-db');
     const db = 1 + ((n - 1) % slots);
-    const url = `${testServices.redisUrl}/${db}`;
+    const url = `${baseUrl}/${db}`;
     const client = new Redis(url, { maxRetriesPerRequest: 1 });
     await client.flushdb();
     client.disconnect();

@@ -1,14 +1,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { redisKeys, shanghaiDate, statsPeriodKey, userStatsField } from '../src/keys.ts';
+import { RANK_SHARDS, redisKeys, shanghaiDate, statsPeriodKey, userStatsField } from '../src/keys.ts';
+import { keySlot } from '../src/redis.ts';
 
 describe('redis key contract', () => {
   it('builds the seed design keys', () => {
-    assert.equal(redisKeys.venueCurrent('42'), 'venue:42:current');
-    assert.equal(redisKeys.venuePredicted(42n), 'venue:42:predicted');
-    assert.equal(redisKeys.venueHeatRank(), 'venue:heat:rank');
-    assert.equal(redisKeys.pkRank('abc'), 'pk:rank:abc');
-    assert.equal(redisKeys.userStats('7'), 'user:7:stats');
+    assert.equal(redisKeys.venueCurrent('42'), 'venue:{v:42}:current');
+    assert.equal(redisKeys.venuePredicted(42n), 'venue:{v:42}:predicted');
+    assert.equal(redisKeys.venueHeatRankCity('310000'), 'venue:heat:rank:{city:310000}');
+    assert.equal(redisKeys.pkRank('abc'), 'pk:rank:{c:abc}');
+    assert.equal(redisKeys.userStats('7'), 'user:{u:7}:stats');
+  });
+
+  it("keeps keys an atomic step touches together in their owner's slot", () => {
+    assert.equal(keySlot(redisKeys.pkRank('abc')), keySlot(redisKeys.pkRankRebuild('abc')));
+    assert.equal(keySlot(redisKeys.userStats('7')), keySlot(redisKeys.userStatsApplied('7', '2026-12')));
+    assert.equal(keySlot(redisKeys.venueCurrent('7')), keySlot(redisKeys.venueHeat('7')));
+    const shards = new Set(Array.from({ length: 200 }, (_, i) => redisKeys.venueHeatRankShardOf(String(i))));
+    assert.equal(shards.size, RANK_SHARDS, 'venues spread over every ranking shard');
   });
 
   it('dates stats in Asia/Shanghai, not UTC', () => {

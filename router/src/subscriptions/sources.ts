@@ -1,7 +1,8 @@
 // Where each subscription root field gets its events: a Redis pub/sub channel per key, with a
-// versioned JSON payload (docs/events.md is the contract). Events carry keys and changed values;
+// versioned JSON payload (packages/shared/src/channels.ts is the contract). Events carry keys and changed values;
 // anything else a subscriber selects is resolved through the graph.
-import { z } from 'zod';
+import { channels } from '@sport-venue/shared';
+import type { z } from 'zod';
 import type { RootFetch } from './entity-fetch.ts';
 
 export interface EventSource {
@@ -17,22 +18,6 @@ export interface EventSource {
   decode(raw: unknown): Record<string, unknown> | null;
 }
 
-const occupancyV1 = z.object({
-  v: z.literal(1),
-  venueId: z.string(),
-  currentCount: z.number().int().min(0),
-  occupancyLevel: z.string().nullish(),
-  at: z.string(),
-  /** Rises per venue; pub/sub may reorder, so an older value never overwrites a newer one. */
-  seq: z.number().int().optional(),
-});
-
-const leaderboardV1 = z.object({
-  v: z.literal(1),
-  challengeId: z.string(),
-  at: z.string(),
-});
-
 const decoder =
   <S extends z.ZodType>(schema: S) =>
   (raw: unknown) => {
@@ -43,15 +28,15 @@ const decoder =
 export function eventSources(prefix = ''): Record<string, EventSource> {
   return {
     occupancyChanged: {
-      channel: (args) => `${prefix}occupancy:${String(args.venueId)}`,
-      decode: decoder(occupancyV1),
+      channel: (args) => channels.occupancy.name(prefix, String(args[channels.occupancy.keyField])),
+      decode: decoder(channels.occupancy.schema),
     },
     pkLeaderboardChanged: {
-      channel: (args) => `${prefix}pk:leaderboard:${String(args.challengeId)}`,
+      channel: (args) => channels.pkLeaderboard.name(prefix, String(args[channels.pkLeaderboard.keyField])),
       // The event only says "this board changed"; the board is `challenge(id) { leaderboard }`.
       rootFetch: { query: 'challenge', idFrom: 'challengeId', field: 'leaderboard' },
       coalesce: true,
-      decode: decoder(leaderboardV1),
+      decode: decoder(channels.pkLeaderboard.schema),
     },
   };
 }

@@ -1,8 +1,8 @@
-import { baseConfig, port, url, z, localService } from '@sport-venue/shared';
+import { baseConfig, port, redisUrlSetting, z, localService } from '@sport-venue/shared';
 
 export const predictionConfigSchema = baseConfig.extend({
   PREDICTION_PORT: port(4004),
-  REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+  REDIS_URL: redisUrlSetting(localService.redis()),
   /** gRPC target of the model server (src/model-server), host:port. */
   PREDICTOR_URL: z
     .string()

@@ -1,5 +1,5 @@
-import { redisKeys } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import { mgetBySlot, pipelineBySlot, redisKeys } from '@sport-venue/shared';
+import type { RedisClient } from '@sport-venue/shared';
 
 /**
  * `venue:{id}:predicted` holds the latest forecast as JSON:
@@ -30,11 +30,14 @@ export interface CachedPoint {
 const HOUR_MS = 3_600_000;
 
 export async function readForecasts(
-  redis: Redis,
+  redis: RedisClient,
   venueIds: readonly string[],
 ): Promise<Array<CachedForecast | null>> {
   if (venueIds.length === 0) return [];
-  const values = await redis.mget(venueIds.map((id) => redisKeys.venuePredicted(id)));
+  const values = await mgetBySlot(
+    redis,
+    venueIds.map((id) => redisKeys.venuePredicted(id)),
+  );
   return values.map((value) => {
     if (!value) return null;
     try {
@@ -46,7 +49,7 @@ export async function readForecasts(
 }
 
 export async function writeForecast(
-  redis: Redis,
+  redis: RedisClient,
   venueId: string,
   forecast: CachedForecast,
   ttlSeconds: number,
@@ -54,17 +57,19 @@ export async function writeForecast(
   await writeForecasts(redis, new Map([[venueId, forecast]]), ttlSeconds);
 }
 
-/** Writes many forecasts in one round trip. */
+/** Writes many forecasts in one round trip (one per slot on a cluster). */
 export async function writeForecasts(
-  redis: Redis,
+  redis: RedisClient,
   forecasts: ReadonlyMap<string, CachedForecast>,
   ttlSeconds: number,
 ) {
-  if (forecasts.size === 0) return;
-  const pipeline = redis.pipeline();
-  for (const [venueId, forecast] of forecasts)
-    pipeline.set(redisKeys.venuePredicted(venueId), JSON.stringify(forecast), 'EX', ttlSeconds);
-  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  await pipelineBySlot(
+    redis,
+    [...forecasts].map(([venueId, forecast]) => {
+      const key = redisKeys.venuePredicted(venueId);
+      return { key, queue: (p) => p.set(key, JSON.stringify(forecast), 'EX', ttlSeconds) };
+    }),
+  );
 }
 
 /** The expected headcount for the hour containing `now`, if the forecast covers it. */

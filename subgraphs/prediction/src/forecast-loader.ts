@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import DataLoader from 'dataloader';
 import { childTraceparent, domainError, type Logger, type TraceContext } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import {
   forecastWindow,
@@ -37,7 +37,7 @@ export interface ForecastKey {
 }
 
 export interface ForecastSource {
-  redis: Redis;
+  redis: RedisClient;
   predictor: Pick<PredictorClient, 'forecast'>;
   breaker: CircuitBreaker;
   logger: Logger;

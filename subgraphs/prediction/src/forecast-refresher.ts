@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sport-venue/shared';
-import { every, type PeriodicJob } from '@sport-venue/shared';
+import { every, mgetBySlot, pipelineBySlot, type PeriodicJob } from '@sport-venue/shared';
 import { forecastAndCache, type ForecastSource } from './forecast-loader.ts';
 import type { VenueInputMessage } from './predictor-proto.ts';
 import { toVenueInput, type VenueRef } from './venue-inputs.ts';
@@ -62,21 +62,25 @@ export class ForecastRefresher {
    */
   watch(venues: readonly VenueRef[]): void {
     const now = this.options.source.now().getTime();
-    const tx = this.options.source.redis.pipeline();
+    const writes: Parameters<typeof pipelineBySlot>[1][number][] = [];
     const ttlSeconds = Math.ceil((this.options.idleMs + HOUR_MS) / 1000);
     for (const venue of venues) {
       const last = this.reported.get(venue.id) ?? { at: -Infinity, hour: -Infinity };
       const hour = Date.parse(venue.forecastInputs?.currentHour ?? '');
       const newInputs = Number.isFinite(hour) && hour > last.hour;
       if (now - last.at < WATCH_WRITE_MS && !newInputs) continue;
-      tx.zadd(WATCHED_KEY, now, venue.id);
-      if (newInputs) tx.set(inputKey(venue.id), JSON.stringify(toVenueInput(venue)), 'EX', ttlSeconds);
+      writes.push({ key: WATCHED_KEY, queue: (p) => p.zadd(WATCHED_KEY, now, venue.id) });
+      if (newInputs) {
+        const key = inputKey(venue.id);
+        const input = JSON.stringify(toVenueInput(venue));
+        writes.push({ key, queue: (p) => p.set(key, input, 'EX', ttlSeconds) });
+      }
       this.reported.set(venue.id, { at: now, hour: newInputs ? hour : last.hour });
     }
     // Bounded: the map only saves rewrites; losing it costs one write per venue.
     if (this.reported.size > 50_000) this.reported.clear();
-    if (tx.length === 0) return;
-    tx.exec().catch((err: Error) =>
+    if (writes.length === 0) return;
+    pipelineBySlot(this.options.source.redis, writes).catch((err: Error) =>
       this.options.logger.warn({ err: err.message }, 'forecast refresh watch failed'),
     );
   }
@@ -93,7 +97,7 @@ export class ForecastRefresher {
     await redis.zremrangebyscore(WATCHED_KEY, '-inf', now - idleMs);
     const ids = await redis.zrevrange(WATCHED_KEY, 0, MAX_VENUES_PER_RUN - 1);
     if (ids.length === 0) return { leader: true, refreshed: 0, failed: 0 };
-    const stored = await redis.mget(ids.map(inputKey));
+    const stored = await mgetBySlot(redis, ids.map(inputKey));
     const inputs: VenueInputMessage[] = [];
     for (const [i, value] of stored.entries()) {
       if (!value) continue;

@@ -11,6 +11,8 @@ import {
   url,
   z,
   localService,
+  pubsubPrefixSetting,
+  redisUrlSetting,
 } from '@sport-venue/shared';
 
 /** Upper bound of the settlement durations: one day. */
@@ -20,15 +22,15 @@ export const socialConfigSchema = baseConfig
   .extend({
     SOCIAL_PORT: port(4003),
     MONGO_URL: url(localService.mongo('sv_social'), ['mongodb']),
-    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+    REDIS_URL: redisUrlSetting(localService.redis()),
     KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
     CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
     POINTS_COMMANDS_TOPIC: topicName(TOPICS.pointsCommands),
     PK_CONSUMER_GROUP: z.string().min(1).default('social-pk-progress'),
     PK_CONSUMER_SESSION_TIMEOUT_MS: intSetting(30_000, 6_000, 300_000),
-    /** Must equal the router's PUBSUB_PREFIX + "pk:leaderboard:". */
-    PK_LEADERBOARD_CHANNEL_PREFIX: z.string().default('pk:leaderboard:'),
+    /** Prefix of pub/sub channel names, the same in every process (packages/shared/src/channels.ts). */
+    PUBSUB_PREFIX: pubsubPrefixSetting,
     PK_PUBLISH_INTERVAL_MS: intSetting(250, 10, 60_000),
     PK_WORKOUT_DAILY_CAP_MINUTES: z.coerce.number().int().min(1).max(1440).default(180),
     PK_SETTLE_INTERVAL_MS: intSetting(30_000, 100, DAY_MS),

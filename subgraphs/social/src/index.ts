@@ -56,7 +56,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
   const board = createLeaderboardBoard(redis);
   const publisher = createLeaderboardPublisher(
     redis,
-    config.PK_LEADERBOARD_CHANNEL_PREFIX,
+    config.PUBSUB_PREFIX,
     config.PK_PUBLISH_INTERVAL_MS,
     (err) => logger.warn({ err }, 'leaderboard publish failed'),
   );

@@ -1,7 +1,8 @@
-// The live board: Redis ZSET `pk:rank:{challengeId}`, member userId, score from ranking.ts. It is a
+// The live board: Redis ZSET `pk:rank:{c:<challengeId>}`, member userId, score from ranking.ts. It is a
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
 import { redisKeys } from '@sport-venue/shared';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { ChallengeRecord } from './challenge-store.ts';
 import { decodeScore, encodedAbove, rankEntries, type RankedEntry } from './ranking.ts';
 import type { BoardEntry } from './standings.ts';
@@ -33,7 +34,7 @@ const pairs = (flat: string[]) => {
 const unranked = (entries: BoardEntry[]): RankedEntry[] =>
   entries.map((e) => ({ userId: e.userId, score: decodeScore(e.encoded), rank: 1 }));
 
-export function createLeaderboardBoard(redis: Redis) {
+export function createLeaderboardBoard(redis: RedisClient) {
   const key = redisKeys.pkRank;
 
   /** Runs the commands queued by `queue` in one round trip; their replies in order. */
@@ -117,7 +118,8 @@ export function createLeaderboardBoard(redis: Redis) {
     },
     /** Replaces the whole board atomically (readers see the old or the new one, never a mix). */
     async replace(challengeId: string, entries: BoardEntry[]) {
-      const tmp = `${key(challengeId)}:rebuild`;
+      // Same hash tag as the live board: the RENAME stays in one slot on Redis Cluster.
+      const tmp = redisKeys.pkRankRebuild(challengeId);
       const multi = redis.multi().del(tmp);
       if (entries.length > 0) {
         multi.zadd(tmp, ...entries.flatMap((e) => [e.encoded, e.userId])).rename(tmp, key(challengeId));

@@ -1,7 +1,8 @@
 // Notifies the router that a board changed (Redis pub/sub, contract in docs/events.md). A burst of
 // check-ins must not become a burst of router executions: per challenge at most one message per
 // interval; a change inside the interval is sent once at its end, so the last change is never lost.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
+import { channels, encodeMessage } from '@sport-venue/shared';
 
 export interface Coalescer {
   notify(key: string): void;
@@ -40,17 +41,19 @@ export function createCoalescer(intervalMs: number, send: (key: string) => Promi
 }
 
 export const leaderboardMessage = (challengeId: string, at = new Date()) =>
-  JSON.stringify({ v: 1, challengeId, at: at.toISOString() });
+  encodeMessage(channels.pkLeaderboard, { v: 1, challengeId, at: at.toISOString() });
 
 export function createLeaderboardPublisher(
-  redis: Redis,
-  channelPrefix: string,
+  redis: RedisClient,
+  pubsubPrefix: string,
   intervalMs: number,
   onError: (err: unknown) => void,
 ) {
   return createCoalescer(intervalMs, async (challengeId) => {
     // Fire-and-forget by contract: a lost message only delays a client until the next change.
-    await redis.publish(`${channelPrefix}${challengeId}`, leaderboardMessage(challengeId)).catch(onError);
+    await redis
+      .publish(channels.pkLeaderboard.name(pubsubPrefix, challengeId), leaderboardMessage(challengeId))
+      .catch(onError);
   });
 }
 

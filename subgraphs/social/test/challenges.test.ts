@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { redisKeys } from '@sport-venue/shared';
+import { channels, redisKeys } from '@sport-venue/shared';
 import { eventually } from '@sport-venue/shared/testing';
 import { rebuildLeaderboards } from '../src/rebuild-leaderboards.ts';
 import { createSettler } from '../src/settlement.ts';
@@ -216,7 +216,7 @@ describe('progress and the leaderboard', () => {
     for (const u of ['62', '63', '64']) await t.graphql(JOIN, { code: c.inviteCode }, u);
     const messages: string[] = [];
     const sub = new Redis(t.redisUrl);
-    await sub.subscribe(`${t.channelPrefix}${c.id}`);
+    await sub.subscribe(channels.pkLeaderboard.name(t.pubsubPrefix, c.id));
     sub.on('message', (_channel, message) => messages.push(message));
 
     const now = Date.now();
@@ -298,7 +298,7 @@ describe('progress and the leaderboard', () => {
       challenges: t.app.challengeStore,
       progress: t.app.progress,
       board: t.app.board,
-      publisher: createLeaderboardPublisher(redis, t.channelPrefix, 250, () => {}),
+      publisher: createLeaderboardPublisher(redis, t.pubsubPrefix, 250, () => {}),
       producer,
       pointsTopic: t.topics.pointsCommands,
       instance: 'replica-b',

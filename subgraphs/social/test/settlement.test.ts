@@ -66,7 +66,7 @@ function replica(instance: string, producer: ReturnType<SocialApp['kafka']['prod
     challenges: t.app.challengeStore,
     progress: t.app.progress,
     board: t.app.board,
-    publisher: createLeaderboardPublisher(redis, t.channelPrefix, 250, () => {}),
+    publisher: createLeaderboardPublisher(redis, t.pubsubPrefix, 250, () => {}),
     producer,
     pointsTopic: t.topics.pointsCommands,
     instance,

@@ -25,7 +25,7 @@ import { startSocialSubgraph } from '../src/index.ts';
 export async function startSocialApp(env: Record<string, string> = {}) {
   const redis = await createTestRedis();
   const topics = { checkinEvents: uniqueId('checkin.events.'), pointsCommands: uniqueId('points.commands.') };
-  const channelPrefix = `${uniqueId('t')}:pk:leaderboard:`;
+  const pubsubPrefix = `${uniqueId('t')}:`;
   const config = parseConfig(socialConfigSchema, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -37,7 +37,7 @@ export async function startSocialApp(env: Record<string, string> = {}) {
     POINTS_COMMANDS_TOPIC: topics.pointsCommands,
     PK_CONSUMER_GROUP: uniqueId('social-pk-'),
     PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
-    PK_LEADERBOARD_CHANNEL_PREFIX: channelPrefix,
+    PUBSUB_PREFIX: pubsubPrefix,
     PK_WORKOUT_DAILY_CAP_MINUTES: '120',
     PK_SETTLE_INTERVAL_MS: '3600000',
     PK_SETTLE_GRACE_MS: '0',
@@ -123,7 +123,7 @@ export async function startSocialApp(env: Record<string, string> = {}) {
     rewardCommands,
     redisUrl: redis.url,
     topics,
-    channelPrefix,
+    pubsubPrefix,
     graphql,
     sendCheckin,
     async stop() {

@@ -11,7 +11,8 @@ import {
   url,
   z,
   localService,
-  OCCUPANCY_CHANNEL_PREFIX,
+  redisUrlSetting,
+  pubsubPrefixSetting,
 } from '@sport-venue/shared';
 import { parseSigningKeys } from './signing-keys.ts';
 import { parseStreakBonuses } from './points-rules.ts';
@@ -28,7 +29,7 @@ export const DEV_SECRETS = {
 const userSettings = baseConfig.extend({
   USER_PORT: port(4001),
   USER_DATABASE_URL: url(localService.mysql('sv_user'), ['mysql', 'mariadb']),
-  REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+  REDIS_URL: redisUrlSetting(localService.redis()),
   KAFKA_BROKERS: brokerList(localService.kafka()),
   INTERNAL_IDENTITY_SECRET: identitySecret,
 
@@ -47,11 +48,8 @@ const userSettings = baseConfig.extend({
   // "Tell me when it's quiet" (docs/decisions/0015): subscription messages through WeChat.
   WECHAT_QUIET_TEMPLATE_ID: z.string().min(1).max(128).default(DEV_SECRETS.WECHAT_QUIET_TEMPLATE_ID),
   WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
-  /** Must match the venue subgraph's setting: the alerts listen to `${prefix}*`. */
-  OCCUPANCY_CHANNEL_PREFIX: z
-    .string()
-    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
-    .default(OCCUPANCY_CHANNEL_PREFIX),
+  /** Prefix of pub/sub channel names, the same in every process: the alerts listen to the venues' occupancy channels (packages/shared/src/channels.ts). */
+  PUBSUB_PREFIX: pubsubPrefixSetting,
   /** `false`: this process serves GraphQL only and sends no quiet alerts. */
   QUIET_ALERTS_ENABLED: booleanFlag(true),
   QUIET_ALERT_SWEEP_MS: intSetting(60_000, 100),
@@ -98,6 +96,8 @@ const userSettings = baseConfig.extend({
   POINTS_COMMANDS_TOPIC: topicName(TOPICS.pointsCommands),
   POINTS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-points'),
   POINTS_CONSUMER_ENABLED: booleanFlag(true),
+  /** Consumer group deriving user:{u:<id>}:stats from checkin.events (runs with the points consumer). */
+  STATS_CONSUMER_GROUP: z.string().min(1).max(249).default('user-stats'),
   /** Messages applied per ledger transaction. */
   POINTS_CONSUMER_CHUNK_SIZE: intSetting(500, 1, 500),
   /** Kafka group session timeout: how long a crashed consumer holds its partitions. */

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { groupedLoader, type RequestInfo, type StatsPeriod, type Viewer } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { pointsHistories, pointsSummaries, type PointsSummary } from './points-ledger.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { readUsersStats } from './stats.ts';
 import { findUsersByIds, viewersOf, type UserRow } from './user-store.ts';
 
@@ -18,7 +18,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * fields that read the same row (roles + operatedVenues, points + streak) read it once; list
  * fields with arguments (points history, stats) read all the users of a request together.
  */
-export function createLoaders(db: PrismaClient, redis: Redis) {
+export function createLoaders(db: PrismaClient, redis: RedisClient) {
   return {
     /** Points.history pages of a list of users: one query per page size and cursor. */
     pointsHistory: groupedLoader(

@@ -2,6 +2,7 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
+  channels,
   createRedis,
   registerConsumerLag,
   gracefulShutdown,
@@ -14,9 +15,10 @@ import {
 } from '@sport-venue/shared';
 import { userConfigSchema, type UserConfig } from './config.ts';
 import { createLoaders, type Context } from './context.ts';
-import { pointsConsumerFrom, type PointsConsumer } from './points-consumer.ts';
+import { pointsConsumerFrom } from './points-consumer.ts';
 import { passAllContent, type ContentCheck } from './profile.ts';
 import { createResolvers } from './resolvers.ts';
+import { createStatsConsumer } from './stats-consumer.ts';
 import { devSigningKeysFile, jwksDocument, resolveSigningKeys } from './signing-keys.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { createUserDb } from './user-store.ts';
@@ -32,16 +34,16 @@ export interface UserSubgraphOptions {
 }
 
 /**
- * Keeps trying to start the consumer while Kafka is unreachable: GraphQL (login, profile, points
- * reads) works without Kafka, and points catch up once it is back.
+ * Keeps trying to start a consumer while Kafka is unreachable: GraphQL (login, profile, points
+ * reads) works without Kafka, and points and stats catch up once it is back.
  */
-function startInBackground(consumer: PointsConsumer, logger: Logger) {
+function startInBackground(consumer: { start(): Promise<void>; stop(): Promise<void> }, logger: Logger) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const attempt = (delayMs: number) => {
     consumer.start().catch((err: unknown) => {
       if (stopped) return;
-      logger.error({ err }, 'points consumer failed to start; retrying');
+      logger.error({ err }, 'event consumer failed to start; retrying');
       timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
     });
   };
@@ -119,6 +121,20 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     ? pointsConsumerFrom(config, consumerDb, logger.child({ part: 'points' }), metrics)
     : null;
   const stopConsumer = consumer ? startInBackground(consumer, logger) : async () => {};
+  const statsConsumer = config.POINTS_CONSUMER_ENABLED
+    ? createStatsConsumer({
+        kafka: createKafka(config.KAFKA_BROKERS, 'user-stats', logger, {
+          retry: { initialRetryTime: 250, retries: 3 },
+        }),
+        redis,
+        topic: config.CHECKIN_EVENTS_TOPIC,
+        groupId: config.STATS_CONSUMER_GROUP,
+        logger: logger.child({ part: 'stats' }),
+        sessionTimeoutMs: config.POINTS_CONSUMER_SESSION_TIMEOUT_MS,
+      })
+    : null;
+  const stopStatsConsumer = statsConsumer ? startInBackground(statsConsumer, logger) : async () => {};
+
   const lag = registerConsumerLag(
     metrics,
     createKafka(config.KAFKA_BROKERS, 'user-lag', logger),
@@ -129,6 +145,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
               groupId: config.POINTS_CONSUMER_GROUP,
               topics: [config.CHECKIN_EVENTS_TOPIC, config.POINTS_COMMANDS_TOPIC],
             },
+            { groupId: config.STATS_CONSUMER_GROUP, topics: [config.CHECKIN_EVENTS_TOPIC] },
           ]
         : [],
     logger,
@@ -155,7 +172,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     ? await runQuietAlerts(
         quietAlerts,
         subscriber,
-        config.OCCUPANCY_CHANNEL_PREFIX,
+        channels.occupancy.pattern(config.PUBSUB_PREFIX),
         config.QUIET_ALERT_SWEEP_MS,
         logger,
       )
@@ -167,12 +184,13 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     redis,
     keys,
     consumer,
+    statsConsumer,
     quietAlerts,
     quietAlertSweep: quietAlertWorker?.sweep ?? null,
     async stop() {
       await quietAlertWorker?.stop();
       subscriber?.disconnect();
-      await stopConsumer();
+      await Promise.all([stopConsumer(), stopStatsConsumer()]);
       await lag.close();
       await running.stop();
       await Promise.all([db.$disconnect(), consumerDb?.$disconnect()]);

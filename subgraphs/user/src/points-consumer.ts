@@ -236,9 +236,18 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
       c.on(c.events.CRASH, ({ payload }) =>
         log.error({ err: payload.error, restart: payload.restart }, 'points consumer crashed'),
       );
+      // stop() may run while this is still connecting (kafkajs cannot abort a connect): leave
+      // instead of joining the group after all, or the open consumer keeps the process alive.
+      const abandoned = async () => {
+        if (!stopped) return false;
+        await c.disconnect().catch(() => {});
+        return true;
+      };
       try {
         await ensureTopics(opts.kafka, [opts.topics.checkinEvents, opts.topics.pointsCommands]);
+        if (await abandoned()) return;
         await c.connect();
+        if (await abandoned()) return;
         await c.subscribe({
           topics: [opts.topics.checkinEvents, opts.topics.pointsCommands],
           fromBeginning: true,
@@ -255,6 +264,7 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
         if (stopped) return; // stop() interrupted the start: not a failure
         throw err;
       }
+      if (await abandoned()) return;
       log.info({ groupId: opts.groupId, topics: opts.topics }, 'points consumer running');
     },
     /** Leaves the group (committed offsets stay); also interrupts a start still connecting. */

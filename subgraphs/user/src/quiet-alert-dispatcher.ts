@@ -10,8 +10,8 @@ import {
   type OccupancyLevelName,
   type OccupancyMessageV1,
   type PeriodicJob,
+  type RedisClient,
 } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import {
   claimedAlertWithOpenid,
@@ -90,9 +90,12 @@ export function createQuietAlertDispatcher(opts: QuietAlertDispatcherOptions) {
 
   /** Handles one occupancy message; resolves when its alerts (and a queued re-run) are done. */
   function handle(message: OccupancyMessageV1): Promise<void> {
-    const seen = lastSeq.get(message.venueId);
-    if (seen !== undefined && message.seq <= seen) return running.get(message.venueId) ?? Promise.resolve();
-    lastSeq.set(message.venueId, message.seq);
+    // seq is optional on reading (channels.ts); a message without one cannot be ordered, so it counts as new.
+    if (message.seq !== undefined) {
+      const seen = lastSeq.get(message.venueId);
+      if (seen !== undefined && message.seq <= seen) return running.get(message.venueId) ?? Promise.resolve();
+      lastSeq.set(message.venueId, message.seq);
+    }
     const current = running.get(message.venueId);
     if (current) {
       again.set(message.venueId, message);
@@ -132,8 +135,9 @@ export type QuietAlertDispatcher = ReturnType<typeof createQuietAlertDispatcher>
  */
 export async function runQuietAlerts(
   dispatcher: QuietAlertDispatcher,
-  subscriber: Redis,
-  channelPrefix: string,
+  subscriber: RedisClient,
+  /** channels.occupancy.pattern(PUBSUB_PREFIX): every venue's occupancy channel. */
+  pattern: string,
   sweepMs: number,
   logger: Logger,
 ): Promise<{ sweep: PeriodicJob; stop(): Promise<void> }> {
@@ -147,7 +151,7 @@ export async function runQuietAlerts(
     }
     void dispatcher.handle(message);
   });
-  await subscriber.psubscribe(`${channelPrefix}*`);
+  await subscriber.psubscribe(pattern);
   const sweep = every('quiet-alert-expiry', sweepMs, () => dispatcher.expire(), logger);
   return {
     sweep,

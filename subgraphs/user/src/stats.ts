@@ -1,6 +1,15 @@
-// `user:{id}:stats` is written by the venue subgraph on check-in/check-out; this side only reads.
-import { redisKeys, statsPeriodKey, userStatsField, type StatsPeriod } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+// `user:{u:<id>}:stats`: the user subgraph owns it and derives it from `checkin.events`
+// (docs/decisions/0012); `User.stats` reads it. Each event id is applied once.
+import {
+  redisKeys,
+  statsPeriodKey,
+  userStatsField,
+  isCluster,
+  keySlot,
+  type CheckinEvent,
+  type RedisClient,
+  type StatsPeriod,
+} from '@sport-venue/shared';
 
 export interface PeriodStats {
   period: StatsPeriod;
@@ -9,29 +18,107 @@ export interface PeriodStats {
   minutes: number;
 }
 
-/** Stats of many users for one period and instant, in their order, in one round trip (a pipeline). */
+/**
+ * Stats of many users for one period and instant, in their order: one pipeline on a single node,
+ * one per slot on a cluster (a cluster pipeline must stay within one slot), all sent at once.
+ */
 export async function readUsersStats(
-  redis: Redis,
+  redis: RedisClient,
   userIds: readonly string[],
   period: StatsPeriod,
   at: Date,
 ): Promise<PeriodStats[]> {
-  const pipeline = redis.pipeline();
-  for (const userId of userIds)
-    pipeline.hmget(
-      redisKeys.userStats(userId),
-      userStatsField('checkins', period, at),
-      userStatsField('minutes', period, at),
-    );
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([err, reply]) => {
-    if (err) throw err;
-    const [checkins, minutes] = reply as Array<string | null>;
-    return {
-      period,
-      key: statsPeriodKey(period, at),
-      checkins: Number(checkins ?? 0) || 0,
-      minutes: Number(minutes ?? 0) || 0,
-    };
+  const checkinsField = userStatsField('checkins', period, at);
+  const minutesField = userStatsField('minutes', period, at);
+  const key = statsPeriodKey(period, at);
+  const prefix = redis.options.keyPrefix ?? '';
+  const groups = new Map<number, number[]>();
+  userIds.forEach((userId, i) => {
+    const slot = isCluster(redis) ? keySlot(prefix + redisKeys.userStats(userId)) : 0;
+    const group = groups.get(slot);
+    if (group) group.push(i);
+    else groups.set(slot, [i]);
   });
+  const out = new Array<PeriodStats>(userIds.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const pipeline = redis.pipeline();
+      for (const i of indexes) pipeline.hmget(redisKeys.userStats(userIds[i]!), checkinsField, minutesField);
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([err, reply], j) => {
+        if (err) throw err;
+        const [checkins, minutes] = reply as Array<string | null>;
+        out[indexes[j]!] = {
+          period,
+          key,
+          checkins: Number(checkins ?? 0) || 0,
+          minutes: Number(minutes ?? 0) || 0,
+        };
+      });
+    }),
+  );
+  return out;
+}
+
+export async function readUserStats(
+  redis: RedisClient,
+  userId: string,
+  period: StatsPeriod,
+  at: Date,
+): Promise<PeriodStats> {
+  const [stats] = await readUsersStats(redis, [userId], period, at);
+  return stats!;
+}
+
+// Both keys carry the user's tag: one slot, one atomic step. The applied-ids set is per month of
+// the event, kept long enough to outlive any redelivery that could still change a shown period.
+const APPLY_SCRIPT = `
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+const APPLIED_TTL_MS = 62 * 86_400_000;
+
+/** What a check-in event adds to the stats: +1 check-in when counted, minutes at check-out. */
+export function statsIncrements(event: CheckinEvent): Array<[field: string, by: number]> {
+  const at = new Date(event.at);
+  if (event.type === 'CHECKED_IN')
+    return event.counted
+      ? [
+          [userStatsField('checkins', 'week', at), 1],
+          [userStatsField('checkins', 'month', at), 1],
+        ]
+      : [];
+  const minutes = event.minutes ?? 0;
+  return minutes > 0
+    ? [
+        [userStatsField('minutes', 'week', at), minutes],
+        [userStatsField('minutes', 'month', at), minutes],
+      ]
+    : [];
+}
+
+interface WithApplyCommand {
+  applyUserStats(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
+}
+
+export function createStatsWriter(redis: RedisClient) {
+  // ioredis runs a defined command by EVALSHA and falls back to EVAL when Redis lacks the script.
+  redis.defineCommand('applyUserStats', { lua: APPLY_SCRIPT });
+  const client = redis as RedisClient & WithApplyCommand;
+  /** Applies one event; false if this event id was applied before (a redelivery). */
+  return async function apply(event: CheckinEvent): Promise<boolean> {
+    const increments = statsIncrements(event);
+    if (increments.length === 0) return false;
+    const applied = await client.applyUserStats(
+      2,
+      redisKeys.userStats(event.userId),
+      redisKeys.userStatsApplied(event.userId, statsPeriodKey('month', new Date(event.at))),
+      event.id,
+      APPLIED_TTL_MS,
+      ...increments.flat(),
+    );
+    return applied === 1;
+  };
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { createLogger, type OccupancyMessageV1 } from '@sport-venue/shared';
+import { channels, createLogger, encodeMessage, type OccupancyMessageV1 } from '@sport-venue/shared';
 import { uniqueId } from '@sport-venue/shared/testing';
 import { startUserSubgraph, type RunningUserSubgraph } from '../src/index.ts';
 import { createQuietAlertDispatcher } from '../src/quiet-alert-dispatcher.ts';
@@ -29,7 +29,7 @@ interface Mine {
 }
 
 const LEASE_MS = 2_000;
-const prefix = `${uniqueId('qa')}:occupancy:`;
+const prefix = `${uniqueId('qa')}:`;
 const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 async function eventually(check: () => Promise<boolean> | boolean, what: string) {
@@ -54,7 +54,8 @@ describe('quiet alerts', () => {
     at: new Date().toISOString(),
     seq: ++seq,
   });
-  const publish = (m: OccupancyMessageV1) => publisher.publish(`${prefix}${m.venueId}`, JSON.stringify(m));
+  const publish = (m: OccupancyMessageV1) =>
+    publisher.publish(channels.occupancy.name(prefix, m.venueId), encodeMessage(channels.occupancy, m));
 
   async function userWithOpenid(openid: string) {
     const user = await t.db.user.create({ data: { openid } });
@@ -81,7 +82,7 @@ describe('quiet alerts', () => {
 
   before(async () => {
     const env = {
-      OCCUPANCY_CHANNEL_PREFIX: prefix,
+      PUBSUB_PREFIX: prefix,
       QUIET_ALERT_LEASE_MS: String(LEASE_MS),
       QUIET_ALERT_SWEEP_MS: '3600000',
     };

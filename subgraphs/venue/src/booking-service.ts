@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import {
   badInput,
   canOperateVenue,
@@ -29,7 +29,7 @@ import { parseVenueId } from './venue-store.ts';
 
 export interface BookingServiceDeps {
   db: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   venues: VenueCatalog;
   relay: { wake(): void };
   clock: Clock;

@@ -11,6 +11,8 @@ import {
   url,
   z,
   localService,
+  pubsubPrefixSetting,
+  redisUrlSetting,
 } from '@sport-venue/shared';
 
 export const venueConfigSchema = baseConfig
@@ -18,7 +20,7 @@ export const venueConfigSchema = baseConfig
     VENUE_PORT: port(4002),
     VENUE_DATABASE_URL: url(localService.mysql('sv_venue'), ['mysql', 'mariadb']),
     VENUE_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
-    REDIS_URL: url(localService.redis(), ['redis', 'rediss']),
+    REDIS_URL: redisUrlSetting(localService.redis()),
     KAFKA_BROKERS: brokerList(localService.kafka()),
     INTERNAL_IDENTITY_SECRET: identitySecret,
     CHECKIN_EVENTS_TOPIC: topicName(TOPICS.checkinEvents),
@@ -36,11 +38,8 @@ export const venueConfigSchema = baseConfig
     SEARCH_INDEXER_GROUP: z.string().min(1).default('venue-search-indexer'),
     /** `false`: this process serves venueSearch but does not index (another replica does). */
     SEARCH_INDEXER_ENABLED: booleanFlag(true),
-    /** Redis pub/sub channel of a venue's headcount is `${prefix}${venueId}` (docs/events.md). */
-    OCCUPANCY_CHANNEL_PREFIX: z
-      .string()
-      .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits or . _ : -')
-      .default('occupancy:'),
+    /** Prefix of pub/sub channel names, the same in every process (packages/shared/src/channels.ts). */
+    PUBSUB_PREFIX: pubsubPrefixSetting,
     /** Headcount history: every venue's live count is stored this often. */
     OCCUPANCY_SAMPLE_INTERVAL_MS: intSetting(300_000, 1_000),
     AUTO_CHECKOUT_INTERVAL_MS: intSetting(15_000, 100),

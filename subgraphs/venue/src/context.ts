@@ -8,7 +8,7 @@ import {
   type Viewer,
 } from '@sport-venue/shared';
 import type { IncomingMessage } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { heatScores } from './heat-store.ts';
 import type { ForecastInputs, ForecastInputsSource } from './forecast-inputs.ts';
@@ -42,7 +42,7 @@ const rangeKey = (r: Range) => `${r.from.getTime()}-${r.to.getTime()}`;
 /** Loaders live for one request: entity fetches and counts for a whole list become one query each. */
 export function createLoaders(
   db: PrismaClient,
-  redis: Redis,
+  redis: RedisClient,
   forecastInputs: ForecastInputsSource,
   insights: OccupancyInsights,
 ) {
@@ -72,7 +72,12 @@ export function createLoaders(
 
 export async function createContext(
   req: IncomingMessage,
-  deps: { db: PrismaClient; redis: Redis; forecastInputs: ForecastInputsSource; insights: OccupancyInsights },
+  deps: {
+    db: PrismaClient;
+    redis: RedisClient;
+    forecastInputs: ForecastInputsSource;
+    insights: OccupancyInsights;
+  },
   identitySecret: string,
 ): Promise<Context> {
   return {

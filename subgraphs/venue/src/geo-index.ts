@@ -2,7 +2,8 @@
 // all venues and one per sport. The database is the source of truth: writes update the index
 // after they commit, and a periodic resync repairs anything a failed update missed.
 import { randomUUID } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { scanKeys, type RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { MAX_GEO_LAT } from './geo.ts';
 import { presenceKeys } from './presence-keys.ts';
@@ -53,7 +54,7 @@ async function execOrThrow(pipeline: ChainableCommander): Promise<void> {
 
 /** Adds or moves venues; `previousSports` lists sports a venue no longer offers. */
 export async function indexVenueLocations(
-  redis: Redis,
+  redis: RedisClient,
   venues: GeoVenue[],
   previousSports: Map<string, string[]> = new Map(),
 ): Promise<void> {
@@ -69,7 +70,7 @@ export interface NearbyHit {
 }
 
 export async function searchNearby(
-  redis: Redis,
+  redis: RedisClient,
   q: { lat: number; lng: number; radiusKm: number; sport?: string | null; count: number },
 ): Promise<NearbyHit[]> {
   const key = q.sport ? presenceKeys.geoSport(q.sport.trim().toLowerCase()) : presenceKeys.geo();
@@ -119,12 +120,17 @@ const REBUILD_TTL_S = 3_600;
  * Re-indexes venues changed since `since`. The full pass (since = null) rebuilds every key into a
  * temporary copy and renames it over the live one, so venues that left a sport (or the index) while
  * an update failed disappear too; keys of sports no venue offers any more are deleted. Writes that
- * land while it runs are repaired by the next incremental pass (it starts before this one).
+ * land while it runs are repaired by the next incremental pass (it starts before this one). All
+ * these keys share the `{geo}` hash tag, so the swap is one MULTI on Redis Cluster too.
  */
-export async function resyncGeoIndex(db: PrismaClient, redis: Redis, since: Date | null): Promise<number> {
+export async function resyncGeoIndex(
+  db: PrismaClient,
+  redis: RedisClient,
+  since: Date | null,
+): Promise<number> {
   if (since !== null) return forEachVenuePage(db, since, (rows) => indexVenueLocations(redis, rows));
 
-  const prefix = `${presenceKeys.geo()}:rebuild:${randomUUID()}`;
+  const prefix = presenceKeys.geoRebuild(randomUUID());
   const sportPrefix = `${prefix}:sport:`;
   const temp: GeoKeys = { geo: () => prefix, geoSport: (sport) => `${sportPrefix}${sport}` };
   const live = new Map<string, string>(); // temporary key → live key
@@ -149,15 +155,4 @@ export async function resyncGeoIndex(db: PrismaClient, redis: Redis, since: Date
   if (stale.size > 0) swap.del(...stale);
   await execOrThrow(swap);
   return total;
-}
-
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
 }

@@ -142,7 +142,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     db,
     store: new PresenceStore(redis, presenceRules),
     venues: catalog,
-    publisher: new OccupancyPublisher(redis, config.OCCUPANCY_CHANNEL_PREFIX, catalog, insights, logger),
+    publisher: new OccupancyPublisher(redis, config.PUBSUB_PREFIX, catalog, insights, logger),
     relay,
     clock,
     rules: presenceRules,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 
 /** A Lua script run by EVALSHA, loaded on first use and again after a Redis restart (NOSCRIPT). */
 export class LuaScript {
@@ -12,7 +12,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<string> {
+  async run(redis: RedisClient, keys: string[], args: Array<string | number>): Promise<string> {
     try {
       return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as string;
     } catch (err) {

@@ -1,24 +1,17 @@
-import type { Redis } from 'ioredis';
-import type { Logger, OccupancyMessageV1 } from '@sport-venue/shared';
+import type { RedisClient } from '@sport-venue/shared';
+import { channels, encodeMessage, type Logger } from '@sport-venue/shared';
 import type { OccupancyInsights } from './occupancy-insights.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 
-/** Payload on `${OCCUPANCY_CHANNEL_PREFIX}${venueId}`, contract v1 (docs/events.md). */
-export type { OccupancyMessageV1 } from '@sport-venue/shared';
-
-export function occupancyChannel(prefix: string, venueId: string): string {
-  return `${prefix}${venueId}`;
-}
-
 export class OccupancyPublisher {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #venues: VenueCatalog;
   readonly #insights: OccupancyInsights;
   readonly #logger: Logger;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     venues: VenueCatalog,
     insights: OccupancyInsights,
@@ -36,15 +29,15 @@ export class OccupancyPublisher {
     try {
       const venue = await this.#venues.get(venueId);
       const level = venue ? (await this.#insights.snapshot(venue, currentCount, at)).occupancyLevel : null;
-      const message: OccupancyMessageV1 = {
+      const message = encodeMessage(channels.occupancy, {
         v: 1,
         venueId,
         currentCount,
         occupancyLevel: level,
         at: at.toISOString(),
         seq,
-      };
-      await this.#redis.publish(occupancyChannel(this.#prefix, venueId), JSON.stringify(message));
+      });
+      await this.#redis.publish(channels.occupancy.name(this.#prefix, venueId), message);
     } catch (err) {
       this.#logger.warn({ err, venueId }, 'occupancy update not published');
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { currentCounts } from './occupancy-store.ts';
 import { insertSamples } from './occupancy-samples.ts';
@@ -11,7 +11,7 @@ import { isOpenAt, readOpeningHours } from './opening-hours.ts';
  */
 export async function sampleOccupancy(
   db: PrismaClient,
-  redis: Redis,
+  redis: RedisClient,
   now: Date,
   intervalMs: number,
 ): Promise<number> {

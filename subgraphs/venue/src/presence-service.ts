@@ -1,6 +1,6 @@
-// Check-in and check-out: validation against the venue, one atomic Redis step that decides and
-// applies the live state, then durability (session rows + outbox in MariaDB) and the live
-// occupancy message. docs/decisions/0006 explains the order.
+// Check-in and check-out: validation against the venue, the user step in Redis that decides, the
+// venue steps that apply it to the venues' live state, then durability (session rows + outbox in
+// MariaDB) and the live occupancy message. docs/decisions/0006 and 0012 explain the order.
 import {
   badInput,
   childTraceparent,
@@ -20,6 +20,7 @@ import { closesAt, readOpeningHours } from './opening-hours.ts';
 import { persistPresenceChange } from './presence-persistence.ts';
 import type {
   EndReason,
+  PendingChange,
   PresenceChange,
   PresenceOutcome,
   PresenceStore,
@@ -191,53 +192,67 @@ export class PresenceService {
   async autoCheckOutDue(limit = 500): Promise<number> {
     const now = this.#d.clock.now();
     let ended = 0;
-    for (const userId of await this.#d.store.dueForAutoCheckOut(now, limit)) {
+    for (const { userId, expiry } of await this.#d.store.dueForAutoCheckOut(now, limit)) {
       const outcome = await this.#d.store.autoCheckOut(userId, now);
-      if (!outcome.ok) continue;
+      if (!outcome.ok) {
+        // No session (ended otherwise) or a later one: the index entry was stale.
+        await this.#d.store.fixExpiry(userId, expiry, outcome.expiresAt ?? null);
+        continue;
+      }
       await this.#afterChange(outcome.change);
+      await this.#d.store.fixExpiry(userId, expiry, null);
       ended += 1;
     }
     return ended;
   }
 
   /**
-   * Persists changes a request applied in Redis but could not write to MariaDB (database outage,
-   * crash in between). `graceMs` leaves in-flight requests to finish their own write.
+   * Finishes changes whose request did not (a crash between the user step and the venue steps or
+   * the database write, or a database outage): the venue steps again (no-ops if they were applied),
+   * then MariaDB. `graceMs` leaves in-flight requests to finish their own work.
    */
   async saveJournal(graceMs = 10_000): Promise<number> {
-    const pending = await this.#d.store.pendingJournal(Date.now() - graceMs);
-    const persisted: string[] = [];
-    for (const change of pending) {
+    const { pending, stale } = await this.#d.store.pendingJournal(Date.now() - graceMs);
+    await this.#d.store.dropStaleIndex(stale);
+    let saved = 0;
+    for (const { userId, version, changes } of pending) {
+      const done: string[] = [];
+      for (const change of changes) {
+        try {
+          await this.#d.store.applyToVenues(change);
+          await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
+          done.push(change.batchId);
+        } catch (err) {
+          // One entry that cannot be written must not hold back the others; it is retried next time.
+          this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+        }
+      }
+      if (done.length === 0) continue;
+      saved += done.length;
       try {
-        await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
-        persisted.push(change.batchId);
+        await this.#d.store.settle(userId, done, version);
       } catch (err) {
-        // One entry that cannot be written must not hold back the others; it is retried next time.
-        this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+        // Entries left behind are applied and persisted again next time (idempotent).
+        this.#d.logger.error({ err, batchIds: done }, 'journal entries persisted but not cleared');
       }
     }
-    if (persisted.length === 0) return 0;
-    this.#d.relay.wake();
-    try {
-      // One HDEL for the whole sweep. Entries left behind are persisted again next time (idempotent).
-      await this.#d.store.clearJournal(persisted);
-    } catch (err) {
-      this.#d.logger.error({ err, batchIds: persisted }, 'journal entries persisted but not cleared');
-      return 0;
-    }
-    return persisted.length;
+    if (saved > 0) this.#d.relay.wake();
+    return saved;
   }
 
-  async #afterChange(change: PresenceChange, trace?: TraceContext): Promise<void> {
+  async #afterChange(change: PendingChange, trace?: TraceContext): Promise<void> {
+    const userId = (change.opened ?? change.closed)!.userId;
     try {
+      await this.#d.store.applyToVenues(change);
       await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change, trace && childTraceparent(trace));
-      await this.#d.store.clearJournal([change.batchId]);
+      await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
       this.#d.relay.wake();
     } catch (err) {
-      // The change stands (Redis decided it); the journal keeps it until the sweeper persists it.
+      // The change stands (the user step decided it); the journal keeps it until the sweeper has
+      // applied it to the venues and MariaDB.
       this.#d.logger.error(
         { err, batchId: change.batchId },
-        'presence change not persisted yet; journal keeps it',
+        'presence change not applied yet; journal keeps it',
       );
     }
     const at = this.#d.clock.now();

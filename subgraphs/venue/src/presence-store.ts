@@ -1,14 +1,15 @@
-// Redis adapter for live presence: runs the atomic check-in/check-out scripts and reads what they
-// maintain. Decisions that must be atomic with the state (one session per user, idempotency, rate
-// limit, travel speed, the 3-hour counting window) live in the scripts; everything a script needs
-// from the database (venue, expiry, heat weight) is computed by the caller first.
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { redisKeys, userStatsField } from '@sport-venue/shared';
+// Redis adapter for live presence, partitioned by owner (docs/decisions/0012). A change is a user
+// step (check-in.lua / check-out.lua on the user's `{u:<id>}` keys: every decision that must be
+// atomic per user, plus a journal entry) followed by venue steps (venue-presence.lua on each
+// touched venue's `{v:<id>}` keys), which are idempotent so the journal sweeper can redo them.
+// Everything a script needs from the database (venue, expiry, heat weight) is computed first.
+import { randomInt, randomUUID } from 'node:crypto';
+import { redisKeys, type RedisClient } from '@sport-venue/shared';
 import type { PresenceRules } from './check-in-rules.ts';
 import { DAY_MS } from './clock.ts';
+import { mirrorHeat } from './heat-store.ts';
 import { LuaScript } from './lua-script.ts';
-import { presenceKeys } from './presence-keys.ts';
+import { PRESENCE_SHARDS, presenceKeys } from './presence-keys.ts';
 
 export type EndReason = 'EXPLICIT' | 'AUTO' | 'SUPERSEDED';
 export type CheckInSource = 'GPS' | 'QR' | 'BOOKING';
@@ -28,7 +29,10 @@ export interface SessionFacts {
   endedAt?: number;
   minutes?: number;
   reason?: EndReason;
-  /** Headcount of the venue right after this change, and its version. */
+  /** Opened sessions: the venue-local date and weight of the distinct-user heat they add. */
+  heatDate?: string;
+  heatWeight?: string | number;
+  /** Headcount of the venue right after its venue step, and its version (not journaled). */
   count?: number;
   seq?: number;
 }
@@ -42,12 +46,25 @@ export interface PresenceChange {
   closed?: SessionFacts;
 }
 
+/** A change as the request holds it: plus the version it registered in the journal index. */
+export interface PendingChange extends PresenceChange {
+  indexVersion: number;
+}
+
 export type RejectionCode =
   'ALREADY_CHECKED_IN' | 'RATE_LIMITED' | 'IMPLAUSIBLE_TRAVEL' | 'NOT_CHECKED_IN' | 'NOT_DUE';
 
 export type PresenceOutcome =
-  | { ok: true; change: PresenceChange; replayed: boolean }
-  | { ok: false; code: RejectionCode; sessionId?: string; retryAfterMs?: number; distanceM?: number };
+  | { ok: true; change: PendingChange; replayed: boolean }
+  | {
+      ok: false;
+      code: RejectionCode;
+      sessionId?: string;
+      retryAfterMs?: number;
+      distanceM?: number;
+      /** AUTO that was not due: the session's real expiry, if there is a session. */
+      expiresAt?: number;
+    };
 
 export interface CheckInCommand {
   userId: string;
@@ -75,15 +92,21 @@ export interface OpenSession {
 
 const checkInScript = new LuaScript('presence-common.lua', 'check-in.lua');
 const checkOutScript = new LuaScript('presence-common.lua', 'check-out.lua');
+const venueScript = new LuaScript('venue-presence.lua');
+const indexCasScript = new LuaScript('index-cas.lua');
+
+/** A venue's distinct-user set of a local day outlives the day (venue zones differ from UTC). */
+const HEAT_DAY_TTL_MS = 3 * DAY_MS;
 
 type RawResult = { ok: boolean; code?: RejectionCode } & Partial<PresenceChange> & {
     replayed?: boolean;
     sessionId?: string;
     retryAfterMs?: number;
     distanceM?: number;
+    expiresAt?: number;
   };
 
-function toOutcome(raw: RawResult, replayed: boolean): PresenceOutcome {
+function toOutcome(raw: RawResult, replayed: boolean, indexVersion: number): PresenceOutcome {
   if (!raw.ok) {
     return {
       ok: false,
@@ -91,19 +114,30 @@ function toOutcome(raw: RawResult, replayed: boolean): PresenceOutcome {
       sessionId: raw.sessionId,
       retryAfterMs: raw.retryAfterMs,
       distanceM: raw.distanceM,
+      expiresAt: raw.expiresAt,
     };
   }
-  const change: PresenceChange = { batchId: raw.batchId ?? '', journalAt: raw.journalAt ?? 0 };
+  const change: PendingChange = { batchId: raw.batchId ?? '', journalAt: raw.journalAt ?? 0, indexVersion };
   if (raw.opened) change.opened = raw.opened;
   if (raw.closed) change.closed = raw.closed;
   return { ok: true, change, replayed: replayed || raw.replayed === true };
 }
 
+/** A version no other request of the user picks (exact in a double, as ZSET scores are). */
+const newVersion = () => randomInt(1, 2 ** 47);
+
+interface VenueStepResult {
+  changed: boolean;
+  count: number;
+  seq: number;
+  heat: string;
+}
+
 export class PresenceStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #rules: PresenceRules;
 
-  constructor(redis: Redis, rules: PresenceRules) {
+  constructor(redis: RedisClient, rules: PresenceRules) {
     this.#redis = redis;
     this.#rules = rules;
   }
@@ -117,35 +151,44 @@ export class PresenceStore {
     };
   }
 
+  /**
+   * Registers the user in the journal index BEFORE a user step that may write a journal entry, so
+   * that a process dying right after the step leaves an entry the sweeper can find.
+   */
+  async #register(userId: string): Promise<number> {
+    const version = newVersion();
+    await this.#redis.zadd(presenceKeys.journalIndexOf(userId), version, userId);
+    return version;
+  }
+
+  /** Drops the user's index entry if nobody registered since `version` (one-key compare-and-delete). */
+  async #unregister(userId: string, version: number): Promise<void> {
+    await indexCasScript.run(this.#redis, [presenceKeys.journalIndexOf(userId)], [userId, version, '']);
+  }
+
   /** The stored result of an earlier check-in with this key, if any. */
   async storedCheckIn(userId: string, idempotencyKey: string): Promise<PresenceChange | null> {
     const stored = await this.#redis.get(presenceKeys.idempotency(userId, idempotencyKey));
     if (!stored) return null;
-    const outcome = toOutcome(JSON.parse(stored) as RawResult, true);
+    const outcome = toOutcome(JSON.parse(stored) as RawResult, true, 0);
     return outcome.ok ? outcome.change : null;
   }
 
+  /** The user step of a check-in. An accepted change still needs applyToVenues and settle. */
   async checkIn(cmd: CheckInCommand): Promise<PresenceOutcome> {
     const now = cmd.now.getTime();
     const rate = this.#rate(cmd.userId, now);
     const sessionId = randomUUID();
+    const version = await this.#register(cmd.userId);
     const raw = await checkInScript.run(
       this.#redis,
       [
         presenceKeys.session(cmd.userId),
         presenceKeys.last(cmd.userId),
-        redisKeys.venueCurrent(cmd.venueId),
-        presenceKeys.venuePresent(cmd.venueId),
-        presenceKeys.expiries(),
-        presenceKeys.journal(),
         presenceKeys.counted(cmd.userId, cmd.venueId),
         presenceKeys.idempotency(cmd.userId, cmd.idempotencyKey),
         rate.key,
-        presenceKeys.heatDay(cmd.venueId, cmd.heatDate),
-        redisKeys.venueHeatRank(),
-        presenceKeys.heatCity(cmd.cityCode),
-        redisKeys.userStats(cmd.userId),
-        presenceKeys.venueSeq(cmd.venueId),
+        presenceKeys.journal(cmd.userId),
       ],
       [
         cmd.userId,
@@ -160,62 +203,122 @@ export class PresenceStore {
         cmd.venueLng,
         this.#rules.maxSpeedKmh,
         this.#rules.travelSlackM,
-        cmd.heatWeight,
-        userStatsField('checkins', 'week', cmd.now),
-        userStatsField('checkins', 'month', cmd.now),
-        userStatsField('minutes', 'week', cmd.now),
-        userStatsField('minutes', 'month', cmd.now),
         randomUUID(),
         randomUUID(),
         cmd.source,
         this.#rules.idempotencyTtlMs,
         Date.now(),
-        3 * DAY_MS,
+        cmd.heatDate,
+        cmd.heatWeight,
       ],
     );
-    return toOutcome(JSON.parse(raw.slice(1)) as RawResult, raw.startsWith('R'));
+    const replayed = raw.startsWith('R');
+    const outcome = toOutcome(JSON.parse(raw.slice(1)) as RawResult, replayed, version);
+    if (!outcome.ok || replayed) await this.#unregister(cmd.userId, version);
+    return outcome;
   }
 
-  #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
+  async #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
     const rate = this.#rate(userId, now.getTime());
-    return checkOutScript.run(
+    const version = await this.#register(userId);
+    const raw = await checkOutScript.run(
       this.#redis,
-      [
-        presenceKeys.session(userId),
-        presenceKeys.last(userId),
-        presenceKeys.expiries(),
-        presenceKeys.journal(),
-        redisKeys.userStats(userId),
-        rate.key,
-      ],
+      [presenceKeys.session(userId), presenceKeys.last(userId), presenceKeys.journal(userId), rate.key],
       [
         userId,
         venueId,
         now.getTime(),
         mode,
         randomUUID(),
-        userStatsField('minutes', 'week', now),
-        userStatsField('minutes', 'month', now),
         ...rate.args,
         this.#rules.checkoutReplayMs,
         Date.now(),
         randomUUID(),
       ],
     );
+    const outcome = toOutcome(JSON.parse(raw) as RawResult, false, version);
+    if (!outcome.ok || outcome.replayed) await this.#unregister(userId, version);
+    return outcome;
   }
 
-  async checkOut(userId: string, venueId: string, now: Date): Promise<PresenceOutcome> {
-    return toOutcome(JSON.parse(await this.#checkOut(userId, venueId, now, 'EXPLICIT')) as RawResult, false);
+  /** The user step of a check-out. An accepted change still needs applyToVenues and settle. */
+  checkOut(userId: string, venueId: string, now: Date): Promise<PresenceOutcome> {
+    return this.#checkOut(userId, venueId, now, 'EXPLICIT');
   }
 
   /** Ends the user's session at its expiry if that has passed; NOT_DUE otherwise. */
-  async autoCheckOut(userId: string, now: Date): Promise<PresenceOutcome> {
-    return toOutcome(JSON.parse(await this.#checkOut(userId, '', now, 'AUTO')) as RawResult, false);
+  autoCheckOut(userId: string, now: Date): Promise<PresenceOutcome> {
+    return this.#checkOut(userId, '', now, 'AUTO');
   }
 
-  /** Users whose session expiry has passed, oldest first. */
-  dueForAutoCheckOut(now: Date, limit: number): Promise<string[]> {
-    return this.#redis.zrangebyscore(presenceKeys.expiries(), '-inf', now.getTime(), 'LIMIT', 0, limit);
+  async #venueStep(op: 'OPEN' | 'CLOSE', s: SessionFacts): Promise<VenueStepResult> {
+    const raw = await venueScript.run(
+      this.#redis,
+      [
+        presenceKeys.venuePresent(s.venueId),
+        redisKeys.venueCurrent(s.venueId),
+        presenceKeys.venueSeq(s.venueId),
+        presenceKeys.venueEnded(s.venueId),
+        presenceKeys.heatDay(s.venueId, s.heatDate ?? ''),
+        redisKeys.venueHeat(s.venueId),
+      ],
+      [op, s.userId, s.sessionId, s.startedAt, Date.now(), s.heatWeight ?? 0, HEAT_DAY_TTL_MS],
+    );
+    return JSON.parse(raw) as VenueStepResult;
+  }
+
+  /**
+   * The venue steps of a change: the closed session's venue first, then the opened one's; then the
+   * indexes and rankings that mirror them. Idempotent: the request runs it, and the journal sweeper
+   * again for a change whose request died. Fills in `count` and `seq` of the sessions.
+   */
+  async applyToVenues(change: PresenceChange): Promise<void> {
+    if (change.closed) {
+      const r = await this.#venueStep('CLOSE', change.closed);
+      change.closed.count = r.count;
+      change.closed.seq = r.seq;
+    }
+    const opened = change.opened;
+    if (opened) {
+      const r = await this.#venueStep('OPEN', opened);
+      opened.count = r.count;
+      opened.seq = r.seq;
+      // Absolute values: writing them again (a replay, a later change) is harmless.
+      await Promise.all([
+        this.#redis.zadd(presenceKeys.expiriesOf(opened.userId), opened.expiresAt, opened.userId),
+        mirrorHeat(this.#redis, opened.venueId, opened.cityCode, r.heat, true),
+      ]);
+    }
+  }
+
+  /** The change is in MariaDB: forget its journal entry, and the index entry if nothing else is pending. */
+  async settle(userId: string, batchIds: string[], indexVersion: number): Promise<void> {
+    const journal = presenceKeys.journal(userId);
+    if (batchIds.length > 0) await this.#redis.hdel(journal, ...batchIds);
+    if ((await this.#redis.hlen(journal)) === 0) await this.#unregister(userId, indexVersion);
+  }
+
+  /** Users whose session expiry has passed, with the expiry the index holds, oldest first. */
+  async dueForAutoCheckOut(now: Date, limit: number): Promise<Array<{ userId: string; expiry: number }>> {
+    const out: Array<{ userId: string; expiry: number }> = [];
+    for (let shard = 0; shard < PRESENCE_SHARDS && out.length < limit; shard++) {
+      const flat = await this.#redis.zrangebyscore(
+        presenceKeys.expiries(shard),
+        '-inf',
+        now.getTime(),
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        limit - out.length,
+      );
+      for (let i = 0; i < flat.length; i += 2) out.push({ userId: flat[i]!, expiry: Number(flat[i + 1]) });
+    }
+    return out.sort((a, b) => a.expiry - b.expiry);
+  }
+
+  /** Moves (or, `next` null, drops) the user's expiry entry unless someone changed it meanwhile. */
+  async fixExpiry(userId: string, seen: number, next: number | null): Promise<void> {
+    await indexCasScript.run(this.#redis, [presenceKeys.expiriesOf(userId)], [userId, seen, next ?? '']);
   }
 
   async openSession(userId: string): Promise<OpenSession | null> {
@@ -231,22 +334,46 @@ export class PresenceStore {
     };
   }
 
-  /** Journal entries older than the grace period: changes whose database write never finished. */
-  async pendingJournal(olderThanWallMs: number, limit = 500): Promise<PresenceChange[]> {
-    const out: PresenceChange[] = [];
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.#redis.hscan(presenceKeys.journal(), cursor, 'COUNT', 200);
-      cursor = next;
-      for (let i = 1; i < flat.length; i += 2) {
-        const change = JSON.parse(flat[i]!) as PresenceChange;
-        if (change.journalAt < olderThanWallMs) out.push(change);
+  /**
+   * Users with journal entries older than the grace period (changes whose venue steps or database
+   * write never finished), with the index version seen; `stale` lists index entries whose journal
+   * turned out empty.
+   */
+  async pendingJournal(
+    olderThanWallMs: number,
+    limit = 500,
+  ): Promise<{
+    pending: Array<{ userId: string; version: number; changes: PresenceChange[] }>;
+    stale: Array<{ userId: string; version: number }>;
+  }> {
+    const pending: Array<{ userId: string; version: number; changes: PresenceChange[] }> = [];
+    const stale: Array<{ userId: string; version: number }> = [];
+    let found = 0;
+    for (let shard = 0; shard < PRESENCE_SHARDS && found < limit; shard++) {
+      const flat = await this.#redis.zrange(presenceKeys.journalIndex(shard), 0, limit - 1, 'WITHSCORES');
+      for (let i = 0; i < flat.length && found < limit; i += 2) {
+        const userId = flat[i]!;
+        const version = Number(flat[i + 1]);
+        const entries = Object.values(await this.#redis.hgetall(presenceKeys.journal(userId)));
+        if (entries.length === 0) {
+          stale.push({ userId, version });
+          continue;
+        }
+        const changes = entries
+          .map((e) => JSON.parse(e) as PresenceChange)
+          .filter((c) => c.journalAt < olderThanWallMs)
+          // A user's changes in the order they were made: a session's close after its open.
+          .sort((a, b) => a.journalAt - b.journalAt);
+        if (changes.length === 0) continue;
+        pending.push({ userId, version, changes });
+        found += changes.length;
       }
-    } while (cursor !== '0' && out.length < limit);
-    return out.slice(0, limit);
+    }
+    return { pending, stale };
   }
 
-  async clearJournal(batchIds: string[]): Promise<void> {
-    if (batchIds.length > 0) await this.#redis.hdel(presenceKeys.journal(), ...batchIds);
+  /** Drops index entries of users with an empty journal, unless they registered again. */
+  async dropStaleIndex(entries: Array<{ userId: string; version: number }>): Promise<void> {
+    await Promise.all(entries.map((e) => this.#unregister(e.userId, e.version)));
   }
 }

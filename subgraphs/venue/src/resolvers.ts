@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import { badInput, domainError, encodeHourlySeries, notFound } from '@sport-venue/shared';
 import { parseInstant } from './booking-rules.ts';
 import type { BookingService } from './booking-service.ts';
@@ -25,7 +25,7 @@ import { listVenues, type VenueRow } from './venue-store.ts';
 
 export interface ResolverDeps {
   db: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   clock: Clock;
   venues: VenueService;
   presence: PresenceService;

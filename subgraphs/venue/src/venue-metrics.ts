@@ -1,11 +1,10 @@
 // The venue subgraph's own metrics: check-ins, live headcount, and the outbox backlog (events
 // waiting for Kafka), read at scrape time.
-import { Counter, Gauge, type Registry } from '@sport-venue/shared';
-import type { Redis } from 'ioredis';
+import { Counter, Gauge, type RedisClient, type Registry } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { currentCounts } from './occupancy-store.ts';
 
-export function createVenueMetrics(registry: Registry, db: PrismaClient, redis: Redis) {
+export function createVenueMetrics(registry: Registry, db: PrismaClient, redis: RedisClient) {
   const registers = [registry];
   new Gauge({
     name: 'outbox_pending_events',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sport-venue/shared';
 import {
   badInput,
   childTraceparent,
@@ -27,7 +27,7 @@ import { createVenue, findVenuesByIds, parseVenueId, updateVenue, type VenueRow 
 
 export interface VenueServiceDeps {
   db: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   venues: VenueCatalog;
   insights: OccupancyInsights;
   maxStayMin: number;

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { redisKeys } from '@sport-venue/shared';
+import { channels, redisKeys } from '@sport-venue/shared';
 import { presenceKeys } from '../src/presence-keys.ts';
 import {
   CHECK_IN,
@@ -37,7 +37,7 @@ describe('headcount under concurrency', () => {
     const subscriber = new Redis(t.redisUrl);
     const published: number[] = [];
     subscriber.on('pmessage', (_p, _ch, payload) => published.push(JSON.parse(payload).currentCount));
-    await subscriber.psubscribe(`${t.config.OCCUPANCY_CHANNEL_PREFIX}*`);
+    await subscriber.psubscribe(channels.occupancy.pattern(t.config.PUBSUB_PREFIX));
 
     const ops = users.flatMap((u, i) =>
       Array.from({ length: 10 }, (_, k) => {
@@ -54,12 +54,12 @@ describe('headcount under concurrency', () => {
 
     for (const venue of venues) {
       const current = Number(await redis.get(redisKeys.venueCurrent(venue.id)));
-      const present = await redis.smembers(presenceKeys.venuePresent(venue.id));
+      const present = await redis.hkeys(presenceKeys.venuePresent(venue.id));
       const sessionsHere = (
         await Promise.all(users.map((u) => redis.hget(presenceKeys.session(u.userId), 'venueId')))
       ).filter((v) => v === venue.id).length;
       const openRows = await t.app.db.checkIn.count({ where: { venueId: BigInt(venue.id), endedAt: null } });
-      assert.equal(current, present.length, 'count = present-set');
+      assert.equal(current, present.length, 'count = present-hash');
       assert.equal(current, sessionsHere, 'count = users whose session is here');
       assert.equal(current, openRows, 'count = open sessions in MariaDB');
     }
@@ -68,7 +68,7 @@ describe('headcount under concurrency', () => {
     const ended = await t.app.db.checkIn.count({ where: { endedAt: { not: null } } });
     const events = await t.app.db.outboxEvent.count();
     assert.equal(events, total + ended);
-    assert.equal(await redis.hlen(presenceKeys.journal()), 0);
+    for (const u of users) assert.equal(await redis.hlen(presenceKeys.journal(u.userId)), 0);
 
     await new Promise((r) => setTimeout(r, 100));
     subscriber.disconnect();

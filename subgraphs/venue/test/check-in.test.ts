@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { checkinEventV1, redisKeys, userStatsField } from '@sport-venue/shared';
+import { channels, checkinEventV1, redisKeys } from '@sport-venue/shared';
 import { PresenceStore } from '../src/presence-store.ts';
 import { presenceKeys } from '../src/presence-keys.ts';
 import { presenceRulesFrom } from '../src/index.ts';
@@ -62,9 +62,8 @@ async function stateOf(userId: string, venueId: string) {
   return {
     current: await redis.get(redisKeys.venueCurrent(venueId)),
     session: await redis.hgetall(presenceKeys.session(userId)),
-    stats: await redis.hgetall(redisKeys.userStats(userId)),
-    heat: await redis.zscore(redisKeys.venueHeatRank(), venueId),
-    journal: await redis.hlen(presenceKeys.journal()),
+    heat: await redis.zscore(redisKeys.venueHeat(venueId), 'score'),
+    journal: await redis.hlen(presenceKeys.journal(userId)),
     checkIns: await t.app.db.checkIn.count({ where: { userId: BigInt(userId) } }),
     outbox: await t.app.db.outboxEvent.count(),
   };
@@ -232,7 +231,7 @@ describe('check-in effects', () => {
     assert.equal(plausible.errors, undefined, JSON.stringify(plausible.errors));
   });
 
-  it('counts at most one check-in per user and venue per 3 hours, in the event and the stats', async () => {
+  it('counts at most one check-in per user and venue per 3 hours, in the event', async () => {
     const venue = await t.createVenue();
     const viewer = newUser();
     const counted: boolean[] = [];
@@ -249,13 +248,11 @@ describe('check-in effects', () => {
       (await events(viewer.userId)).filter((e) => e.type === 'CHECKED_IN').map((e) => e.counted),
       [true, false, true],
     );
-    const stats = await redis.hgetall(redisKeys.userStats(viewer.userId));
-    const at = new Date(TEST_START);
-    assert.equal(stats[userStatsField('checkins', 'week', at)], '2');
-    assert.equal(stats[userStatsField('checkins', 'month', at)], '2');
+    // The user subgraph derives User.stats from these events; the venue never writes a user's keys.
+    assert.equal(await redis.exists(redisKeys.userStats(viewer.userId)), 0);
   });
 
-  it('check-out ends the session with whole minutes, adds them to the stats, and a repeated tap replays it', async () => {
+  it('check-out ends the session with whole minutes and a repeated tap replays it', async () => {
     const venue = await t.createVenue();
     const viewer = newUser();
     await t.graphql(CHECK_IN, { input: checkInInput(venue) }, viewer);
@@ -270,9 +267,6 @@ describe('check-in effects', () => {
     );
     assert.deepEqual(again.data!.checkOut, { ...out.data!.checkOut, replayed: true });
     assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '0');
-    const stats = await redis.hgetall(redisKeys.userStats(viewer.userId));
-    assert.equal(stats[userStatsField('minutes', 'week', new Date(TEST_START))], '47');
-    assert.equal(stats[userStatsField('minutes', 'month', new Date(TEST_START))], '47');
     const row = await t.app.db.checkIn.findFirstOrThrow({ where: { userId: BigInt(viewer.userId) } });
     assert.deepEqual([row.minutes, row.endReason], [47, 'EXPLICIT']);
     const checkout = (await events(viewer.userId)).filter((e) => e.type === 'CHECKED_OUT');
@@ -364,7 +358,7 @@ describe('check-in effects', () => {
     const venue = await t.createVenue({ capacity: 10 });
     const subscriber = new Redis(t.redisUrl);
     const messages: Array<Record<string, unknown>> = [];
-    const channel = `${t.config.OCCUPANCY_CHANNEL_PREFIX}${venue.id}`;
+    const channel = channels.occupancy.name(t.config.PUBSUB_PREFIX, venue.id);
     subscriber.on('message', (ch, payload) => ch === channel && messages.push(JSON.parse(payload)));
     await subscriber.subscribe(channel);
     try {
@@ -409,13 +403,9 @@ describe('check-in effects', () => {
 });
 
 describe('presence journal', () => {
-  it('persists a change Redis accepted but the database never received (crash between the two)', async () => {
-    const venue = await t.createVenue();
-    const viewer = newUser();
-    // The Redis step alone, as if the process died right after it.
-    const store = new PresenceStore(redis, presenceRulesFrom(t.config));
-    const outcome = await store.checkIn({
-      userId: viewer.userId,
+  const userStep = (userId: string, venue: TestVenue, key: string) =>
+    new PresenceStore(redis, presenceRulesFrom(t.config)).checkIn({
+      userId,
       venueId: venue.id,
       cityCode: '310000',
       venueLat: venue.lat,
@@ -425,17 +415,48 @@ describe('presence journal', () => {
       heatDate: '2026-12-01',
       heatWeight: 1,
       source: 'GPS',
-      idempotencyKey: 'journal-test-0001',
+      idempotencyKey: key,
     });
+
+  it('applies to the venue and persists a change whose request stopped after the user step', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    // The user step alone, as if the process died right after it.
+    const outcome = await userStep(viewer.userId, venue, 'journal-test-0001');
     assert.equal(outcome.ok, true);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), null, 'the venue step has not run');
     assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 0);
     assert.equal(await t.app.jobs.saveJournal(60_000), 0, 'in-flight changes are left to their request');
     assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
     assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
     assert.deepEqual(
       (await events(viewer.userId)).map((e) => e.type),
       ['CHECKED_IN'],
     );
-    assert.equal(await redis.hlen(presenceKeys.journal()), 0);
+    assert.equal(await redis.hlen(presenceKeys.journal(viewer.userId)), 0);
+    assert.equal(await redis.zscore(presenceKeys.journalIndexOf(viewer.userId), viewer.userId), null);
+    assert.equal(await t.app.jobs.saveJournal(-1_000), 0, 'nothing left to do');
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
+  });
+
+  it('applies a superseding change once when the request stopped after the venue steps', async () => {
+    const [a, b] = [await t.createVenue(), await t.createVenue()];
+    const viewer = newUser();
+    const first = await t.graphql(CHECK_IN, { input: checkInInput(a) }, viewer);
+    assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+    const store = new PresenceStore(redis, presenceRulesFrom(t.config));
+    const outcome = await userStep(viewer.userId, b, 'journal-test-0002');
+    assert.ok(outcome.ok);
+    await store.applyToVenues(outcome.change); // then "died" before MariaDB
+    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1);
+    assert.deepEqual(
+      [await redis.get(redisKeys.venueCurrent(a.id)), await redis.get(redisKeys.venueCurrent(b.id))],
+      ['0', '1'],
+    );
+    assert.deepEqual(
+      (await events(viewer.userId)).map((e) => e.type),
+      ['CHECKED_IN', 'CHECKED_OUT', 'CHECKED_IN'],
+    );
   });
 });

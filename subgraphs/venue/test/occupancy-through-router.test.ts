@@ -6,6 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { eventually, uniqueId } from '@sport-venue/shared/testing';
+import { channels } from '@sport-venue/shared';
 import { startGraph, type Graph } from '../../../test/support/graph.ts';
 import { startTokenIssuer } from '../../../test/support/token-issuer.ts';
 
@@ -66,7 +67,7 @@ describe('occupancy updates through the router', () => {
     );
     try {
       // The router subscribes to the venue's channel once the subscription is set up.
-      const channel = `${graph.venue.config.OCCUPANCY_CHANNEL_PREFIX}${venueId}`;
+      const channel = channels.occupancy.name(graph.venue.config.PUBSUB_PREFIX, venueId);
       const probe = new Redis(graph.redisUrl);
       await eventually(async () => {
         const [, n] = (await probe.call('PUBSUB', 'NUMSUB', channel)) as [string, number];

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@sport-venue/shared';
+import { presenceKeys } from '../src/presence-keys.ts';
 import { resyncGeoIndex } from '../src/geo-index.ts';
 import {
   TEST_START,
@@ -175,21 +176,21 @@ describe('finding venues', () => {
     // The venue stops offering tennis, but the index update is lost (written behind its back).
     await t.app.db.venue.update({ where: { id: BigInt(id) }, data: { sports: ['squash'] } });
     // And members nothing in the database backs: in a sport key, the main key, a sport nobody offers.
-    await redis.geoadd('venue:geo:sport:tennis', spot.lng, spot.lat, '987654321');
-    await redis.geoadd('venue:geo', spot.lng, spot.lat, '987654321');
-    await redis.geoadd('venue:geo:sport:curling', spot.lng, spot.lat, '987654322');
+    await redis.geoadd(presenceKeys.geoSport('tennis'), spot.lng, spot.lat, '987654321');
+    await redis.geoadd(presenceKeys.geo(), spot.lng, spot.lat, '987654321');
+    await redis.geoadd(presenceKeys.geoSport('curling'), spot.lng, spot.lat, '987654322');
 
     const indexed = await resyncGeoIndex(t.app.db, redis, null);
     assert.ok(indexed >= 1, String(indexed));
 
-    assert.equal(await redis.zscore('venue:geo:sport:tennis', id), null, 'no longer offers tennis');
-    assert.equal(await redis.zscore('venue:geo:sport:tennis', '987654321'), null);
-    assert.equal(await redis.zscore('venue:geo', '987654321'), null);
-    assert.equal(await redis.exists('venue:geo:sport:curling'), 0, 'a sport no venue offers');
-    assert.notEqual(await redis.zscore('venue:geo:sport:squash', id), null);
-    assert.notEqual(await redis.zscore('venue:geo', id), null);
-    assert.equal(await redis.ttl('venue:geo'), -1, 'the rebuilt key does not expire');
-    assert.deepEqual(await redis.keys('venue:geo:rebuild:*'), [], 'no temporary keys left');
+    assert.equal(await redis.zscore(presenceKeys.geoSport('tennis'), id), null, 'no longer offers tennis');
+    assert.equal(await redis.zscore(presenceKeys.geoSport('tennis'), '987654321'), null);
+    assert.equal(await redis.zscore(presenceKeys.geo(), '987654321'), null);
+    assert.equal(await redis.exists(presenceKeys.geoSport('curling')), 0, 'a sport no venue offers');
+    assert.notEqual(await redis.zscore(presenceKeys.geoSport('squash'), id), null);
+    assert.notEqual(await redis.zscore(presenceKeys.geo(), id), null);
+    assert.equal(await redis.ttl(presenceKeys.geo()), -1, 'the rebuilt key does not expire');
+    assert.deepEqual(await redis.keys(presenceKeys.geoRebuild('*')), [], 'no temporary keys left');
     const tennis = await t.graphql<{ nearbyVenues: unknown[] }>(NEARBY, { ...spot, r: 1, sport: 'tennis' });
     assert.deepEqual(tennis.data!.nearbyVenues, []);
     const squash = await t.graphql<{ nearbyVenues: Array<{ venue: { id: string } }> }>(NEARBY, {

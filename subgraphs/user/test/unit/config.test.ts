@@ -64,7 +64,7 @@ describe('user subgraph configuration', () => {
     assert.equal(variableOf({ CHECKIN_EVENTS_TOPIC: 'bad topic!' }), 'CHECKIN_EVENTS_TOPIC');
     assert.equal(variableOf({ KAFKA_BROKERS: 'nohost' }), 'KAFKA_BROKERS');
     assert.equal(variableOf({ POINTS_CONSUMER_ENABLED: 'yes' }), 'POINTS_CONSUMER_ENABLED');
-    assert.equal(variableOf({ OCCUPANCY_CHANNEL_PREFIX: 'a b*' }), 'OCCUPANCY_CHANNEL_PREFIX');
+    assert.equal(variableOf({ PUBSUB_PREFIX: 'a b*' }), 'PUBSUB_PREFIX');
     assert.equal(variableOf({ WECHAT_MINIPROGRAM_STATE: 'beta' }), 'WECHAT_MINIPROGRAM_STATE');
   });
 });

@@ -1,16 +1,14 @@
--- One atomic check-in: idempotency, the one-session-per-user rule, rate limit, travel speed,
--- then every live structure at once (headcounts, present-sets, expiries, stats, heat) plus a
--- journal entry that stays until the database holds the session and its outbox event.
+-- The user step of a check-in: idempotency, the one-session-per-user rule, rate limit, travel
+-- speed and the counting window, then the user's session and a journal entry that stays until the
+-- venues and the database hold the change (docs/decisions/0006, 0012). Only `{u:<id>}` keys.
 --
--- KEYS: 1 user presence hash, 2 user last-check-in hash, 3 venue current, 4 venue present-set,
---   5 expiries zset, 6 journal hash, 7 counted marker, 8 idempotency key, 9 rate counter,
---   10 heat day set, 11 heat rank (all), 12 heat rank (city), 13 user stats, 14 venue seq
+-- KEYS: 1 user presence hash, 2 user last-check-in hash, 3 counted marker, 4 idempotency key,
+--   5 rate counter, 6 user journal hash
 -- ARGV: 1 userId, 2 venueId, 3 cityCode, 4 now ms, 5 sessionId, 6 expiresAt ms,
 --   7 counted window ms, 8 rate limit, 9 rate reset in ms, 10 rate ttl ms, 11 venue lat,
---   12 venue lng, 13 max speed km/h, 14 travel slack m, 15 heat weight, 16 checkins week field,
---   17 checkins month field, 18 minutes week field, 19 minutes month field, 20 check-in event id,
---   21 superseded check-out event id, 22 source, 23 idempotency ttl ms, 24 journal wall-clock ms,
---   25 heat day ttl ms
+--   12 venue lng, 13 max speed km/h, 14 travel slack m, 15 check-in event id,
+--   16 superseded check-out event id, 17 source, 18 idempotency ttl ms, 19 journal wall-clock ms,
+--   20 venue-local heat date, 21 heat weight
 -- Returns 'R' .. stored result (idempotent replay) or 'N' .. result JSON.
 
 local p = {
@@ -18,18 +16,14 @@ local p = {
   now = tonumber(ARGV[4]),
   session_key = KEYS[1],
   last_key = KEYS[2],
-  expiries_key = KEYS[5],
-  stats_key = KEYS[13],
-  rate_key = KEYS[9],
+  rate_key = KEYS[5],
   rate_limit = tonumber(ARGV[8]),
   rate_reset_ms = tonumber(ARGV[9]),
   rate_ttl_ms = tonumber(ARGV[10]),
-  minutes_week_field = ARGV[18],
-  minutes_month_field = ARGV[19],
 }
 local venue_id = ARGV[2]
 
-local stored = redis.call('GET', KEYS[8])
+local stored = redis.call('GET', KEYS[4])
 if stored then return 'R' .. stored end
 
 local s = hgetall(KEYS[1])
@@ -57,53 +51,41 @@ if last.lat then
 end
 
 -- Every rule passed: from here on the script only writes.
-local result = { ok = true, batchId = ARGV[5], journalAt = tonumber(ARGV[24]) }
+local result = { ok = true, batchId = ARGV[5], journalAt = tonumber(ARGV[19]) }
 if has_session then
   if expired then
-    result.closed = end_session(p, s, tonumber(s.expiresAt), 'AUTO', ARGV[21])
+    result.closed = end_session(p, s, tonumber(s.expiresAt), 'AUTO', ARGV[16])
   else
-    result.closed = end_session(p, s, p.now, 'SUPERSEDED', ARGV[21])
+    result.closed = end_session(p, s, p.now, 'SUPERSEDED', ARGV[16])
   end
 end
 
 local counted = false
-local last_counted = redis.call('GET', KEYS[7])
+local last_counted = redis.call('GET', KEYS[3])
 if not last_counted or p.now - tonumber(last_counted) >= tonumber(ARGV[7]) then
   counted = true
-  redis.call('SET', KEYS[7], p.now, 'PX', tonumber(ARGV[7]) + 86400000)
+  redis.call('SET', KEYS[3], p.now, 'PX', tonumber(ARGV[7]) + 86400000)
 end
 
 redis.call('HSET', KEYS[1], 'sid', ARGV[5], 'venueId', venue_id, 'cityCode', ARGV[3], 'startedAt', p.now,
-  'expiresAt', ARGV[6], 'counted', counted and '1' or '0', 'source', ARGV[22])
-redis.call('ZADD', KEYS[5], ARGV[6], p.user_id)
-if redis.call('SADD', KEYS[4], p.user_id) == 1 then redis.call('INCR', KEYS[3]) end
-if counted then
-  redis.call('HINCRBY', KEYS[13], ARGV[16], 1)
-  redis.call('HINCRBY', KEYS[13], ARGV[17], 1)
-end
--- Heat counts distinct users per venue and local day, so one person cannot pump a venue.
-if redis.call('SADD', KEYS[10], p.user_id) == 1 then
-  redis.call('ZINCRBY', KEYS[11], ARGV[15], venue_id)
-  redis.call('ZINCRBY', KEYS[12], ARGV[15], venue_id)
-end
-redis.call('PEXPIRE', KEYS[10], tonumber(ARGV[25]))
+  'expiresAt', ARGV[6], 'counted', counted and '1' or '0', 'source', ARGV[17])
 redis.call('HSET', KEYS[2], 'lat', ARGV[11], 'lng', ARGV[12], 'at', p.now)
 count_rate(p)
 
 result.opened = {
   sessionId = ARGV[5],
-  eventId = ARGV[20],
+  eventId = ARGV[15],
   userId = p.user_id,
   venueId = venue_id,
   cityCode = ARGV[3],
-  source = ARGV[22],
+  source = ARGV[17],
   counted = counted,
   startedAt = p.now,
   expiresAt = tonumber(ARGV[6]),
-  count = tonumber(redis.call('GET', KEYS[3])),
-  seq = redis.call('INCR', KEYS[14]),
+  heatDate = ARGV[20],
+  heatWeight = ARGV[21], -- a string: cjson would round the number to 14 digits
 }
 local encoded = cjson.encode(result)
-redis.call('SET', KEYS[8], encoded, 'PX', tonumber(ARGV[23]))
+redis.call('SET', KEYS[4], encoded, 'PX', tonumber(ARGV[18]))
 redis.call('HSET', KEYS[6], ARGV[5], encoded)
 return 'N' .. encoded

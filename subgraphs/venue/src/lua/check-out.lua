@@ -1,44 +1,39 @@
--- One atomic check-out: EXPLICIT (the user, at one venue) or AUTO (the sweeper, once the
+-- The user step of a check-out: EXPLICIT (the user, at one venue) or AUTO (the sweeper, once the
 -- session's expiry has passed). A session found expired by an explicit check-out ends AUTO at its
--- expiry, so minutes never exceed the typical stay.
+-- expiry, so minutes never exceed the typical stay. Only `{u:<id>}` keys (docs/decisions/0012).
 --
--- KEYS: 1 user presence hash, 2 user last-check-in hash, 3 expiries zset, 4 journal hash,
---   5 user stats, 6 rate counter
+-- KEYS: 1 user presence hash, 2 user last-check-in hash, 3 user journal hash, 4 rate counter
 -- ARGV: 1 userId, 2 venueId ('' for AUTO), 3 now ms, 4 mode EXPLICIT|AUTO, 5 check-out event id,
---   6 minutes week field, 7 minutes month field, 8 rate limit, 9 rate reset in ms, 10 rate ttl ms,
---   11 replay window ms, 12 journal wall-clock ms, 13 batch id
+--   6 rate limit, 7 rate reset in ms, 8 rate ttl ms, 9 replay window ms, 10 journal wall-clock ms,
+--   11 batch id
+-- AUTO answers NOT_DUE with the session's real expiry (if any) so the sweeper can fix its index.
 
 local p = {
   user_id = ARGV[1],
   now = tonumber(ARGV[3]),
   session_key = KEYS[1],
   last_key = KEYS[2],
-  expiries_key = KEYS[3],
-  stats_key = KEYS[5],
-  rate_key = KEYS[6],
-  rate_limit = tonumber(ARGV[8]),
-  rate_reset_ms = tonumber(ARGV[9]),
-  rate_ttl_ms = tonumber(ARGV[10]),
-  minutes_week_field = ARGV[6],
-  minutes_month_field = ARGV[7],
+  rate_key = KEYS[4],
+  rate_limit = tonumber(ARGV[6]),
+  rate_reset_ms = tonumber(ARGV[7]),
+  rate_ttl_ms = tonumber(ARGV[8]),
 }
 local mode = ARGV[4]
 local s = hgetall(KEYS[1])
 local closed
 
 if mode == 'AUTO' then
-  if not s.sid then
-    redis.call('ZREM', KEYS[3], p.user_id)
-    return cjson.encode({ ok = false, code = 'NOT_DUE' })
+  if not s.sid then return cjson.encode({ ok = false, code = 'NOT_DUE' }) end
+  if tonumber(s.expiresAt) > p.now then
+    return cjson.encode({ ok = false, code = 'NOT_DUE', expiresAt = tonumber(s.expiresAt) })
   end
-  if tonumber(s.expiresAt) > p.now then return cjson.encode({ ok = false, code = 'NOT_DUE' }) end
   closed = end_session(p, s, tonumber(s.expiresAt), 'AUTO', ARGV[5])
 else
   if not s.sid or s.venueId ~= ARGV[2] then
     local ended = redis.call('HGET', KEYS[2], 'ended')
     if ended then
       local e = cjson.decode(ended)
-      if e.venueId == ARGV[2] and p.now - e.recordedAt <= tonumber(ARGV[11]) and p.now >= e.recordedAt then
+      if e.venueId == ARGV[2] and p.now - e.recordedAt <= tonumber(ARGV[9]) and p.now >= e.recordedAt then
         return cjson.encode({ ok = true, replayed = true, closed = e })
       end
     end
@@ -54,7 +49,7 @@ else
   end
 end
 
-local result = { ok = true, batchId = ARGV[13], journalAt = tonumber(ARGV[12]), closed = closed }
+local result = { ok = true, batchId = ARGV[11], journalAt = tonumber(ARGV[10]), closed = closed }
 local encoded = cjson.encode(result)
-redis.call('HSET', KEYS[4], ARGV[13], encoded)
+redis.call('HSET', KEYS[3], ARGV[11], encoded)
 return encoded

@@ -1,6 +1,7 @@
--- Shared by check-in.lua and check-out.lua (prepended to each). Key names of other venues are
--- built here because a superseded session's venue is only known inside the script; they must
--- match packages/shared/src/keys.ts (venue:{id}:current) and src/presence-keys.ts.
+-- Shared by check-in.lua and check-out.lua (prepended to each): the user step of a presence change
+-- (docs/decisions/0012). It touches only the user's `{u:<id>}` keys, all passed in KEYS; the venue
+-- side (present-hash, headcount, heat) is applied afterwards by venue-presence.lua, driven by the
+-- journal entry the step leaves.
 
 local function hgetall(key)
   local flat = redis.call('HGETALL', key)
@@ -9,29 +10,11 @@ local function hgetall(key)
   return out
 end
 
-local function venue_current_key(venue_id) return 'venue:' .. venue_id .. ':current' end
-local function venue_present_key(venue_id) return 'venue:' .. venue_id .. ':present' end
-local function venue_seq_key(venue_id) return 'venue:' .. venue_id .. ':seq' end
-
--- Ends the session `s` (fields of the user's presence hash) at `ended_at`. The headcount moves
--- only when the user really leaves the venue's present-set, so it is exact and never negative.
+-- Ends the session `s` (fields of the user's presence hash) at `ended_at`, on the user's side.
 local function end_session(p, s, ended_at, reason, event_id)
   local minutes = math.floor((ended_at - tonumber(s.startedAt)) / 60000)
   if minutes < 0 then minutes = 0 end
-  local current_key = venue_current_key(s.venueId)
-  if redis.call('SREM', venue_present_key(s.venueId), p.user_id) == 1 then
-    if tonumber(redis.call('GET', current_key) or '0') > 0 then
-      redis.call('DECR', current_key)
-    else
-      redis.call('SET', current_key, 0)
-    end
-  end
-  redis.call('ZREM', p.expiries_key, p.user_id)
   redis.call('DEL', p.session_key)
-  if minutes > 0 then
-    redis.call('HINCRBY', p.stats_key, p.minutes_week_field, minutes)
-    redis.call('HINCRBY', p.stats_key, p.minutes_month_field, minutes)
-  end
   local ended = {
     sessionId = s.sid,
     eventId = event_id,
@@ -46,8 +29,6 @@ local function end_session(p, s, ended_at, reason, event_id)
     minutes = minutes,
     reason = reason,
     recordedAt = p.now,
-    count = tonumber(redis.call('GET', current_key) or '0'),
-    seq = redis.call('INCR', venue_seq_key(s.venueId)),
   }
   redis.call('HSET', p.last_key, 'ended', cjson.encode(ended))
   return ended

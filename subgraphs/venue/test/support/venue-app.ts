@@ -37,14 +37,17 @@ export async function startVenueApp(
     clock = manualClock(TEST_START),
     background = false,
     queryEvents = false,
+    redisUrl = testServices.redisUrl,
   }: {
     clock?: ManualClock;
     background?: boolean;
     /** Build the Prisma client with query events (tests that count SQL round trips). */
     queryEvents?: boolean;
+    /** A single node (default) or testServices.redisClusterUrl: isolated by DB or key prefix. */
+    redisUrl?: string;
   } = {},
 ) {
-  const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
+  const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis(redisUrl)]);
   const config: VenueConfig = {
     ...defaultVenueConfig(),
     NODE_ENV: 'test',
@@ -59,7 +62,7 @@ export async function startVenueApp(
     SEARCH_INDEX: uniqueId('test-venues-'),
     SEARCH_INDEXER_GROUP: uniqueId('venue-search-'),
     OPENSEARCH_URL: testServices.opensearchUrl,
-    OCCUPANCY_CHANNEL_PREFIX: `${uniqueId('t')}:occupancy:`,
+    PUBSUB_PREFIX: `${uniqueId('t')}:`,
     ...overrides,
   };
   const db = queryEvents

@@ -1,0 +1,235 @@
+// The clustered topology end to end (docs/decisions/0012): Redis Cluster (three masters), Kafka
+// topics with three partitions, two replicas of the router and of every subgraph, each its own
+// process, behind HAProxy. Events caused through one router reach subscribers of the other;
+// check-ins spread over both routers keep the headcount exact; a router and one replica of every
+// subgraph killed mid-burst lose no check-in and no point.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createKafka,
+  createRedis,
+  ensureTopics,
+  redisKeys,
+  redisReady,
+  userStatsField,
+  type RedisClient,
+} from '@sport-venue/shared';
+import {
+  createTestDatabase,
+  createTestRedis,
+  eventually,
+  testMongoUrl,
+  testServices,
+  uniqueId,
+} from '@sport-venue/shared/testing';
+import { startTopology, type Topology } from '../infra/topology.ts';
+import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { startFakeWeChat } from '../subgraphs/user/src/wechat-fake.ts';
+import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { BENCH_VENUE, createBenchVenue } from '../bench/support/harness.ts';
+import { startTokenIssuer } from './support/token-issuer.ts';
+import { subscribe, wsClient } from './support/ws-client.ts';
+
+const root = new URL('../', import.meta.url).pathname;
+const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { replayed session { id } } }`;
+const OCCUPANCY = `subscription($id: ID!) { occupancyChanged(venueId: $id) { currentCount } }`;
+
+describe('the clustered topology', () => {
+  let topology: Topology;
+  let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
+  let redis: RedisClient;
+  let userDb: ReturnType<typeof createUserDb>;
+  let venueDb: ReturnType<typeof createVenueDb>;
+  const closers: Array<() => Promise<unknown>> = [];
+  const tokens = new Map<string, string>();
+
+  before(async () => {
+    issuer = await startTokenIssuer();
+    closers.push(() => issuer.stop());
+    const [users, venues, testRedis] = await Promise.all([
+      createTestDatabase('user'),
+      createTestDatabase('venue'),
+      createTestRedis(testServices.redisClusterUrl),
+    ]);
+    closers.push(users.drop, venues.drop);
+    userDb = createUserDb(users.url, 4);
+    venueDb = createVenueDb(venues.url, 4);
+    closers.push(
+      () => userDb.$disconnect(),
+      () => venueDb.$disconnect(),
+    );
+    redis = createRedis(testRedis.url);
+    await redisReady(redis);
+    closers.push(async () => redis.disconnect());
+    const wechat = await startFakeWeChat();
+    closers.push(() => wechat.stop());
+
+    const topics = { checkin: uniqueId('checkin.events.'), points: uniqueId('points.commands.') };
+    // Created before any consumer subscribes, with the broker's num.partitions (4).
+    await ensureTopics(createKafka(testServices.kafkaBrokers, 'cluster-test'), [
+      topics.checkin,
+      topics.points,
+    ]);
+
+    topology = await startTopology({
+      root,
+      replicas: 2,
+      stateDir: `${process.env.SV_STATE_DIR ?? `${root}.state`}/cluster-e2e-${uniqueId('')}`,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        REDIS_URL: testRedis.url,
+        KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+        PUBSUB_PREFIX: `${uniqueId('t')}:`,
+        CHECKIN_EVENTS_TOPIC: topics.checkin,
+        POINTS_COMMANDS_TOPIC: topics.points,
+        USER_JWKS_URL: issuer.jwksUrl,
+        RATE_LIMIT_PER_USER_PER_MINUTE: '100000',
+        RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+      },
+      partEnv: {
+        user: {
+          USER_DATABASE_URL: users.url,
+          WECHAT_API_BASE: wechat.url,
+          POINTS_CONSUMER_GROUP: uniqueId('points-'),
+          STATS_CONSUMER_GROUP: uniqueId('stats-'),
+          POINTS_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+        },
+        venue: {
+          VENUE_DATABASE_URL: venues.url,
+          BOOKING_EVENTS_TOPIC: uniqueId('booking.events.'),
+          CHECKIN_RATE_LIMIT: '1000',
+        },
+        social: {
+          MONGO_URL: testMongoUrl('social'),
+          PK_CONSUMER_GROUP: uniqueId('pk-'),
+          PK_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+        },
+      },
+    });
+    closers.push(() => topology.stop());
+  });
+  after(async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  });
+
+  /** Users that exist in the user subgraph (points need an account), with access tokens. */
+  async function newUsers(n: number) {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const user = await userDb.user.create({ data: { openid: uniqueId('o-') } });
+      const id = user.id.toString();
+      tokens.set(id, await issuer.sign({ sub: id }));
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /**
+   * A check-in as a mini-program sends it: retried with the same idempotency key until the graph
+   * answers without error (a replica may die under it; the key makes the retry safe).
+   */
+  async function checkIn(url: string, userId: string, venueId: string, key = uniqueId('idem-')) {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(userId)}` },
+          body: JSON.stringify({
+            query: CHECK_IN,
+            variables: { input: { venueId, ...BENCH_VENUE, accuracyM: 10, idempotencyKey: key } },
+          }),
+        });
+        const body = (await res.json()) as {
+          data?: unknown;
+          errors?: Array<{ extensions?: { code?: string } }>;
+        };
+        if (res.ok && !body.errors) return body;
+        if (Date.now() > deadline) throw new Error(`check-in kept failing: ${JSON.stringify(body)}`);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  const routerUrl = (index: number) =>
+    `http://127.0.0.1:${topology.replicas.find((r) => r.part === 'router' && r.index === index)!.port}`;
+  const headcount = async (venueId: string) =>
+    Number((await redis.get(redisKeys.venueCurrent(venueId))) ?? 0);
+
+  it('a subscription opened on router A receives the check-in made through router B', async () => {
+    const venueId = await createBenchVenue(venueDb, uniqueId('sub-'));
+    const [watcher] = await newUsers(1);
+    const { client } = wsClient(routerUrl(0), { authorization: `Bearer ${tokens.get(watcher!)}` });
+    try {
+      const received = subscribe<{ data: { occupancyChanged: { currentCount: number } } }>(
+        client,
+        OCCUPANCY,
+        {
+          id: venueId,
+        },
+      );
+      // The subscription is live once the router listens; keep checking in users until one arrives.
+      const event = received.next(60_000);
+      await eventually(
+        async () => {
+          if (received.results.length > 0) return true;
+          const [u] = await newUsers(1);
+          await checkIn(routerUrl(1), u!, venueId);
+          return received.results.length > 0;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      assert.ok((await event).data.occupancyChanged.currentCount >= 1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('check-ins spread over both routers keep the headcount exact', async () => {
+    const venueId = await createBenchVenue(venueDb, uniqueId('spread-'));
+    const users = await newUsers(40);
+    await Promise.all(users.map((u, i) => checkIn(routerUrl(i % 2), u, venueId)));
+    assert.equal(await headcount(venueId), 40);
+  });
+
+  it('killing one router and one replica of every subgraph mid-burst loses no check-in and no point', async () => {
+    const venueId = await createBenchVenue(venueDb, uniqueId('kill-'));
+    const users = await newUsers(60);
+    const burst = users.map(async (u, i) => {
+      await new Promise((r) => setTimeout(r, i * 40)); // spread over ~2.4 s
+      return checkIn(topology.routerUrl, u, venueId);
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    await Promise.all(
+      (['router', 'user', 'venue', 'social', 'prediction'] as const).map((p) => topology.kill(p, 0)),
+    );
+    await Promise.all(burst);
+
+    // A change whose replica died between its steps is finished by the survivor's journal sweep.
+    await eventually(async () => (await headcount(venueId)) === 60, { timeoutMs: 60_000, intervalMs: 500 });
+    const at = new Date();
+    await eventually(
+      async () => {
+        const accounts = await userDb.pointsAccount.findMany({
+          where: { userId: { in: users.map(BigInt) } },
+        });
+        return accounts.length === 60 && accounts.every((a) => a.balance === 10);
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
+    await eventually(
+      async () => {
+        const counts = await Promise.all(
+          users.map((u) => redis.hget(redisKeys.userStats(u), userStatsField('checkins', 'week', at))),
+        );
+        return counts.every((c) => c === '1');
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    assert.equal(await headcount(venueId), 60, 'still exact after every sweep');
+  });
+});
