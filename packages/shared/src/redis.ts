@@ -206,6 +206,40 @@ export async function pipelineBySlot(
   );
 }
 
+/**
+ * Reads one key of each of many owners in as few round trips as the topology allows: one pipeline
+ * on a single node, one per slot on a cluster (all sent at once). `read` queues the one command
+ * for a key; replies come back in the order of `keys`, and the first error is thrown.
+ */
+export async function readBySlot(
+  redis: RedisClient,
+  keys: readonly string[],
+  read: (pipeline: ChainableCommander, key: string) => void,
+): Promise<unknown[]> {
+  if (keys.length === 0) return [];
+  const prefix = redis.options.keyPrefix ?? '';
+  const groups = new Map<number, number[]>();
+  keys.forEach((key, i) => {
+    const slot = isCluster(redis) ? keySlot(prefix + key) : 0;
+    const group = groups.get(slot);
+    if (group) group.push(i);
+    else groups.set(slot, [i]);
+  });
+  const out = new Array<unknown>(keys.length).fill(null);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const pipeline = redis.pipeline();
+      for (const i of indexes) read(pipeline, keys[i]!);
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([err, reply], j) => {
+        if (err) throw err;
+        out[indexes[j]!] = reply;
+      });
+    }),
+  );
+  return out;
+}
+
 /** Every key matching `pattern` (SCAN on each master of a cluster). Keys come back without keyPrefix. */
 export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const prefix = redis.options.keyPrefix ?? '';

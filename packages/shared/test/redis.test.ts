@@ -9,6 +9,7 @@ import {
   keySlot,
   mgetBySlot,
   parseRedisUrl,
+  readBySlot,
   redisReady,
   scanKeys,
   type RedisClient,
@@ -94,6 +95,17 @@ for (const kind of ['node', 'cluster'] as const) {
       assert.deepEqual(
         values,
         keys.map((_, i) => (i % 2 === 0 ? String(i) : null)),
+      );
+    });
+
+    it('pipelines one read per key of many owners, replies in caller order', async () => {
+      const redis = await open();
+      const keys = Array.from({ length: 40 }, (_, i) => `user:{u:${i}}:stats`);
+      for (let i = 0; i < keys.length; i += 3) await redis.hset(keys[i]!, 'n', String(i));
+      const replies = await readBySlot(redis, keys, (pipeline, key) => pipeline.hmget(key, 'n', 'absent'));
+      assert.deepEqual(
+        replies,
+        keys.map((_, i) => [i % 3 === 0 ? String(i) : null, null]),
       );
     });
 

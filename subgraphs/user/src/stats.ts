@@ -4,8 +4,7 @@ import {
   redisKeys,
   statsPeriodKey,
   userStatsField,
-  isCluster,
-  keySlot,
+  readBySlot,
   type CheckinEvent,
   type RedisClient,
   type StatsPeriod,
@@ -20,7 +19,7 @@ export interface PeriodStats {
 
 /**
  * Stats of many users for one period and instant, in their order: one pipeline on a single node,
- * one per slot on a cluster (a cluster pipeline must stay within one slot), all sent at once.
+ * one per slot on a cluster (readBySlot).
  */
 export async function readUsersStats(
   redis: RedisClient,
@@ -31,33 +30,15 @@ export async function readUsersStats(
   const checkinsField = userStatsField('checkins', period, at);
   const minutesField = userStatsField('minutes', period, at);
   const key = statsPeriodKey(period, at);
-  const prefix = redis.options.keyPrefix ?? '';
-  const groups = new Map<number, number[]>();
-  userIds.forEach((userId, i) => {
-    const slot = isCluster(redis) ? keySlot(prefix + redisKeys.userStats(userId)) : 0;
-    const group = groups.get(slot);
-    if (group) group.push(i);
-    else groups.set(slot, [i]);
-  });
-  const out = new Array<PeriodStats>(userIds.length);
-  await Promise.all(
-    [...groups.values()].map(async (indexes) => {
-      const pipeline = redis.pipeline();
-      for (const i of indexes) pipeline.hmget(redisKeys.userStats(userIds[i]!), checkinsField, minutesField);
-      const replies = (await pipeline.exec()) ?? [];
-      replies.forEach(([err, reply], j) => {
-        if (err) throw err;
-        const [checkins, minutes] = reply as Array<string | null>;
-        out[indexes[j]!] = {
-          period,
-          key,
-          checkins: Number(checkins ?? 0) || 0,
-          minutes: Number(minutes ?? 0) || 0,
-        };
-      });
-    }),
+  const replies = await readBySlot(
+    redis,
+    userIds.map((id) => redisKeys.userStats(id)),
+    (pipeline, statsKey) => pipeline.hmget(statsKey, checkinsField, minutesField),
   );
-  return out;
+  return replies.map((reply) => {
+    const [checkins, minutes] = reply as Array<string | null>;
+    return { period, key, checkins: Number(checkins ?? 0) || 0, minutes: Number(minutes ?? 0) || 0 };
+  });
 }
 
 export async function readUserStats(

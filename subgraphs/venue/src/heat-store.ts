@@ -2,7 +2,7 @@
 // moved by the venue step of a check-in and by bookings); the rankings are mirrors written with the
 // absolute score: one ZSET per city, and the overall ranking split into RANK_SHARDS shards merged
 // on read, so no ranking is one hot key and every write touches one slot.
-import { RANK_SHARDS, redisKeys, type RedisClient } from '@sport-venue/shared';
+import { RANK_SHARDS, readBySlot, redisKeys, type RedisClient } from '@sport-venue/shared';
 
 /** The one member of a venue's heat ZSET (ZINCRBY adds in doubles, exactly as the rankings did). */
 const HEAT_MEMBER = 'score';
@@ -41,8 +41,12 @@ export async function heatRanking(
 }
 
 export async function heatScores(redis: RedisClient, venueIds: readonly string[]): Promise<number[]> {
-  // One ZSCORE per venue, all sent at once (each venue's score lives in its own slot).
-  const scores = await Promise.all(venueIds.map((id) => redis.zscore(redisKeys.venueHeat(id), HEAT_MEMBER)));
+  // One ZSCORE per venue (each venue's score lives in its own slot), pipelined per slot.
+  const scores = await readBySlot(
+    redis,
+    venueIds.map((id) => redisKeys.venueHeat(id)),
+    (pipeline, key) => pipeline.zscore(key, HEAT_MEMBER),
+  );
   return scores.map((s) => Number(s ?? 0));
 }
 
