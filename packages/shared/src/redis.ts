@@ -240,6 +240,51 @@ export async function readBySlot(
   return out;
 }
 
+/**
+ * Runs the commands `queue` puts on a pipeline in as few round trips as the topology allows: one
+ * pipeline on a single node, one per slot on a cluster (all sent at once). Every queued command must
+ * take its one key as the first argument (GET, HMGET, ZSCORE, ZREVRANGE, …). Replies come back in
+ * the order the commands were queued; the first error is thrown.
+ */
+export async function execBySlot(
+  redis: RedisClient,
+  queue: (pipeline: ChainableCommander) => void,
+): Promise<unknown[]> {
+  const calls: Array<{ method: string; args: unknown[] }> = [];
+  // Records the calls instead of sending them, so they can be split by slot afterwards.
+  const recorder: ChainableCommander = new Proxy({} as ChainableCommander, {
+    get:
+      (_target, method) =>
+      (...args: unknown[]) => {
+        calls.push({ method: String(method), args });
+        return recorder;
+      },
+  });
+  queue(recorder);
+  if (calls.length === 0) return [];
+  const prefix = redis.options.keyPrefix ?? '';
+  const groups = new Map<number, number[]>();
+  calls.forEach(({ args }, i) => {
+    const slot = isCluster(redis) ? keySlot(prefix + String(args[0])) : 0;
+    const group = groups.get(slot);
+    if (group) group.push(i);
+    else groups.set(slot, [i]);
+  });
+  const out = new Array<unknown>(calls.length).fill(null);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const pipeline = redis.pipeline() as unknown as Record<string, (...args: unknown[]) => unknown>;
+      for (const i of indexes) pipeline[calls[i]!.method]!(...calls[i]!.args);
+      const replies = (await (pipeline as unknown as ChainableCommander).exec()) ?? [];
+      replies.forEach(([err, reply], j) => {
+        if (err) throw err;
+        out[indexes[j]!] = reply;
+      });
+    }),
+  );
+  return out;
+}
+
 /** Every key matching `pattern` (SCAN on each master of a cluster). Keys come back without keyPrefix. */
 export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const prefix = redis.options.keyPrefix ?? '';

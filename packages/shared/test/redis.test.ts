@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Cluster } from 'ioredis';
 import {
   createRedis,
+  execBySlot,
   isCluster,
   keySlot,
   mgetBySlot,
@@ -107,6 +108,19 @@ for (const kind of ['node', 'cluster'] as const) {
         replies,
         keys.map((_, i) => [i % 3 === 0 ? String(i) : null, null]),
       );
+    });
+
+    it('pipelines commands over keys of many owners, replies in the order queued', async () => {
+      const redis = await open();
+      const keys = Array.from({ length: 30 }, (_, i) => `pk:rank:{c:${uniqueId('b')}-${i}}`);
+      const replies = await execBySlot(redis, (pipeline) => {
+        keys.forEach((key, i) => pipeline.zadd(key, i, `m${i}`).zscore(key, `m${i}`));
+      });
+      assert.deepEqual(
+        replies,
+        keys.flatMap((_, i) => [1, String(i)]),
+      );
+      assert.deepEqual(await execBySlot(redis, () => undefined), []);
     });
 
     it('runs a script over the keys of one owner', async () => {

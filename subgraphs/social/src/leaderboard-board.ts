@@ -1,6 +1,6 @@
 // The live board: Redis ZSET `pk:rank:{c:<challengeId>}`, member userId, score from ranking.ts. It is a
 // copy of MongoDB (rebuildable at any time); reads never touch MongoDB.
-import { redisKeys } from '@sport-venue/shared';
+import { execBySlot, redisKeys } from '@sport-venue/shared';
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '@sport-venue/shared';
 import type { ChallengeRecord } from './challenge-store.ts';
@@ -37,15 +37,12 @@ const unranked = (entries: BoardEntry[]): RankedEntry[] =>
 export function createLeaderboardBoard(redis: RedisClient) {
   const key = redisKeys.pkRank;
 
-  /** Runs the commands queued by `queue` in one round trip; their replies in order. */
+  /**
+   * Runs the commands queued by `queue` in one round trip on a node (one per challenge slot on a
+   * cluster, sent at once); their replies in order.
+   */
   async function inOneTrip<T>(queue: (pipeline: ChainableCommander) => void): Promise<T[]> {
-    const pipeline = redis.pipeline();
-    queue(pipeline);
-    if (pipeline.length === 0) return [];
-    return ((await pipeline.exec()) ?? []).map(([err, reply]) => {
-      if (err) throw err;
-      return reply as T;
-    });
+    return (await execBySlot(redis, queue)) as T[];
   }
 
   /**
