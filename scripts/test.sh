@@ -37,7 +37,9 @@ bash scripts/ensure-chromium.sh
 node scripts/console-build.ts
 
 step "tests (unit + integration)"
-node --test --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
+# --test-force-exit: a file whose tests have all finished exits even if a client library left a
+# socket open (its handles would otherwise keep the file, and so the run, waiting forever).
+node --test --test-force-exit --test-concurrency="${TEST_CONCURRENCY:-4}" --test-timeout=300000 \
   'packages/*/test/**/*.test.ts' \
   'apps/*/test/**/*.test.ts' \
   'subgraphs/*/test/**/*.test.ts' \
