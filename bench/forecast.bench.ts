@@ -29,6 +29,7 @@ import {
   startVenuePredictionRouter,
   stopAll,
 } from './support/harness.ts';
+import { nextId } from '@sport-venue/shared';
 
 const root = new URL('../', import.meta.url).pathname;
 const REQUESTS = option('requests', 200);
@@ -99,6 +100,7 @@ try {
   for (let i = 0; i < VENUES; i++) {
     const venue = await db.venue.create({
       data: {
+        id: nextId(),
         cityCode: '310000',
         slug: `forecast-bench-${i}`,
         name: `场馆 ${i}`,

@@ -27,10 +27,11 @@ import { challengeModel, createChallengeStore } from '../subgraphs/social/src/ch
 import { createLeaderboardBoard } from '../subgraphs/social/src/leaderboard-board.ts';
 import { encodeScore } from '../subgraphs/social/src/ranking.ts';
 import { writeForecasts, type CachedForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
-import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { createUserDb, ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { option, round, startProcess, stopAll, waitReady } from './support/harness.ts';
+import { nextId } from '@sport-venue/shared';
 
 const DURATION = option('duration', 10);
 const CONNECTIONS = option('connections', 32);
@@ -82,6 +83,7 @@ try {
   for (let i = 0; i < VENUES; i++) {
     const venue = await venueDb.venue.create({
       data: {
+        id: nextId(),
         cityCode: '310000',
         slug: `gw-${i}`,
         name: `场馆 ${i}`,
@@ -110,7 +112,7 @@ try {
   const userIds: string[] = [];
   for (let i = 0; i < 9; i++)
     userIds.push(
-      (await userDb.user.create({ data: { openid: `o-gw-${i}`, nickname: `用户${i}` } })).id.toString(),
+      (await ensureWeChatUser(userDb, { openid: `o-gw-${i}`, nickname: `用户${i}` })).id.toString(),
     );
   const me = userIds[0]!;
   const store = createChallengeStore(challengeModel(mongo));

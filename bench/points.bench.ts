@@ -4,7 +4,7 @@
 // and Asia/Shanghai day, consecutive days, so streak bonuses are written too). For scale, the same
 // run measures plain single-row INSERTs and one-event-per-transaction ledger writes on the same DB.
 import { randomUUID } from 'node:crypto';
-import { createKafka, createLogger, type CheckinEvent } from '@sport-venue/shared';
+import { createKafka, createLogger, nextUserId, type CheckinEvent } from '@sport-venue/shared';
 import { createTestDatabase, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { createPointsConsumer } from '../subgraphs/user/src/points-consumer.ts';
 import { applyLedgerInputs } from '../subgraphs/user/src/points-ledger.ts';
@@ -98,7 +98,10 @@ try {
   // Separate users per measurement: the references must not touch the streaks the runs rely on.
   const REF_USERS = 100;
   await db.user.createMany({
-    data: Array.from({ length: USERS + REF_USERS + 1 }, (_, i) => ({ openid: `o-bench-${i}` })),
+    data: Array.from({ length: USERS + REF_USERS + 1 }, (_, i) => ({
+      id: nextUserId(),
+      openid: `o-bench-${i}`,
+    })),
   });
   const users = (await db.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((u) => u.id);
   const hotUser = users[0]!;

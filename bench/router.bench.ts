@@ -13,6 +13,7 @@ import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { load, option, round, startVenuePredictionRouter, stopAll } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
+import { nextId } from '@sport-venue/shared';
 
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
@@ -33,6 +34,7 @@ try {
   for (let i = 0; i < 10; i++) {
     const venue = await db.venue.create({
       data: {
+        id: nextId(),
         cityCode: '310000',
         slug: `bench-${i}`,
         name: `场馆 ${i}`,

@@ -8,14 +8,14 @@
 #   bash infra/infra.sh logs   <service> [-f] last lines of a service's log (follow with -f)
 #   bash infra/infra.sh env                   connection settings for the current configuration
 #
-# Services: mariadb redis kafka ferretdb opensearch prometheus (default: all). Everything is configured by
+# Services: mariadb (Spider front + shard0..shardN-1) redis kafka ferretdb opensearch prometheus (default: all). Everything is configured by
 # environment variables (see infra/README.md), so a second, independent instance is just
 #   SV_STATE_DIR=/tmp/sv-fault KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 bash infra/infra.sh up kafka
 set -euo pipefail
 
 INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$INFRA_DIR")
-ALL_SERVICES=(mariadb redis kafka ferretdb opensearch prometheus)
+BASE_SERVICES=(mariadb redis kafka ferretdb opensearch prometheus)
 
 # Absolute paths: the state dir ends up in server configs and in pid-file ownership checks.
 abs_path() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
@@ -23,6 +23,12 @@ abs_path() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; 
 SV_STATE_DIR=$(abs_path "${SV_STATE_DIR:-$REPO_DIR/.state}")
 SV_CACHE_DIR=$(abs_path "${SV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sport-venue}")
 MYSQL_PORT=${MYSQL_PORT:-3306}
+# Sharded MySQL (docs/decisions/0021): MYSQL_PORT is the Spider front; shard i listens on
+# MYSQL_SHARD_PORT+i. Starting or stopping `mariadb` starts or stops its shards too.
+MYSQL_SHARDS=${MYSQL_SHARDS:-2}
+MYSQL_SHARD_PORT=${MYSQL_SHARD_PORT:-$((MYSQL_PORT + 1))}
+# Seconds until the front gives up on a shard that does not answer (Spider's defaults: 600 s).
+MYSQL_SHARD_TIMEOUT=${MYSQL_SHARD_TIMEOUT:-5}
 MYSQL_USER=${MYSQL_USER:-sportvenue}
 MYSQL_PASSWORD=${MYSQL_PASSWORD:-sportvenue} # local development only
 REDIS_PORT=${REDIS_PORT:-6379}
@@ -42,6 +48,11 @@ SV_STOP_TIMEOUT=${SV_STOP_TIMEOUT:-30}   # seconds between SIGTERM and SIGKILL
 # Fast-start defaults for a test broker (C1 JIT only, serial GC): about 40% quicker to ready
 # than the JVM defaults. Override for throughput work, e.g. KAFKA_JVM_OPTS='-Xmx1g -Xms1g'.
 KAFKA_JVM_OPTS=${KAFKA_JVM_OPTS:--Xmx512m -Xms256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+
+[[ $MYSQL_SHARDS =~ ^[1-9][0-9]?$ ]] || { echo "infra: ERROR: MYSQL_SHARDS must be 1..99" >&2; exit 1; }
+SHARD_SERVICES=()
+for ((i = 0; i < MYSQL_SHARDS; i++)); do SHARD_SERVICES+=("shard$i"); done
+ALL_SERVICES=(mariadb "${SHARD_SERVICES[@]}" "${BASE_SERVICES[@]:1}")
 
 LOG_DIR=$SV_STATE_DIR/logs
 RUN_DIR=$SV_STATE_DIR/run
@@ -74,7 +85,8 @@ pid_is_ours() {
   local svc=$1 pid=$2 cmd
   cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   case $svc in
-    mariadb) [[ $cmd == *mariadbd* && $cmd == *"$SV_STATE_DIR/mariadb"* ]] ;;
+    mariadb) [[ $cmd == *mariadbd* && $cmd == *"$SV_STATE_DIR/mariadb/"* ]] ;;
+    shard*) [[ $cmd == *mariadbd* && $cmd == *"$SV_STATE_DIR/$svc/"* ]] ;;
     redis) [[ $cmd == *redis-server* && $cmd == *"$SV_STATE_DIR/redis"* ]] ;;
     kafka) [[ $cmd == *kafka.Kafka* && $cmd == *"$SV_STATE_DIR/kafka"* ]] ;;
     ferretdb) [[ $cmd == *sv-ferretdb* && $cmd == *"$SV_STATE_DIR/ferretdb"* ]] ;;
@@ -141,6 +153,11 @@ apt_install() {
   note "installed in $(since "$t0")"
 }
 
+spider_installed() {
+  local dir; dir=$(mariadbd --verbose --help 2>/dev/null | sed -n 's/^plugin-dir *//p')
+  [[ -f ${dir:-/usr/lib/mysql/plugin}/ha_spider.so ]]
+}
+
 java_major() {
   local java_home
   command -v java >/dev/null || { echo 0; return; }
@@ -156,6 +173,7 @@ ensure_packages() {
       mariadb)
         command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null || pkgs+=(mariadb-server)
         command -v mariadb >/dev/null && command -v mariadb-admin >/dev/null || pkgs+=(mariadb-client)
+        spider_installed || pkgs+=(mariadb-plugin-spider)
         ;;
       redis)
         command -v redis-server >/dev/null || pkgs+=(redis-server)
@@ -250,28 +268,40 @@ ensure_prerequisites() {
 # MariaDB
 # ---------------------------------------------------------------------------------------------
 
-mariadb_dir() { echo "$SV_STATE_DIR/mariadb"; }
-mariadb_socket() { echo "$(mariadb_dir)/mysqld.sock"; }
+# One function set serves the Spider front (`mariadb`, MYSQL_PORT) and every shard (`shardN`,
+# MYSQL_SHARD_PORT+N): $1 names the instance (default: the front).
+mariadb_dir() { echo "$SV_STATE_DIR/${1:-mariadb}"; }
+mariadb_socket() { echo "$(mariadb_dir "${1:-}")/mysqld.sock"; }
+mariadb_port() {
+  case ${1:-mariadb} in
+    mariadb) echo "$MYSQL_PORT" ;;
+    shard*) echo $((MYSQL_SHARD_PORT + ${1#shard})) ;;
+  esac
+}
 mariadb_addr() { echo "127.0.0.1:$MYSQL_PORT"; }
 
 # Root: only OS user root, only through the unix socket (unix_socket authentication).
-mariadb_root() { mariadb --no-defaults --protocol=socket --socket="$(mariadb_socket)" --user=root "$@"; }
+mariadb_root() {
+  local inst=mariadb
+  [[ ${1:-} == --instance=* ]] && { inst=${1#--instance=}; shift; }
+  mariadb --no-defaults --protocol=socket --socket="$(mariadb_socket "$inst")" --user=root "$@"
+}
 
 # Readiness = the application user can log in over TCP and run a query.
 mariadb_probe() {
   MYSQL_PWD=$MYSQL_PASSWORD timeout 5 mariadb --no-defaults --protocol=tcp --host=127.0.0.1 \
-    --port="$MYSQL_PORT" --user="$MYSQL_USER" --connect-timeout=2 -N -e 'SELECT 1' >/dev/null 2>&1
+    --port="$(mariadb_port "${1:-}")" --user="$MYSQL_USER" --connect-timeout=2 -N -e 'SELECT 1' >/dev/null 2>&1
 }
 
 # The server accepts connections (before the application user exists).
 mariadb_socket_ping() {
-  timeout 5 mariadb-admin --no-defaults --socket="$(mariadb_socket)" --user=root \
+  timeout 5 mariadb-admin --no-defaults --socket="$(mariadb_socket "${1:-}")" --user=root \
     --connect-timeout=2 ping >/dev/null 2>&1
 }
 
 # mariadbd drops to user mysql, which must be able to reach and write its state dir.
 mariadb_prepare_dir() {
-  local dir; dir=$(mariadb_dir)
+  local dir; dir=$(mariadb_dir "${1:-}")
   mkdir -p "$dir"
   chown mysql:mysql "$dir"
   chmod go+x "$SV_STATE_DIR"
@@ -307,9 +337,10 @@ ensure_mariadb_template() {
 }
 
 mariadb_launch() {
-  local dir; dir=$(mariadb_dir)
-  (($(printf '%s' "$(mariadb_socket)" | wc -c) < 108)) || die "mariadb: socket path too long (>107 bytes): $(mariadb_socket); use a shorter SV_STATE_DIR"
-  mariadb_prepare_dir
+  local inst=${1:-mariadb} dir
+  dir=$(mariadb_dir "$inst")
+  (($(printf '%s' "$(mariadb_socket "$inst")" | wc -c) < 108)) || die "$inst: socket path too long (>107 bytes): $(mariadb_socket "$inst"); use a shorter SV_STATE_DIR"
+  mariadb_prepare_dir "$inst"
   if [[ ! -d $dir/data/mysql ]]; then
     rm -rf "$dir/data"
     cp -a "$(mariadb_template)" "$dir/data"
@@ -320,24 +351,33 @@ mariadb_launch() {
   local -a opts=(
     --no-defaults --user=mysql
     --datadir="$dir/data" --tmpdir="$dir/tmp"
-    --socket="$(mariadb_socket)" --pid-file="$dir/mariadbd.pid"
-    --port="$MYSQL_PORT" --bind-address=127.0.0.1 --skip-name-resolve
+    --socket="$(mariadb_socket "$inst")" --pid-file="$dir/mariadbd.pid"
+    --port="$(mariadb_port "$inst")" --bind-address=127.0.0.1 --skip-name-resolve
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
     --default-time-zone=+00:00
     # small footprint for a dev box
-    --innodb-buffer-pool-size=128M --innodb-log-file-size=48M --innodb-log-buffer-size=8M
+    --innodb-buffer-pool-size=$([[ $inst == mariadb ]] && echo 32M || echo 96M)
+    --innodb-log-file-size=48M --innodb-log-buffer-size=8M
     --key-buffer-size=8M --aria-pagecache-buffer-size=16M --query-cache-size=0
-    --performance-schema=OFF --max-connections=300 --max-allowed-packet=64M
+    --performance-schema=OFF --max-connections=$([[ $inst == mariadb ]] && echo 300 || echo 600)
+    --max-allowed-packet=64M
     # dev/test data: a mariadbd crash loses nothing, an OS crash may lose the last second
     --innodb-flush-log-at-trx-commit=2
   )
-  spawn mariadb mariadbd "${opts[@]}"
+  if [[ $inst == mariadb ]]; then
+    # The front holds no rows: Spider tables route each statement to the shard its key says.
+    # Low timeouts make a dead or hung shard an error within seconds for its keys only.
+    opts+=(
+      --plugin-load-add=ha_spider.so
+      --loose-spider-connect-timeout=2 --loose-spider-net-read-timeout="$MYSQL_SHARD_TIMEOUT"
+      --loose-spider-net-write-timeout="$MYSQL_SHARD_TIMEOUT"
+      --loose-spider-connect-retry-count=0
+    )
+  fi
+  spawn "$inst" mariadbd "${opts[@]}"
 }
 
-# Creates the application user and databases; idempotent, so it runs on every start (and picks
-# up a changed MYSQL_PASSWORD). The user may create/drop any database named sv_* (tests use
-# sv_test_*), from 127.0.0.1 (TCP; skip-name-resolve) and localhost (socket).
-mariadb_after_start() {
+mariadb_sql_user() {
   [[ $MYSQL_USER =~ ^[A-Za-z0-9_]+$ ]] || die "mariadb: MYSQL_USER must match [A-Za-z0-9_]+"
   local pw=${MYSQL_PASSWORD//\\/\\\\}
   pw=${pw//\'/\'\'}
@@ -348,7 +388,29 @@ ALTER USER '$MYSQL_USER'@'$host' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON \`sv\\_%\`.* TO '$MYSQL_USER'@'$host';
 "
   done
-  sql+="CREATE DATABASE IF NOT EXISTS sv_user CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+  printf '%s' "$sql"
+}
+
+# Creates the application user and databases; idempotent, so it runs on every start (and picks
+# up a changed MYSQL_PASSWORD). The user may create/drop any database named sv_* (tests use
+# sv_test_*), from 127.0.0.1 (TCP; skip-name-resolve) and localhost (socket). On the front it
+# also (re)defines one Spider server per shard (shard0..N-1) and may read those definitions:
+# migrations learn the shards from the front (packages/shared/src/migrations.ts).
+mariadb_after_start() {
+  local sql i pw=${MYSQL_PASSWORD//\\/\\\\}
+  pw=${pw//\'/\'\'}
+  sql=$(mariadb_sql_user)
+  # FLUSH PRIVILEGES also reloads the server cache, so the CREATEs below do not find stale entries.
+  sql+="DELETE FROM mysql.servers WHERE Server_name LIKE 'shard%';
+FLUSH PRIVILEGES;
+"
+  for ((i = 0; i < MYSQL_SHARDS; i++)); do
+    sql+="CREATE SERVER shard$i FOREIGN DATA WRAPPER mysql OPTIONS (HOST '127.0.0.1', PORT $(mariadb_port "shard$i"), USER '$MYSQL_USER', PASSWORD '$pw', DATABASE 'sv_user');
+"
+  done
+  sql+="GRANT SELECT (Server_name, Host, Port, Db) ON mysql.servers TO '$MYSQL_USER'@'127.0.0.1';
+GRANT SELECT (Server_name, Host, Port, Db) ON mysql.servers TO '$MYSQL_USER'@'localhost';
+CREATE DATABASE IF NOT EXISTS sv_user CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS sv_venue CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
   mariadb_root --batch <<<"$sql"
 }
@@ -356,6 +418,20 @@ CREATE DATABASE IF NOT EXISTS sv_venue CHARACTER SET utf8mb4 COLLATE utf8mb4_uni
 mariadb_start_probe() { mariadb_socket_ping; }
 mariadb_ports() { echo "$MYSQL_PORT"; }
 mariadb_after_stop() { :; }
+
+# The shards: plain InnoDB servers holding the rows (databases are created by the migrations).
+for _shard in "${SHARD_SERVICES[@]}"; do
+  eval "
+${_shard}_addr() { echo \"127.0.0.1:\$(mariadb_port $_shard)\"; }
+${_shard}_ports() { mariadb_port $_shard; }
+${_shard}_probe() { mariadb_probe $_shard; }
+${_shard}_start_probe() { mariadb_socket_ping $_shard; }
+${_shard}_launch() { mariadb_launch $_shard; }
+${_shard}_after_start() { mariadb_root --instance=$_shard --batch <<<\"\$(mariadb_sql_user)\"; }
+${_shard}_after_stop() { :; }
+"
+done
+unset _shard
 
 # ---------------------------------------------------------------------------------------------
 # Redis
@@ -840,8 +916,16 @@ lock_state_dir() {
 parse_services() {
   local s
   (($# == 0)) && set -- "${ALL_SERVICES[@]}"
-  for s in "$@"; do is_service "$s" || die "unknown service '$s' (known: ${ALL_SERVICES[*]})"; done
-  SERVICES=("$@")
+  local expanded=()
+  for s in "$@"; do
+    is_service "$s" || die "unknown service '$s' (known: ${ALL_SERVICES[*]})"
+    [[ " ${expanded[*]} " == *" $s "* ]] || expanded+=("$s")
+    # The front is useless without its shards: up/down/status of `mariadb` covers them.
+    if [[ $s == mariadb ]]; then
+      for s in "${SHARD_SERVICES[@]}"; do [[ " ${expanded[*]} " == *" $s "* ]] || expanded+=("$s"); done
+    fi
+  done
+  SERVICES=("${expanded[@]}")
 }
 
 cmd_up() {
@@ -891,7 +975,7 @@ cmd_status() {
   for svc in "${SERVICES[@]}"; do
     ok=0
     case $svc in
-      mariadb) command -v mariadb >/dev/null && mariadb_probe && ok=1 ;;
+      mariadb | shard*) command -v mariadb >/dev/null && mariadb_probe "$svc" && ok=1 ;;
       redis) command -v redis-cli >/dev/null && redis_probe && ok=1 ;;
       *) "${svc}_probe" && ok=1 ;;
     esac
@@ -917,6 +1001,7 @@ cmd_env() {
   cat <<ENV
 MYSQL_HOST=127.0.0.1
 MYSQL_PORT=$MYSQL_PORT
+MYSQL_SHARD_PORTS=$(for s in "${SHARD_SERVICES[@]}"; do mariadb_port "$s"; done | paste -sd,)
 MYSQL_USER=$MYSQL_USER
 MYSQL_PASSWORD=$MYSQL_PASSWORD
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT

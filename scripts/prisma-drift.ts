@@ -3,6 +3,7 @@
 // foreign keys. Migrations are hand-written SQL, so this is what keeps them honest.
 import wasm from '@prisma/prisma-schema-wasm';
 import { withMariadbConnection } from '@sport-venue/shared';
+import { shardServers, shardUrl } from '@sport-venue/shared/migrations';
 import { readFileSync } from 'node:fs';
 
 interface DmmfField {
@@ -72,8 +73,26 @@ export function expectedColumnType(field: DmmfField, enums: Dmmf['datamodel']['e
   return [`<unknown ${field.type}>`];
 }
 
+/**
+ * Behind a Spider front (docs/decisions/0021) every shard must match the schema in full, and the
+ * front must have the same tables and columns as Spider tables (its keys are derived: partition
+ * column appended, no foreign keys). Problems name the shard they were found on.
+ */
 export async function checkDrift(schemaPath: string | URL, databaseUrl: string): Promise<string[]> {
+  const shards = await shardServers(databaseUrl);
+  if (shards.length === 0) return checkDatabase(schemaPath, databaseUrl, 'full');
+  const problems: string[] = [];
+  for (const shard of shards) {
+    for (const p of await checkDatabase(schemaPath, shardUrl(databaseUrl, shard), 'full'))
+      problems.push(`${shard.name}: ${p}`);
+  }
+  for (const p of await checkDatabase(schemaPath, databaseUrl, 'front')) problems.push(`front: ${p}`);
+  return problems;
+}
+
+async function checkDatabase(schemaPath: string | URL, databaseUrl: string, scope: 'full' | 'front') {
   const dmmf = readDmmf(schemaPath);
+  const relationModePrisma = /relationMode\s*=\s*"prisma"/.test(readFileSync(schemaPath, 'utf8'));
   const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
   return withMariadbConnection(databaseUrl, async (conn) => {
     const columns: Array<{
@@ -104,7 +123,17 @@ export async function checkDrift(schemaPath: string | URL, databaseUrl: string):
       'SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL',
       [database],
     );
-    return compare(dmmf, columns, stats, fks);
+    if (scope === 'front') {
+      const engines: Array<{ TABLE_NAME: string; ENGINE: string }> = await conn.query(
+        "SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> 'schema_migrations'",
+        [database],
+      );
+      const problems = compare(dmmf, columns, [], [], { keys: false, relationModePrisma });
+      for (const t of engines)
+        if (t.ENGINE !== 'SPIDER') problems.push(`table ${t.TABLE_NAME} is ${t.ENGINE}, expected SPIDER`);
+      return problems;
+    }
+    return compare(dmmf, columns, stats, fks, { keys: true, relationModePrisma });
   });
 }
 
@@ -118,6 +147,7 @@ function compare(
     COLUMN_NAME: string;
     REFERENCED_TABLE_NAME: string;
   }>,
+  options: { keys: boolean; relationModePrisma: boolean },
 ): string[] {
   const problems: string[] = [];
   const tables = new Map<string, Map<string, { type: string; nullable: boolean }>>();
@@ -173,7 +203,13 @@ function compare(
     for (const column of actual.keys()) {
       if (!expectedColumns.has(column)) problems.push(`column ${table}.${column} is not in schema.prisma`);
     }
+    // relationMode = "prisma": relations are Prisma's alone, no foreign key may exist (sharding).
+    if (options.relationModePrisma && options.keys) {
+      for (const fk of new Set(fks.filter((f) => f.TABLE_NAME === table).map((f) => f.CONSTRAINT_NAME)))
+        problems.push(`foreign key ${fk} exists, but relationMode is "prisma" (no foreign keys)`);
+    }
     for (const field of model.fields) {
+      if (options.relationModePrisma || !options.keys) continue;
       if (field.kind !== 'object' || !field.relationFromFields?.length) continue;
       const from = field.relationFromFields.map((f) => columnName(model, f));
       const name = `${table}_${from.join('_')}_fkey`;
@@ -188,7 +224,7 @@ function compare(
     }
   }
 
-  for (const index of dmmf.datamodel.indexes) {
+  for (const index of options.keys ? dmmf.datamodel.indexes : []) {
     const model = dmmf.datamodel.models.find((m) => m.name === index.model)!;
     const table = model.dbName ?? model.name;
     const cols = index.fields.map((f) => columnName(model, f.name));

@@ -3,9 +3,9 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import { createRedis, localService } from '@sport-venue/shared';
+import { createRedis, localService, nextId } from '@sport-venue/shared';
 import { DATABASES, migrate } from '@sport-venue/shared/migrations';
-import { createUserDb } from '../subgraphs/user/src/user-store.ts';
+import { createUserDb, ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 import { indexVenueLocations } from '../subgraphs/venue/src/geo-index.ts';
 import { venueSports } from '../subgraphs/venue/src/venue-input.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
@@ -43,7 +43,7 @@ try {
     const data = venueData(v, timeZoneOf.get(v.cityCode)!);
     const where = { cityCode_slug: { cityCode: v.cityCode, slug: v.slug } };
     const before = await venueDb.venue.findUnique({ where, select: { id: true, sports: true } });
-    const row = await venueDb.venue.upsert({ where, create: data, update: data });
+    const row = await venueDb.venue.upsert({ where, create: { id: nextId(), ...data }, update: data });
     if (before) previousSports.set(before.id.toString(), venueSports(before.sports));
     seeded.push(row);
     if (v.occupancyName) ids.set(v.occupancyName, row.id);
@@ -57,7 +57,7 @@ try {
 
   const slotVenues = await venueDb.venue.findMany({ select: { id: true, timeZone: true, sports: true } });
   const slots = await venueDb.bookingSlot.createMany({
-    data: demoSlots(new Date(), slotVenues),
+    data: demoSlots(new Date(), slotVenues).map((slot) => ({ id: nextId(), ...slot })),
     skipDuplicates: true,
   });
   console.log(`booking slots: ${slots.count} new evening slots for the coming week`);
@@ -85,10 +85,10 @@ try {
 
   for (const name of ['demo1', 'demo2', 'demo3']) {
     // Same openid the fake WeChat server gives for the code `test-<name>`, so these users can log in.
-    await userDb.user.upsert({
-      where: { openid: `o-test-${name}` },
-      create: { openid: `o-test-${name}`, nickname: `演示用户 ${name.slice(-1)}`, cityCode: '310000' },
-      update: {},
+    await ensureWeChatUser(userDb, {
+      openid: `o-test-${name}`,
+      nickname: `演示用户 ${name.slice(-1)}`,
+      cityCode: '310000',
     });
   }
   console.log('users: 3 demo users (log in with WeChat code test-demo1 … test-demo3)');

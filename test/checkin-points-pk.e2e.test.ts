@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually } from '@sport-venue/shared/testing';
 import { startGraph, type Graph } from './support/graph.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';
+import { nextId } from '@sport-venue/shared';
 
 const LOGIN = `mutation($code: String!) { loginWithWeChat(code: $code) { accessToken user { id } } }`;
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { counted } } }`;
@@ -33,6 +34,7 @@ describe('a check-in through the router earns points and moves a PK board', () =
     venueId = (
       await graph.venue.db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '310000',
           slug: 'jingan-sports-center',
           name: '静安体育中心',

@@ -29,6 +29,7 @@ import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { BENCH_VENUE, createBenchVenue } from '../bench/support/harness.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';
+import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { replayed session { id } } }`;
@@ -118,7 +119,7 @@ describe('the clustered topology', () => {
   async function newUsers(n: number) {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const user = await userDb.user.create({ data: { openid: uniqueId('o-') } });
+      const user = await ensureWeChatUser(userDb, { openid: uniqueId('o-') });
       const id = user.id.toString();
       tokens.set(id, await issuer.sign({ sub: id }));
       ids.push(id);

@@ -17,6 +17,7 @@ import { serveStatic, type StaticServer } from '../scripts/serve-static.ts';
 import { DEMO_OPERATOR, DEMO_ADMIN, seedConsoleAccounts } from '../scripts/seed/console-accounts.ts';
 import { parseCsv } from '../apps/console/src/lib/csv.ts';
 import { startGraph, type Graph } from './support/graph.ts';
+import { nextId } from '@sport-venue/shared';
 
 const SHOTS = new URL('../test-output/console/', import.meta.url).pathname;
 const CHROMIUM_FLAGS = [
@@ -40,6 +41,7 @@ const graphqlResponses: Array<{ body: string; sentQuery: boolean }> = [];
 async function createVenue(name: string, slug: string, lat: number, lng: number, capacity: number) {
   const v = await graph.venue.db.venue.create({
     data: {
+      id: nextId(),
       cityCode: '310000',
       slug,
       name,

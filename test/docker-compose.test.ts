@@ -25,7 +25,9 @@ describe('docker-compose.yml', () => {
 
   it('runs the stores on official images', () => {
     const images = Object.fromEntries(Object.entries(compose.services).map(([name, s]) => [name, s.image]));
-    assert.match(images.mysql!, /^mysql:8/);
+    // The Spider front and its shards (docs/decisions/0021): the official image has the plugin.
+    for (const name of ['mysql', 'mysql-shard0', 'mysql-shard1'])
+      assert.match(images[name]!, /^mariadb:10\.11/);
     assert.match(images.redis!, /^redis:7/);
     assert.match(images.mongo!, /^mongo:7/);
     assert.match(images.kafka!, /^apache\/kafka:3\.9/);
@@ -38,7 +40,7 @@ describe('docker-compose.yml', () => {
       assert.ok(existsSync(new URL(service.build.dockerfile, root)), `${service.build.dockerfile} exists`);
       assert.match(readFileSync(new URL(service.build.dockerfile, root), 'utf8'), /HEALTHCHECK/);
     }
-    for (const name of ['mysql', 'redis', 'kafka', 'mongo'])
+    for (const name of ['mysql', 'mysql-shard0', 'mysql-shard1', 'redis', 'kafka', 'mongo'])
       assert.ok(compose.services[name]?.healthcheck, `${name} has a health check`);
   });
 

@@ -9,6 +9,7 @@ import {
   writeTinyArtifact,
 } from '../subgraphs/prediction/test/support/model.ts';
 import { startGraph, type Graph } from './support/graph.ts';
+import { nextId } from '@sport-venue/shared';
 
 const HOUR_MS = 3_600_000;
 const TZ = 'Asia/Shanghai';
@@ -48,6 +49,7 @@ describe('forecasts through the router', () => {
     ] as const) {
       const venue = await db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '310000',
           slug: `gym-${key}`,
           name: `健身房 ${key}`,

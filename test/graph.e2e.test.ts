@@ -6,6 +6,8 @@ import { redisKeys } from '@sport-venue/shared';
 import { createChallenge } from '../subgraphs/social/src/challenge-store.ts';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { startGraph, type Graph } from './support/graph.ts';
+import { nextId } from '@sport-venue/shared';
+import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 
 describe('federated graph through the router', () => {
   let graph: Graph;
@@ -22,6 +24,7 @@ describe('federated graph through the router', () => {
     });
     const venue = await graph.venue.db.venue.create({
       data: {
+        id: nextId(),
         cityCode: city.code,
         slug: 'jingan-sports-center',
         name: '静安体育中心',
@@ -35,7 +38,7 @@ describe('federated graph through the router', () => {
       },
     });
     venueId = venue.id.toString();
-    const user = await graph.user.db.user.create({ data: { openid: 'o-test-e2e', nickname: '跑者小王' } });
+    const user = await ensureWeChatUser(graph.user.db, { openid: 'o-test-e2e', nickname: '跑者小王' });
     userId = user.id.toString();
     challengeId = (
       await createChallenge(graph.social.challenges, { title: '周末篮球 PK', creatorId: userId, venueId })

@@ -15,6 +15,7 @@ import {
 } from '@sport-venue/shared/testing';
 import { startFakeWeChat, type FakeWeChat } from '../subgraphs/user/src/wechat-fake.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { nextId } from '@sport-venue/shared';
 
 const root = new URL('../', import.meta.url).pathname;
 type Line = Record<string, unknown> & { msg?: string; traceId?: string; requestId?: string };
@@ -131,6 +132,7 @@ describe('one check-in followed across processes by its trace id', () => {
       const allDay = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]]));
       const row = await db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '310000',
           slug: 'trace-venue',
           name: '追踪场馆',

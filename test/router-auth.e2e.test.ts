@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { IDENTITY_HEADER, signIdentity, DEV_IDENTITY_SECRET } from '@sport-venue/shared';
 import { startGraph, type Graph } from './support/graph.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
+import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 
 describe('router authentication', () => {
   let graph: Graph;
@@ -15,7 +16,7 @@ describe('router authentication', () => {
     issuer = await startTokenIssuer();
     graph = await startGraph({ routerEnv: { USER_JWKS_URL: issuer.jwksUrl, JWKS_COOLDOWN_MS: '500' } });
     userId = (
-      await graph.user.db.user.create({ data: { openid: 'o-test-auth', nickname: '阿杰' } })
+      await ensureWeChatUser(graph.user.db, { openid: 'o-test-auth', nickname: '阿杰' })
     ).id.toString();
   });
   after(async () => {

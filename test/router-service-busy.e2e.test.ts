@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { withMariadbConnection } from '@sport-venue/shared';
 import { eventually } from '@sport-venue/shared/testing';
 import { startGraph, type Graph } from './support/graph.ts';
+import { nextId } from '@sport-venue/shared';
 
 describe('bookings through the router on a saturated database', () => {
   let graph: Graph;
@@ -27,6 +28,7 @@ describe('bookings through the router on a saturated database', () => {
     const allDay = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]]));
     const venue = await db.venue.create({
       data: {
+        id: nextId(),
         cityCode: '310000',
         slug: 'busy-venue',
         name: '繁忙场馆',
@@ -42,6 +44,7 @@ describe('bookings through the router on a saturated database', () => {
     const startsAt = new Date(Date.now() + 48 * 3_600_000);
     const slot = await db.bookingSlot.create({
       data: {
+        id: nextId(),
         venueId: venue.id,
         resource: 'court 1',
         startsAt,

@@ -12,6 +12,9 @@ import {
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { challengeModel, createChallenge, findChallenge } from '../subgraphs/social/src/challenge-store.ts';
+import { nextId, nextUserId } from '@sport-venue/shared';
+import { claimLookup } from '../subgraphs/user/src/identity-lookup.ts';
+import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 after(async () => {
@@ -19,23 +22,26 @@ after(async () => {
 });
 
 describe('stores', () => {
-  it('MariaDB (user database): a user written through Prisma reads back, openid stays unique', async () => {
+  it('MariaDB (user database): a user written through Prisma reads back, its openid stays claimed by it', async () => {
     const database = await createTestDatabase('user');
     const db = createUserDb(database.url);
     cleanups.push(database.drop, () => db.$disconnect());
-    const created = await db.user.create({ data: { openid: 'o-test-store', unionid: null, nickname: 'A' } });
+    const created = await ensureWeChatUser(db, { openid: 'o-test-store', nickname: 'A' });
     const read = await db.user.findUniqueOrThrow({ where: { openid: 'o-test-store' } });
     assert.equal(read.id, created.id);
-    await assert.rejects(db.user.create({ data: { openid: 'o-test-store' } }), { code: 'P2002' });
+    assert.equal((await ensureWeChatUser(db, { openid: 'o-test-store' })).id, created.id);
+    // Users are sharded by id, so the openid is unique through its lookup row (another id loses).
+    assert.equal(await claimLookup(db, 'openid', 'o-test-store', nextUserId()), created.id);
   });
 
-  it('MariaDB (venue database): JSON columns and the city foreign key hold', async () => {
+  it('MariaDB (venue database): JSON columns hold and a slug is unique within its city', async () => {
     const database = await createTestDatabase('venue');
     const db = createVenueDb(database.url);
     cleanups.push(database.drop, () => db.$disconnect());
     await db.city.create({ data: { code: '440300', name: '深圳', timeZone: 'Asia/Shanghai' } });
     const venue = await db.venue.create({
       data: {
+        id: nextId(),
         cityCode: '440300',
         slug: 'v',
         name: 'V',
@@ -53,7 +59,8 @@ describe('stores', () => {
     await assert.rejects(
       db.venue.create({
         data: {
-          cityCode: 'nope',
+          id: nextId(),
+          cityCode: '440300',
           slug: 'v',
           name: 'V',
           address: 'A',
@@ -64,7 +71,7 @@ describe('stores', () => {
           openingHours: {},
         },
       }),
-      { code: 'P2003' },
+      { code: 'P2002' },
     );
   });
 

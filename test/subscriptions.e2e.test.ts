@@ -11,6 +11,7 @@ import { startRouter } from '../router/src/index.ts';
 import { startGraph, type Graph } from './support/graph.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';
+import { nextId } from '@sport-venue/shared';
 
 const OCCUPANCY = `subscription($id: ID!) { occupancyChanged(venueId: $id) { currentCount venue { name city { name } } } }`;
 
@@ -33,6 +34,7 @@ describe('subscriptions through the router', () => {
     const venue = (slug: string, name: string) =>
       graph.venue.db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '440300',
           slug,
           name,

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
 import { freePort } from '../../infra/instance.ts';
+import { nextId } from '@sport-venue/shared';
 
 type VenueDb = ReturnType<typeof createVenueDb>;
 
@@ -116,6 +117,7 @@ export async function createBenchVenue(db: VenueDb, slug: string): Promise<strin
   });
   const venue = await db.venue.create({
     data: {
+      id: nextId(),
       cityCode: '310000',
       slug,
       name: `基准测试场馆 ${slug}`,

@@ -10,7 +10,10 @@ export const serviceBusyStatus: ApolloServerPlugin = {
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single') return;
         const busy = (response.body.singleResult.errors ?? []).filter(
-          (e) => e.extensions?.code === ErrorCode.SERVICE_BUSY,
+          // SERVICE_UNAVAILABLE: a subgraph's data shard is down (docs/decisions/0021).
+          (e) =>
+            e.extensions?.code === ErrorCode.SERVICE_BUSY ||
+            e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE,
         );
         if (busy.length === 0) return;
         const seconds = Math.max(1, ...busy.map((e) => Number(e.extensions?.retryAfterSeconds) || 1));

@@ -1,6 +1,7 @@
 // Development console accounts: an operator of two venues and an admin, with known passwords so a
 // developer can log in at once. Never in production (the seed refuses there). Idempotent.
 import type { PrismaClient } from '../../subgraphs/user/src/generated/prisma/client.ts';
+import { lookupUserId } from '../../subgraphs/user/src/identity-lookup.ts';
 import { createAdmin, createOperator, grantVenues } from '../../subgraphs/user/src/operators.ts';
 
 export const DEMO_OPERATOR = {
@@ -21,9 +22,7 @@ export async function seedConsoleAccounts(
   scryptLogN: number,
 ): Promise<ConsoleAccounts> {
   const policy = { scryptLogN, maxFailures: 5, lockoutMinutes: 15 };
-  const existing = async (username: string) =>
-    (await db.operatorCredential.findUnique({ where: { username }, select: { userId: true } }))?.userId ??
-    null;
+  const existing = async (username: string) => lookupUserId(db, 'username', username);
 
   const adminId = (await existing(DEMO_ADMIN.username)) ?? (await createAdmin(db, DEMO_ADMIN, policy)).id;
   let operatorId = await existing(DEMO_OPERATOR.username);

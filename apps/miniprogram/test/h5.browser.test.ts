@@ -14,6 +14,7 @@ import { serveStatic, type StaticServer } from '../../../scripts/serve-static.ts
 import { startGraph, type Graph } from '../../../test/support/graph.ts';
 import { gcj02ToWgs84 } from '../src/lib/coords.ts';
 import { ensureBuilt, H5_DIST } from '../scripts/build.ts';
+import { nextId } from '@sport-venue/shared';
 
 const SHOTS = new URL('../screenshots/', import.meta.url).pathname;
 const CHROMIUM_FLAGS = [
@@ -43,6 +44,7 @@ const venues: Record<'pool' | 'gym', Place> = {} as never;
 async function createVenue(name: string, slug: string, lat: number, lng: number): Promise<Place> {
   const v = await graph.venue.db.venue.create({
     data: {
+      id: nextId(),
       cityCode: '310000',
       slug,
       name,

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isShardUnavailable } from './transactions.ts';
 
 /**
  * Stable `extensions.code` values. Clients switch on these, so they are part of the API:
@@ -32,6 +33,11 @@ export const unauthenticated = () => domainError(ErrorCode.UNAUTHENTICATED, 'aut
  */
 export const serviceBusy = (retryAfterSeconds = 1) =>
   domainError(ErrorCode.SERVICE_BUSY, 'the service is busy; try again shortly', { retryAfterSeconds });
+/** A data shard is down: the request's keys live there; nothing was done (docs/decisions/0021). */
+export const shardUnavailable = (retryAfterSeconds = 5) =>
+  domainError(ErrorCode.SERVICE_UNAVAILABLE, 'a data shard is unavailable; try again shortly', {
+    retryAfterSeconds,
+  });
 export const forbidden = (message = 'not allowed') => domainError(ErrorCode.FORBIDDEN, message);
 
 /**
@@ -60,6 +66,10 @@ export function maskUnexpectedErrors(onUnexpected: (error: unknown) => void) {
       return { ...formatted, extensions };
     }
     onUnexpected(original ?? error);
+    if (isShardUnavailable(original ?? error)) {
+      const e = shardUnavailable();
+      return { message: e.message, extensions: e.extensions };
+    }
     return { message: 'internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }

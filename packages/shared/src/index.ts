@@ -20,3 +20,5 @@ export * from './periodic.ts';
 export * from './hourly-series.ts';
 export * from './transactions.ts';
 export * from './grouped-loader.ts';
+export * from './shards.ts';
+export * from './ids.ts';

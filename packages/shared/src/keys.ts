@@ -26,6 +26,8 @@ export const redisKeys = {
   pkRank: (challengeId: string) => `pk:rank:{c:${challengeId}}`,
   /** A board is rebuilt here and renamed over pkRank (same slot). */
   pkRankRebuild: (challengeId: string) => `pk:rank:{c:${challengeId}}:rebuild`,
+  /** STRING: the lease of one id-generator worker number (ids.ts); its value names the holder. */
+  idWorkerLease: (worker: number) => `idgen:worker:{w:${worker}}`,
   userStats: (userId: string | bigint) => `user:${userTag(userId)}:stats`,
   /** SET: checkin.events ids of one month (YYYY-MM) already applied to the user's stats. */
   userStatsApplied: (userId: string | bigint, month: string) =>

@@ -2,12 +2,10 @@
 // Every test file gets its own databases, Redis logical DB (or key prefix on a cluster) and Kafka
 // topics so files can run in parallel against one set of servers.
 import { randomBytes } from 'node:crypto';
-import type mariadb from 'mariadb';
-import { withMariadbConnection } from './clients.ts';
 import { localService } from './config.ts';
 import { Redis } from 'ioredis';
 import { parseRedisUrl } from './redis.ts';
-import { migrate, type DatabaseName } from './migrations.ts';
+import { dropDatabase, migrate, type DatabaseName } from './migrations.ts';
 
 const env = process.env;
 
@@ -27,9 +25,6 @@ export function uniqueId(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-const admin = <T>(fn: (conn: mariadb.Connection) => Promise<T>) =>
-  withMariadbConnection(testServices.mysqlUrl, fn);
-
 /** A fresh, migrated database named `sv_test_<name>_<unique>`; `drop()` removes it. */
 export async function createTestDatabase(name: DatabaseName) {
   const database = `sv_test_${name}_${uniqueId('')}`;
@@ -38,7 +33,7 @@ export async function createTestDatabase(name: DatabaseName) {
   return {
     url,
     database,
-    drop: () => admin((conn) => conn.query(`DROP DATABASE IF EXISTS \`${database}\``)),
+    drop: () => dropDatabase(url, database),
   };
 }
 

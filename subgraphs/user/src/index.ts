@@ -3,6 +3,7 @@ import {
   createLogger,
   createMetricsRegistry,
   channels,
+  acquireProcessIds,
   createRedis,
   registerConsumerLag,
   gracefulShutdown,
@@ -61,6 +62,8 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
   const db = options.db ?? createUserDb(config.USER_DATABASE_URL);
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  // Row ids are made here (docs/decisions/0021): this process's id worker number, leased in Redis.
+  const releaseIds = await acquireProcessIds(redis);
   const jwks = jwksDocument(keys);
 
   const resolvers = createResolvers({
@@ -194,6 +197,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
       await lag.close();
       await running.stop();
       await Promise.all([db.$disconnect(), consumerDb?.$disconnect()]);
+      await releaseIds();
       redis.disconnect();
     },
   };

@@ -2,7 +2,8 @@
 // OPERATOR_MAX_FAILED_LOGINS wrong passwords in a row the account is locked for
 // OPERATOR_LOCKOUT_MINUTES; while locked, even the right password is refused. Counting failures
 // is the one write a refused login makes.
-import { badInput, domainError, isUniqueViolation } from '@sport-venue/shared';
+import { badInput, domainError, isUniqueViolation, nextUserId } from '@sport-venue/shared';
+import { claimLookup, lookupUserId, releaseLookups, type LookupKind } from './identity-lookup.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { accountLocked, invalidCredentials, UserErrorCode } from './errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -59,7 +60,20 @@ export async function verifyOperatorLogin(
   now = Date.now(),
 ): Promise<bigint> {
   const lookup = loginLookup(login);
-  const credential = lookup ? await db.operatorCredential.findUnique({ where: lookup }) : null;
+  // Users are sharded by id: the login names its user through IdentityLookup (one shard), then
+  // the credential is read on the user's shard.
+  const userId = lookup
+    ? 'phone' in lookup
+      ? await lookupUserId(db, 'phone', lookup.phone)
+      : await lookupUserId(db, 'username', lookup.username)
+    : null;
+  const found = userId === null ? null : await db.operatorCredential.findUnique({ where: { userId } });
+  // The lookup row is claimed before the credential exists and kept if it is changed: trust the
+  // credential only when it still carries the login.
+  const credential =
+    found && lookup && ('phone' in lookup ? found.phone === lookup.phone : found.username === lookup.username)
+      ? found
+      : null;
   if (!credential) {
     decoyHash ??= hashPassword('decoy password for unknown logins', policy.scryptLogN);
     await verifyPassword(password, await decoyHash);
@@ -119,9 +133,10 @@ export async function createOperator(
   const nickname = input.nickname ? normalizeNickname(input.nickname) : username;
   const venueIds = parseVenueIds(input.venueIds);
   const passwordHash = await hashPassword(input.password, policy.scryptLogN);
-  try {
-    return await db.user.create({
+  return withClaimedLogins(db, username, phone, (id) =>
+    db.user.create({
       data: {
+        id,
         nickname,
         credential: { create: { username, phone, passwordHash } },
         ...(venueIds.length
@@ -131,8 +146,35 @@ export async function createOperator(
             }
           : {}),
       },
-    });
+    }),
+  );
+}
+
+/**
+ * Creates a console account under a fresh user id after claiming its username (and phone) in
+ * IdentityLookup: usernames and phones are unique across every shard, and a claim is given
+ * back if the account is not created after all.
+ */
+async function withClaimedLogins(
+  db: PrismaClient,
+  username: string,
+  phone: string | null,
+  create: (userId: bigint) => Promise<UserRow>,
+): Promise<UserRow> {
+  const userId = nextUserId();
+  const claims: Array<{ kind: LookupKind; value: string }> = [];
+  try {
+    for (const claim of [
+      { kind: 'username' as const, value: username },
+      ...(phone ? [{ kind: 'phone' as const, value: phone }] : []),
+    ]) {
+      if ((await claimLookup(db, claim.kind, claim.value, userId)) !== userId)
+        throw domainError(UserErrorCode.ALREADY_EXISTS, 'username or phone already in use');
+      claims.push(claim);
+    }
+    return await create(userId);
   } catch (err) {
+    await releaseLookups(db, userId, claims);
     if (isUniqueViolation(err))
       throw domainError(UserErrorCode.ALREADY_EXISTS, 'username or phone already in use');
     throw err;
@@ -171,13 +213,15 @@ export async function createAdmin(
   const username = normalizeUsername(input.username);
   const problem = passwordProblem(input.password);
   if (problem) throw new Error(problem);
-  return db.user.create({
-    data: {
-      nickname: username,
-      credential: {
-        create: { username, passwordHash: await hashPassword(input.password, policy.scryptLogN) },
+  const passwordHash = await hashPassword(input.password, policy.scryptLogN);
+  return withClaimedLogins(db, username, null, (id) =>
+    db.user.create({
+      data: {
+        id,
+        nickname: username,
+        credential: { create: { username, passwordHash } },
+        roles: { create: [{ role: 'ADMIN' }] },
       },
-      roles: { create: [{ role: 'ADMIN' }] },
-    },
-  });
+    }),
+  );
 }

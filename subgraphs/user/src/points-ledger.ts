@@ -6,6 +6,7 @@
 // (userId, idempotencyKey) turns a redelivered input into a no-op: at-least-once delivery,
 // exactly-once effect. All users of a batch live in one database today; once users are sharded by
 // id range, a batch becomes one transaction per shard.
+import { nextId } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import {
   checkinDays,
@@ -147,7 +148,7 @@ async function applyInTransaction(
     if (plan.entries.length === 0) continue;
     for (const e of plan.entries) {
       entries.push(
-        Prisma.sql`(${userId}, ${e.delta}, ${e.kind}, ${e.reason}, ${e.idempotencyKey}, ${e.balanceAfter}, UTC_TIMESTAMP(3))`,
+        Prisma.sql`(${nextId()}, ${userId}, ${e.delta}, ${e.kind}, ${e.reason}, ${e.idempotencyKey}, ${e.balanceAfter}, UTC_TIMESTAMP(3))`,
       );
     }
     for (const [day, awarded] of plan.days) days.push(Prisma.sql`(${userId}, ${day}, ${awarded})`);
@@ -160,7 +161,7 @@ async function applyInTransaction(
 
   for (const rows of inGroups(entries)) {
     await tx.$executeRaw`
-      INSERT INTO PointsEntry (userId, delta, kind, reason, idempotencyKey, balanceAfter, createdAt)
+      INSERT INTO PointsEntry (id, userId, delta, kind, reason, idempotencyKey, balanceAfter, createdAt)
       VALUES ${Prisma.join(rows)}`;
   }
   for (const rows of inGroups(days)) {

@@ -1,6 +1,6 @@
 // Quiet alerts in MariaDB. Every state change is one conditional UPDATE, so concurrent handlers
 // (several events, several replicas) agree on who sends: the one whose claim changed the row.
-import { domainError, type OccupancyLevelName } from '@sport-venue/shared';
+import { domainError, nextId, type OccupancyLevelName } from '@sport-venue/shared';
 import type { PrismaClient, QuietAlert } from './generated/prisma/client.ts';
 import { UserErrorCode } from './errors.ts';
 import { MAX_PENDING_PER_USER, maxLevelsFiredBy, type QuietAlertRequest } from './quiet-alert-rules.ts';
@@ -27,7 +27,7 @@ export async function createQuietAlert(
         `at most ${MAX_PENDING_PER_USER} quiet alerts may wait at once`,
       );
     }
-    return tx.quietAlert.create({ data: { userId, templateId, ...request } });
+    return tx.quietAlert.create({ data: { id: nextId(), userId, templateId, ...request } });
   });
 }
 

@@ -3,6 +3,7 @@
 // used twice means it was copied: the second use revokes the whole family (every token since the
 // login), logging out both the thief and the victim, who then logs in again.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { nextId } from '@sport-venue/shared';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { inTransaction } from './transactions.ts';
 
@@ -50,7 +51,14 @@ export async function issueRefreshToken(
   const token = newToken(userId);
   const expiresAt = expiry(ttlDays, now);
   await db.refreshToken.create({
-    data: { userId, familyId, tokenHash: hashRefreshToken(token), expiresAt, createdAt: new Date(now) },
+    data: {
+      id: nextId(),
+      userId,
+      familyId,
+      tokenHash: hashRefreshToken(token),
+      expiresAt,
+      createdAt: new Date(now),
+    },
   });
   return { token, expiresAt };
 }

@@ -1,4 +1,12 @@
-import { isUniqueViolation, mariadbAdapter, ROLES, type Role, type Viewer } from '@sport-venue/shared';
+import {
+  isUniqueViolation,
+  mariadbAdapter,
+  nextUserId,
+  ROLES,
+  type Role,
+  type Viewer,
+} from '@sport-venue/shared';
+import { claimLookup, lookupUserId } from './identity-lookup.ts';
 import { PrismaClient, type User } from './generated/prisma/client.ts';
 import { encryptSessionKey } from './session-key-vault.ts';
 import type { WeChatSession } from './wechat-client.ts';
@@ -27,6 +35,12 @@ export async function findUsersByIds(
 /**
  * The user behind a WeChat session, created on first login. Keeps the latest session_key
  * (encrypted) and learns the unionid once WeChat starts sending it.
+ *
+ * Users are sharded by id and the openid is no shard key, so the openid is claimed first in
+ * IdentityLookup (unique there) with a fresh user id; the user row is then written under the
+ * claimed id. Two first logins at once claim once and both write the same id: one creates, the
+ * other finds the row (primary key) and updates it — one user. A login that died after its claim
+ * leaves a claim without a user: the next login creates the user under that id.
  */
 export async function upsertWeChatUser(
   db: PrismaClient,
@@ -34,33 +48,55 @@ export async function upsertWeChatUser(
   vaultKey: Buffer,
 ): Promise<{ user: UserRow; isNew: boolean }> {
   const sessionKeyCipher = encryptSessionKey(session.sessionKey, vaultKey);
-  for (let attempt = 0; ; attempt++) {
-    const existing = await db.user.findUnique({ where: { openid: session.openid } });
+  const userId =
+    (await lookupUserId(db, 'openid', session.openid)) ??
+    (await claimLookup(db, 'openid', session.openid, nextUserId()));
+  const existing = await db.user.findUnique({ where: { id: userId } });
+  const unionid =
+    session.unionid && !existing?.unionid ? await claimUnionid(db, session.unionid, userId) : null;
+  if (!existing) {
     try {
-      if (existing) {
-        const user = await db.user.update({
-          where: { id: existing.id },
-          data: {
-            ...(session.unionid && !existing.unionid ? { unionid: session.unionid } : {}),
-            wechatSession: { upsert: { create: { sessionKeyCipher }, update: { sessionKeyCipher } } },
-          },
-        });
-        return { user, isNew: false };
-      }
       const user = await db.user.create({
         data: {
+          id: userId,
           openid: session.openid,
-          unionid: session.unionid,
+          unionid,
           wechatSession: { create: { sessionKeyCipher } },
         },
       });
       return { user, isNew: true };
     } catch (err) {
-      // Two first logins of the same person raced: the other one created the row.
-      if (attempt === 0 && isUniqueViolation(err)) continue;
-      throw err;
+      // A concurrent first login of the same person created the row under the same claimed id.
+      if (!isUniqueViolation(err)) throw err;
     }
   }
+  const user = await db.user.update({
+    where: { id: userId },
+    data: {
+      ...(unionid ? { unionid } : {}),
+      wechatSession: { upsert: { create: { sessionKeyCipher }, update: { sessionKeyCipher } } },
+    },
+  });
+  return { user, isNew: false };
+}
+
+/**
+ * A user known by openid, created unless the openid is claimed already (seed data, tests): the
+ * same claim-then-write order as a first login, so a later login finds this user.
+ */
+export async function ensureWeChatUser(
+  db: PrismaClient,
+  data: { openid: string; nickname?: string | null; cityCode?: string | null; avatarUrl?: string | null },
+): Promise<UserRow> {
+  const id =
+    (await lookupUserId(db, 'openid', data.openid)) ??
+    (await claimLookup(db, 'openid', data.openid, nextUserId()));
+  return db.user.upsert({ where: { id }, create: { id, ...data }, update: {} });
+}
+
+/** The unionid if this user holds (or now claims) it; null when another user holds it. */
+async function claimUnionid(db: PrismaClient, unionid: string, userId: bigint): Promise<string | null> {
+  return (await claimLookup(db, 'unionid', unionid, userId)) === userId ? unionid : null;
 }
 
 /** What the access token says about a user: roles (USER for everyone) and operated venues. */

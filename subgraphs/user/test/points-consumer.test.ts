@@ -11,6 +11,8 @@ import type { Admin, Producer } from 'kafkajs';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { createPointsConsumer } from '../src/points-consumer.ts';
 import { createUserDb } from '../src/user-store.ts';
+import { ensureWeChatUser } from '../src/user-store.ts';
+import { nextUserId } from '@sport-venue/shared';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PARTITIONS = 4;
@@ -174,7 +176,9 @@ describe('points consumer (Kafka → ledger)', () => {
     });
 
     it('applies every event exactly once although the consumer died with uncommitted work', async () => {
-      await db.user.createMany({ data: Array.from({ length: 400 }, (_, i) => ({ openid: `o-kill-${i}` })) });
+      await db.user.createMany({
+        data: Array.from({ length: 400 }, (_, i) => ({ id: nextUserId(), openid: `o-kill-${i}` })),
+      });
       const users = (await db.user.findMany({ where: { openid: { startsWith: 'o-kill-' } } })).map(
         (u) => u.id,
       );
@@ -307,7 +311,7 @@ describe('points consumer (Kafka → ledger)', () => {
 
   it('1,000 events for one user on 4 partitions at once: exact balance, sum(delta) == balance', async () => {
     const topicPair = await newTopics();
-    const user = (await db.user.create({ data: { openid: 'o-four-partitions' } })).id;
+    const user = (await ensureWeChatUser(db, { openid: 'o-four-partitions' })).id;
     const messages: Sent[] = [];
     const events: CheckinEvent[] = [];
     // 225 days, every other day, 4 counted check-ins each: the cap of 3 leaves 675 awards.

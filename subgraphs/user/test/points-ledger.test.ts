@@ -7,6 +7,7 @@ import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { applyLedgerInputs } from '../src/points-ledger.ts';
 import type { LedgerInput } from '../src/points-rules.ts';
 import { createUserDb } from '../src/user-store.ts';
+import { ensureWeChatUser } from '../src/user-store.ts';
 
 const rules = { perCheckin: 10, dailyCap: 3, streakBonuses: [{ days: 2, points: 5 }] };
 const at = (day: number) => new Date(Date.UTC(2026, 10, day, 4));
@@ -29,7 +30,7 @@ describe('points ledger (MariaDB)', () => {
     await database?.drop();
   });
 
-  const newUser = async () => (await db.user.create({ data: { openid: `o-${randomUUID()}` } })).id;
+  const newUser = async () => (await ensureWeChatUser(db, { openid: `o-${randomUUID()}` })).id;
 
   it('writes nothing for a user that does not exist', async () => {
     const result = await applyLedgerInputs(db, 987654321n, [checkin(1)], rules);

@@ -12,6 +12,7 @@ import { claimQuietAlert } from '../src/quiet-alert-store.ts';
 import { createWeChatMessenger } from '../src/wechat-messages.ts';
 import { DEV_SECRETS } from '../src/config.ts';
 import { asUser, codeOf, startUserForTest, type UserUnderTest } from './support.ts';
+import { ensureWeChatUser } from '../src/user-store.ts';
 
 const REQUEST = `mutation($input: RequestQuietAlertInput!) {
   requestQuietAlert(input: $input) { id maxLevel windowStart windowEnd status venue { id } }
@@ -58,7 +59,7 @@ describe('quiet alerts', () => {
     publisher.publish(channels.occupancy.name(prefix, m.venueId), encodeMessage(channels.occupancy, m));
 
   async function userWithOpenid(openid: string) {
-    const user = await t.db.user.create({ data: { openid } });
+    const user = await ensureWeChatUser(t.db, { openid });
     return asUser(user.id);
   }
 

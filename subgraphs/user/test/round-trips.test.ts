@@ -21,6 +21,8 @@ import {
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { startUserSubgraph } from '../src/index.ts';
 import { testConfig } from './support.ts';
+import { nextId } from '@sport-venue/shared';
+import { ensureWeChatUser } from '../src/user-store.ts';
 
 const N = 20;
 let app: Awaited<ReturnType<typeof startUserSubgraph>>;
@@ -49,11 +51,12 @@ before(async () => {
     { db },
   );
   for (let i = 0; i < N; i++) {
-    const user = await db.user.create({ data: { openid: `o-trips-${i}`, nickname: `用户${i}` } });
+    const user = await ensureWeChatUser(db, { openid: `o-trips-${i}`, nickname: `用户${i}` });
     ids.push(user.id.toString());
     for (let k = 1; k <= 3; k++)
       await db.pointsEntry.create({
         data: {
+          id: nextId(),
           userId: user.id,
           delta: k * 10 + i,
           kind: 'EARN',

@@ -8,6 +8,7 @@ import { redisKeys, userStatsField } from '@sport-venue/shared';
 import { applyLedgerInputs } from '../src/points-ledger.ts';
 import type { ContentCheck } from '../src/profile.ts';
 import { asUser, codeOf, startUserForTest, type UserUnderTest } from './support.ts';
+import { ensureWeChatUser } from '../src/user-store.ts';
 
 const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id nickname avatarUrl cityCode } }`;
 
@@ -24,8 +25,8 @@ describe('users', () => {
   before(async () => {
     t = await startUserForTest({}, { contentCheck });
     redis = new Redis(t.redisUrl);
-    me = asUser((await t.db.user.create({ data: { openid: 'o-test-me', nickname: '小王' } })).id);
-    other = asUser((await t.db.user.create({ data: { openid: 'o-test-other' } })).id);
+    me = asUser((await ensureWeChatUser(t.db, { openid: 'o-test-me', nickname: '小王' })).id);
+    other = asUser((await ensureWeChatUser(t.db, { openid: 'o-test-other' })).id);
   });
   after(async () => {
     redis?.disconnect();

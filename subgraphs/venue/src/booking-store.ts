@@ -15,6 +15,7 @@ import {
   badInput,
   isDatabaseBusy,
   isUniqueViolation,
+  nextId,
   retryOnLockConflict,
   serviceBusy,
   type BookingEvent,
@@ -86,7 +87,9 @@ async function shedWhenBusy<T>(maxWaitMs: number, work: () => Promise<T>): Promi
 
 export async function createSlots(db: PrismaClient, venueId: bigint, slots: ValidSlot[]): Promise<SlotRow[]> {
   try {
-    return await db.$transaction(slots.map((s) => db.bookingSlot.create({ data: { venueId, ...s } })));
+    return await db.$transaction(
+      slots.map((s) => db.bookingSlot.create({ data: { id: nextId(), venueId, ...s } })),
+    );
   } catch (err) {
     if (isUniqueViolation(err))
       throw badInput('a slot of this resource already starts at that time', 'slots');
@@ -144,7 +147,7 @@ export async function bookSeat(
     let booking: BookingRow;
     if (!mine) {
       booking = await tx.booking.create({
-        data: { venueId, slotId, userId, status: 'CONFIRMED', confirmedAt: now },
+        data: { id: nextId(), venueId, slotId, userId, status: 'CONFIRMED', confirmedAt: now },
         include: { slot: true },
       });
     } else if (canTransition(mine.status as BookingStatus, 'CONFIRMED')) {

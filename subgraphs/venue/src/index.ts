@@ -4,6 +4,7 @@ import {
   createMetricsRegistry,
   ensureTopics,
   registerConsumerLag,
+  acquireProcessIds,
   createRedis,
   every,
   gracefulShutdown,
@@ -96,6 +97,8 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const db = options.db ?? createVenueDb(config.VENUE_DATABASE_URL, config.VENUE_DB_POOL_SIZE);
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  // Row ids are made here (docs/decisions/0021): this process's id worker number, leased in Redis.
+  const releaseIds = await acquireProcessIds(redis);
   const kafka = createKafka(config.KAFKA_BROKERS, 'venue', logger);
   const metrics = createMetricsRegistry();
   const venueMetrics = createVenueMetrics(metrics, db, redis);
@@ -252,6 +255,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       await indexClient.close();
       await relay.stop();
       await db.$disconnect();
+      await releaseIds();
       redis.disconnect();
     },
   };

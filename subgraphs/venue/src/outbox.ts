@@ -1,3 +1,4 @@
+import { nextId } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 export interface OutboxMessage {
@@ -17,7 +18,7 @@ type RawExecutor = Pick<PrismaClient, '$executeRaw'>;
 /** Queues an event for the relay; call it on the transaction that makes the change. */
 export function insertOutbox(db: RawExecutor, m: OutboxMessage) {
   return db.$executeRaw`
-    INSERT INTO OutboxEvent (id, venueId, topic, msgKey, payload, traceparent)
-    VALUES (${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)}, ${m.traceparent ?? null})
+    INSERT INTO OutboxEvent (seq, id, venueId, topic, msgKey, payload, traceparent)
+    VALUES (${nextId()}, ${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)}, ${m.traceparent ?? null})
     ON DUPLICATE KEY UPDATE id = id`;
 }

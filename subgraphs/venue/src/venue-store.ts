@@ -1,4 +1,4 @@
-import { badInput, isUniqueViolation, mariadbAdapter } from '@sport-venue/shared';
+import { badInput, isUniqueViolation, mariadbAdapter, nextId } from '@sport-venue/shared';
 import { PrismaClient, type City, type Venue } from './generated/prisma/client.ts';
 import type { VenueFields } from './venue-input.ts';
 
@@ -71,7 +71,7 @@ export async function createVenue(
   data: VenueFields & { cityCode: string; slug: string },
 ): Promise<VenueRow> {
   try {
-    return await db.venue.create({ data, include: { city: true } });
+    return await db.venue.create({ data: { id: nextId(), ...data }, include: { city: true } });
   } catch (err) {
     if (isUniqueViolation(err)) throw badInput(`slug ${data.slug} is taken in this city`, 'slug');
     throw err;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { decodeHourlySeries } from '@sport-venue/shared';
 import { FORECAST_BOOKING_HOURS, FORECAST_HISTORY_HOURS } from '../src/forecast-inputs.ts';
 import { TEST_START, startVenueApp, type VenueTestApp } from './support/venue-app.ts';
+import { nextId } from '@sport-venue/shared';
 
 const HOUR = 3_600_000;
 const start = Date.parse(TEST_START); // 02:00 UTC, on the hour
@@ -85,6 +86,7 @@ describe('forecast inputs', () => {
     const slot = (from: number, to: number, booked: number, resource: string) =>
       t.app.db.bookingSlot.create({
         data: {
+          id: nextId(),
           venueId: BigInt(venue.id),
           resource,
           startsAt: new Date(from),

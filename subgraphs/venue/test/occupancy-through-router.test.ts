@@ -9,6 +9,7 @@ import { eventually, uniqueId } from '@sport-venue/shared/testing';
 import { channels } from '@sport-venue/shared';
 import { startGraph, type Graph } from '../../../test/support/graph.ts';
 import { startTokenIssuer } from '../../../test/support/token-issuer.ts';
+import { nextId } from '@sport-venue/shared';
 
 describe('occupancy updates through the router', () => {
   let graph: Graph;
@@ -23,6 +24,7 @@ describe('occupancy updates through the router', () => {
     venueId = (
       await graph.venue.db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '310000',
           slug: 'jingan-sports-center',
           name: '静安体育中心',

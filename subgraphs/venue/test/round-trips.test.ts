@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { countRedisRoundTrips, countSqlRoundTrips, type RoundTripCounter } from '@sport-venue/shared/testing';
 import { admin, startVenueApp, TEST_START, type VenueTestApp } from './support/venue-app.ts';
+import { nextId } from '@sport-venue/shared';
 
 const N = 20;
 let t: VenueTestApp;
@@ -31,6 +32,7 @@ before(async () => {
     const id = BigInt(venue.id);
     await t.app.db.bookingSlot.create({
       data: {
+        id: nextId(),
         venueId: id,
         resource: 'court-1',
         startsAt: new Date(start.getTime() + 24 * HOUR_MS),

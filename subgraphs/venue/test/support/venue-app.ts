@@ -7,6 +7,7 @@ import { manualClock, type ManualClock } from '../../src/clock.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../src/config.ts';
 import { startVenueSubgraph } from '../../src/index.ts';
 import { createSearchClient } from '../../src/search-index.ts';
+import { nextId } from '@sport-venue/shared';
 
 /** A Tuesday, 10:00 in Shanghai: every test venue below is open. */
 export const TEST_START = '2026-12-01T10:00:00+08:00';
@@ -128,6 +129,7 @@ export async function startVenueApp(
     const allDay = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[0, 1440]]]));
     const venue = await app.db.venue.create({
       data: {
+        id: nextId(),
         cityCode,
         slug: `test-venue-${slugs}`,
         name: data.name ?? `测试场馆 ${slugs}`,

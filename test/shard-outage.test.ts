@@ -1,0 +1,121 @@
+// A MySQL shard that dies (docs/decisions/0021): requests for its keys fail within seconds with
+// SERVICE_UNAVAILABLE, the other shard keeps serving, and everything recovers once it is back.
+// Runs its own front and two shards (infra/infra.sh on spare ports and a state dir of its own):
+// killing a shard of the shared topology would break every other test file.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import {
+  DEV_IDENTITY_SECRET,
+  IDENTITY_HEADER,
+  nextUserId,
+  shardOfUserId,
+  signIdentity,
+} from '@sport-venue/shared';
+import { migrate } from '@sport-venue/shared/migrations';
+import { createTestRedis, eventually } from '@sport-venue/shared/testing';
+import { startUserSubgraph } from '../subgraphs/user/src/index.ts';
+import { testConfig } from '../subgraphs/user/test/support.ts';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** A front port and two consecutive shard ports, all free right now. */
+async function freePorts(): Promise<[number, number]> {
+  for (;;) {
+    const base = 30_000 + Math.floor(Math.random() * 25_000);
+    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2)))
+      return [base, base + 1];
+  }
+}
+
+describe('a MySQL shard outage', () => {
+  const state = mkdtempSync('/tmp/svso-');
+  let env: NodeJS.ProcessEnv;
+  let app: Awaited<ReturnType<typeof startUserSubgraph>> | undefined;
+  const users: bigint[] = []; // [on shard0, on shard1]
+  const infra = (...args: string[]) => run('bash', ['infra/infra.sh', ...args], { cwd: root, env });
+
+  before(async () => {
+    const [front, shardBase] = await freePorts();
+    env = {
+      ...process.env,
+      SV_STATE_DIR: state,
+      MYSQL_PORT: String(front),
+      MYSQL_SHARD_PORT: String(shardBase),
+      MYSQL_SHARDS: '2',
+      MYSQL_SHARD_TIMEOUT: '3',
+    };
+    await infra('up', 'mariadb');
+    const url = `mysql://sportvenue:sportvenue@127.0.0.1:${front}/sv_outage_user`;
+    await migrate('user', url);
+    const redis = await createTestRedis();
+    app = await startUserSubgraph({
+      ...testConfig({ USER_DATABASE_URL: url, REDIS_URL: redis.url }),
+      USER_PORT: 0,
+    });
+    for (const shard of [0, 1]) {
+      let id = nextUserId();
+      while (shardOfUserId(id, 2) !== shard) id = nextUserId();
+      await app.db.user.create({ data: { id, openid: `o-outage-${shard}`, nickname: `on shard ${shard}` } });
+      users.push(id);
+    }
+  });
+  after(async () => {
+    await app?.stop();
+    await infra('down', 'mariadb').catch(() => {});
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  const me = async (userId: bigint) => {
+    const viewer = { userId: userId.toString(), roles: ['USER' as const], venueIds: [] };
+    const res = await fetch(`${app!.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await signIdentity(viewer, DEV_IDENTITY_SECRET),
+      },
+      body: JSON.stringify({ query: '{ me { id nickname } }' }),
+    });
+    return (await res.json()) as {
+      data?: { me: { id: string; nickname: string } | null };
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    };
+  };
+
+  it('answers SERVICE_UNAVAILABLE for the dead shard within seconds, serves the other, and recovers', async () => {
+    for (const id of users) assert.equal((await me(id)).data?.me?.id, id.toString());
+
+    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    process.kill(pid, 'SIGKILL');
+
+    const started = Date.now();
+    const failed = await me(users[1]!);
+    const took = Date.now() - started;
+    assert.equal(failed.errors?.[0]?.extensions?.code, 'SERVICE_UNAVAILABLE', JSON.stringify(failed));
+    assert.doesNotMatch(JSON.stringify(failed), /stack|12701|1429|Spider|shard1/i);
+    // Not a performance target: a hang would take Spider's default 600 s.
+    assert.ok(took < 60_000, `the dead shard answered after ${took} ms`);
+
+    const alive = await me(users[0]!);
+    assert.equal(alive.errors, undefined, JSON.stringify(alive.errors));
+    assert.equal(alive.data?.me?.nickname, 'on shard 0');
+
+    await infra('up', 'shard1');
+    const back = await eventually(async () => (await me(users[1]!)).data?.me ?? null, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    assert.equal(back.nickname, 'on shard 1');
+  });
+});
