@@ -118,4 +118,28 @@ describe('a MySQL shard outage', () => {
     });
     assert.equal(back.nickname, 'on shard 1');
   });
+
+  it('answers SERVICE_UNAVAILABLE for a hung shard after its timeout instead of hanging, and recovers', async () => {
+    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    await eventually(async () => (await me(users[1]!)).data?.me ?? null, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const failed = await me(users[1]!);
+      const took = Date.now() - started;
+      assert.equal(failed.errors?.[0]?.extensions?.code, 'SERVICE_UNAVAILABLE', JSON.stringify(failed));
+      assert.ok(took < 60_000, `the hung shard answered after ${took} ms`);
+      assert.equal((await me(users[0]!)).data?.me?.nickname, 'on shard 0');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const back = await eventually(async () => (await me(users[1]!)).data?.me ?? null, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    assert.equal(back.nickname, 'on shard 1');
+  });
 });

@@ -45,7 +45,10 @@ export function isDatabaseBusy(err: unknown): boolean {
  * front gives up within its shard timeout; rows of the other shards keep being served.
  */
 export function isShardUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  // Walks wrappers: a GraphQL error's originalError, a driver error's cause.
+  const inner = (e: unknown) =>
+    (e as { originalError?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = inner(e), depth++) {
     if (typeof e !== 'object') return false;
     const text = `${(e as { code?: unknown }).code ?? ''} ${(e as { errno?: unknown }).errno ?? ''} ${(e as { message?: unknown }).message ?? ''}`;
     if (
