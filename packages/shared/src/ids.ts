@@ -19,7 +19,6 @@ const RANGE_SHIFT = BigInt(ID_BITS.time) + TIME_SHIFT;
 export class IdGenerator {
   #worker: number;
   #ms = 0;
-  #issuedThisMs = 0;
   // A rolling sequence (not reset every millisecond), so the low bits of ids made at a low rate
   // still vary: HASH partitioning by such an id (venue buckets) must not see only even numbers.
   #sequence = randomInt(SEQUENCE_SIZE);
@@ -48,15 +47,14 @@ export class IdGenerator {
   next(range = 0): bigint {
     // Never backwards: after a clock step back, keep counting in the last millisecond seen.
     let ms = Math.max(Date.now() - ID_EPOCH_MS, this.#ms);
-    if (ms === this.#ms && this.#issuedThisMs >= SEQUENCE_SIZE) {
-      while (ms <= this.#ms) ms = Date.now() - ID_EPOCH_MS; // 1,024 ids in one ms: wait for the next
+    const sequence = (this.#sequence + 1) % SEQUENCE_SIZE;
+    // Within one millisecond the sequence must only grow (ids of a process ascend): when it would
+    // wrap around, wait for the next millisecond.
+    if (ms === this.#ms && sequence === 0) {
+      while (ms <= this.#ms) ms = Date.now() - ID_EPOCH_MS;
     }
-    if (ms !== this.#ms) {
-      this.#ms = ms;
-      this.#issuedThisMs = 0;
-    }
-    this.#issuedThisMs++;
-    this.#sequence = (this.#sequence + 1) % SEQUENCE_SIZE;
+    this.#ms = ms;
+    this.#sequence = sequence;
     return (
       (BigInt(range) << RANGE_SHIFT) |
       (BigInt(ms) << TIME_SHIFT) |

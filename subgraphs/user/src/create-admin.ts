@@ -27,7 +27,9 @@ try {
   );
   process.stdout.write(`admin ${username} created (user id ${admin.id})\n`);
 } catch (err) {
-  const reason = isUniqueViolation(err)
+  const taken =
+    isUniqueViolation(err) || (err as { extensions?: { code?: unknown } }).extensions?.code === 'ALREADY_EXISTS';
+  const reason = taken
     ? 'that username is taken'
     : err instanceof Error
       ? err.message

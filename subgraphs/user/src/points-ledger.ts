@@ -111,10 +111,17 @@ async function applyInTransaction(
   const accounts = await lockAccounts(tx, userIds);
   const missing = userIds.filter((u) => !accounts.has(u));
   if (missing.length > 0) {
-    // IGNORE also turns the foreign-key failure for an unknown user into "no row".
-    await tx.$executeRaw`INSERT IGNORE INTO PointsAccount (userId, updatedAt)
-      VALUES ${Prisma.join(missing.map((u) => Prisma.sql`(${u}, UTC_TIMESTAMP(3))`))}`;
-    for (const [u, account] of await lockAccounts(tx, missing)) accounts.set(u, account);
+    // No foreign key across a sharded database (docs/decisions/0021): an account is opened only
+    // for a user that exists (same shard as the account: both are placed by the user id). The
+    // user row's lock keeps a concurrent delete out until the account is written.
+    const users = await tx.$queryRaw<Array<{ id: bigint }>>`
+      SELECT id FROM \`User\` WHERE id IN (${Prisma.join(missing)}) LOCK IN SHARE MODE`;
+    const existingUsers = users.map((u) => u.id);
+    if (existingUsers.length > 0) {
+      await tx.$executeRaw`INSERT IGNORE INTO PointsAccount (userId, updatedAt)
+        VALUES ${Prisma.join(existingUsers.map((u) => Prisma.sql`(${u}, UTC_TIMESTAMP(3))`))}`;
+      for (const [u, account] of await lockAccounts(tx, existingUsers)) accounts.set(u, account);
+    }
   }
   const known = userIds.filter((u) => accounts.has(u));
   const result: BatchResult = {
@@ -293,13 +300,16 @@ export async function pointsHistories(
   { first, beforeId }: { first: number; beforeId: bigint | null },
 ): Promise<HistoryPage[]> {
   if (userIds.length === 0) return [];
-  const rows = await db.$queryRaw<Array<PointsEntryRow & { userId: bigint }>>`
-    SELECT id, userId, delta, kind, reason, balanceAfter, createdAt FROM (
-      SELECT id, userId, delta, kind, reason, balanceAfter, createdAt,
-             ROW_NUMBER() OVER (PARTITION BY userId ORDER BY id DESC) AS n
-      FROM PointsEntry
-      WHERE userId IN (${Prisma.join([...userIds])}) ${beforeId ? Prisma.sql`AND id < ${beforeId}` : Prisma.empty}
-    ) page WHERE n <= ${first + 1} ORDER BY userId, id DESC`;
+  // One page query per user, all in one statement: each part names one user, so it goes to that
+  // user's shard only (a window function over the sharded table is not pushed down correctly).
+  const pages = userIds.map(
+    (userId) => Prisma.sql`(SELECT id, userId, delta, kind, reason, balanceAfter, createdAt FROM PointsEntry
+      WHERE userId = ${userId} ${beforeId ? Prisma.sql`AND id < ${beforeId}` : Prisma.empty}
+      ORDER BY id DESC LIMIT ${first + 1})`,
+  );
+  const rows = await db.$queryRaw<
+    Array<PointsEntryRow & { userId: bigint }>
+  >`${Prisma.join(pages, ' UNION ALL ')}`;
   const byUser = new Map<string, PointsEntryRow[]>();
   for (const { userId, ...row } of rows) {
     const list = byUser.get(String(userId)) ?? [];
