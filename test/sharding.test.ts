@@ -14,8 +14,14 @@ import {
   shardOfVenueId,
   withMariadbConnection,
 } from '@sport-venue/shared';
-import { shardServers, shardUrl, type ShardServer } from '@sport-venue/shared/migrations';
-import { createTestDatabase } from '@sport-venue/shared/testing';
+import {
+  dropDatabase,
+  migrate,
+  shardServers,
+  shardUrl,
+  type ShardServer,
+} from '@sport-venue/shared/migrations';
+import { createTestDatabase, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { startUserForTest, type UserUnderTest } from '../subgraphs/user/test/support.ts';
@@ -228,5 +234,22 @@ describe('MySQL shards', () => {
       { ...admin, roles: [...admin.roles] },
     );
     assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+  });
+
+  it('refuses to rebuild a front database that holds rows of its own (data from before sharding)', async () => {
+    const database = `sv_test_user_${uniqueId('')}`;
+    const url = `${testServices.mysqlUrl}/${database}`;
+    await withMariadbConnection(testServices.mysqlUrl, (conn) => conn.query(`CREATE DATABASE ${database}`));
+    try {
+      await withMariadbConnection(url, async (conn) => {
+        await conn.query('CREATE TABLE `User` (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB');
+        await conn.query('INSERT INTO `User` VALUES (42)');
+      });
+      await assert.rejects(migrate('user', url), /holds InnoDB tables from before sharding \(User\)/);
+      const [row] = await withMariadbConnection(url, (conn) => conn.query('SELECT id FROM `User`'));
+      assert.equal(row.id, 42n);
+    } finally {
+      await dropDatabase(url, database);
+    }
   });
 });

@@ -168,10 +168,18 @@ async function buildFront(name: DatabaseName, frontUrl: string, shardCount: numb
 }
 
 async function rebuildFront(conn: mariadb.Connection, database: string, wanted: Map<string, string>) {
-  const existing: Array<{ TABLE_NAME: string }> = await conn.query(
-    `SELECT TABLE_NAME FROM information_schema.TABLES WHERE ${TABLE_FILTER}`,
+  const existing: Array<{ TABLE_NAME: string; ENGINE: string }> = await conn.query(
+    `SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES WHERE ${TABLE_FILTER}`,
     [database],
   );
+  // Only Spider tables are rebuilt: a table with rows of its own on the front is data from before
+  // sharding (a state dir from an older checkout), which must never be dropped silently.
+  const local = existing.filter((t) => t.ENGINE !== 'SPIDER');
+  if (local.length > 0)
+    throw new Error(
+      `${database} on the Spider front holds ${local[0]!.ENGINE} tables from before sharding (${local.map((t) => t.TABLE_NAME).join(', ')}); ` +
+        `move their rows to the shards or drop the database (e.g. npm run infra:down && rm -rf <state dir>/mariadb), then migrate again (docs/decisions/0021)`,
+    );
   await conn.query(`USE \`${database}\``);
   for (const { TABLE_NAME: table } of existing) await conn.query(`DROP TABLE IF EXISTS \`${table}\``);
   for (const ddl of wanted.values()) await conn.query(ddl);
