@@ -70,6 +70,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The first of `n` consecutive TCP ports on 127.0.0.1 that are all free right now. */
+export async function freeConsecutivePorts(n: number, avoid: readonly number[] = []): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = await freePort();
+    if (base + n > 65_535 || avoid.some((p) => p >= base && p < base + n)) continue;
+    let ok = true;
+    for (let i = 1; i < n && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+}
+
 /** Alive = exists and is not a zombie (PID 1 may reap killed servers only after a while). */
 async function isAlive(pid: number): Promise<boolean> {
   try {
@@ -129,6 +147,9 @@ export async function startIsolated(service: Service, opts: IsolatedOptions = {}
   switch (service) {
     case 'mariadb': {
       env.MYSQL_PORT = String(port);
+      // The Spider front's shards listen on MYSQL_SHARD_PORT+i (docs/decisions/0021).
+      env.MYSQL_SHARDS = '2';
+      env.MYSQL_SHARD_PORT = String(await freeConsecutivePorts(2, [port]));
       const user = encodeURIComponent(process.env.MYSQL_USER ?? 'sportvenue');
       const password = encodeURIComponent(process.env.MYSQL_PASSWORD ?? 'sportvenue');
       url = `mysql://${user}:${password}@${hostPort}/`;

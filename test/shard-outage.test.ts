@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import {
   DEV_IDENTITY_SECRET,
@@ -17,27 +16,12 @@ import {
 } from '@sport-venue/shared';
 import { migrate } from '@sport-venue/shared/migrations';
 import { createTestRedis, eventually } from '@sport-venue/shared/testing';
+import { freeConsecutivePorts, freePort } from '../infra/instance.ts';
 import { startUserSubgraph } from '../subgraphs/user/src/index.ts';
 import { testConfig } from '../subgraphs/user/test/support.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** A front port and two consecutive shard ports, all free right now. */
-async function freePorts(): Promise<[number, number]> {
-  for (;;) {
-    const base = 30_000 + Math.floor(Math.random() * 25_000);
-    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 2)))
-      return [base, base + 1];
-  }
-}
 
 describe('a MySQL shard outage', () => {
   const state = mkdtempSync('/tmp/svso-');
@@ -47,7 +31,8 @@ describe('a MySQL shard outage', () => {
   const infra = (...args: string[]) => run('bash', ['infra/infra.sh', ...args], { cwd: root, env });
 
   before(async () => {
-    const [front, shardBase] = await freePorts();
+    const front = await freePort();
+    const shardBase = await freeConsecutivePorts(2, [front]);
     env = {
       ...process.env,
       SV_STATE_DIR: state,
