@@ -12,8 +12,8 @@ import { crc32 } from 'node:zlib';
  * Every generated id is `0 | range (3 bits) | ms since ID_EPOCH (41) | worker (9) | sequence (10)`.
  * The range bits are what RANGE partitioning of user ids sees: a new user gets one of the
  * pre-split ranges (round-robin), so new users spread over every shard while ids stay
- * time-ordered within a range. Rows partitioned by a user id carry that id; other ids put the
- * owner's bucket there (a booking id carries its venue's bucket) so the owner is known from the id.
+ * time-ordered within a range. Every other id has range 0 and is time-ordered overall (bookings
+ * and slots are found by their venue, which their GraphQL id carries).
  */
 export const ID_BITS = { range: 3, time: 41, worker: 9, sequence: 10 } as const;
 export const ID_RANGES = 1 << ID_BITS.range;

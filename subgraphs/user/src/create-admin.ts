@@ -28,12 +28,9 @@ try {
   process.stdout.write(`admin ${username} created (user id ${admin.id})\n`);
 } catch (err) {
   const taken =
-    isUniqueViolation(err) || (err as { extensions?: { code?: unknown } }).extensions?.code === 'ALREADY_EXISTS';
-  const reason = taken
-    ? 'that username is taken'
-    : err instanceof Error
-      ? err.message
-      : String(err);
+    isUniqueViolation(err) ||
+    (err as { extensions?: { code?: unknown } }).extensions?.code === 'ALREADY_EXISTS';
+  const reason = taken ? 'that username is taken' : err instanceof Error ? err.message : String(err);
   process.stderr.write(`could not create admin: ${reason}\n`);
   process.exitCode = 1;
 } finally {
