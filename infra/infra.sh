@@ -27,8 +27,10 @@ MYSQL_PORT=${MYSQL_PORT:-3306}
 # MYSQL_SHARD_PORT+i. Starting or stopping `mariadb` starts or stops its shards too.
 MYSQL_SHARDS=${MYSQL_SHARDS:-2}
 MYSQL_SHARD_PORT=${MYSQL_SHARD_PORT:-$((MYSQL_PORT + 1))}
-# Seconds until the front gives up on a shard that does not answer (Spider's defaults: 600 s).
-MYSQL_SHARD_TIMEOUT=${MYSQL_SHARD_TIMEOUT:-5}
+# Seconds until the front gives up on a shard that does not answer (Spider's default: 600 s). A
+# shard's own lock waits end sooner (3/4 of it, as lock-wait timeouts the application retries or
+# sheds), so a statement that legitimately waits is never mistaken for a hung shard.
+MYSQL_SHARD_TIMEOUT=${MYSQL_SHARD_TIMEOUT:-20}
 MYSQL_USER=${MYSQL_USER:-sportvenue}
 MYSQL_PASSWORD=${MYSQL_PASSWORD:-sportvenue} # local development only
 REDIS_PORT=${REDIS_PORT:-6379}
@@ -364,6 +366,10 @@ mariadb_launch() {
     # dev/test data: a mariadbd crash loses nothing, an OS crash may lose the last second
     --innodb-flush-log-at-trx-commit=2
   )
+  if [[ $inst == shard* ]]; then
+    local wait=$((MYSQL_SHARD_TIMEOUT * 3 / 4))
+    opts+=(--innodb-lock-wait-timeout=$((wait > 0 ? wait : 1)))
+  fi
   if [[ $inst == mariadb ]]; then
     # The front holds no rows: Spider tables route each statement to the shard its key says.
     # Low timeouts make a dead or hung shard an error within seconds for its keys only.

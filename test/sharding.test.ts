@@ -43,7 +43,8 @@ describe('MySQL shards', () => {
   let venueDb: Awaited<ReturnType<typeof createTestDatabase>>;
 
   before(async () => {
-    t = await startUserForTest();
+    // Concurrent logins on a busy machine: the fake WeChat must not time out first.
+    t = await startUserForTest({ WECHAT_TIMEOUT_MS: '10000' });
     venueDb = await createTestDatabase('venue');
     shards = await shardServers(t.config.USER_DATABASE_URL);
   });

@@ -140,7 +140,21 @@ let processLease: { lease: Promise<LeasedIds>; users: number } | null = null;
 /** Leases the process's worker number (idempotent; every caller releases once). */
 export async function acquireProcessIds(redis: RedisClient): Promise<() => Promise<void>> {
   if (!processLease) {
-    const lease = leaseIdGenerator(redis);
+    // A connection of its own: renewals never queue behind (or count as) the process's traffic.
+    const own = redis.duplicate();
+    const lease = leaseIdGenerator(own).then(
+      (l) => ({
+        ids: l.ids,
+        release: async () => {
+          await l.release();
+          own.disconnect();
+        },
+      }),
+      (err: unknown) => {
+        own.disconnect();
+        throw err;
+      },
+    );
     processLease = { lease, users: 0 };
     lease.then(
       (l) => (processIds = l.ids),
