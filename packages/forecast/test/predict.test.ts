@@ -33,11 +33,16 @@ test('predict works for a venue unknown to the artifact and without history (sea
   assert.ok(at(3) < at(18) / 4);
 });
 
-test('an unknown venue is scaled by its capacity, or by its own history when given', () => {
+test('an unknown venue starts at similar venues’ usual peak (at most half its capacity), or from its own history', () => {
   const origin = new Date('2025-04-01T15:00:00Z');
-  const small = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 50 });
+  // The training venues declare no capacity, so no occupancy ratio turns capacity into people:
+  // capacity only caps the prior (a 20-place room is not expected to hold 80).
+  const small = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 20 });
   const large = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 500 });
-  assert.ok(large[0]!.expected > 5 * small[0]!.expected);
+  const huge = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 5000 });
+  assert.ok(small[0]!.expected <= 10, `20 places: ${small[0]!.expected}`);
+  assert.ok(large[0]!.expected > 2 * small[0]!.expected);
+  assert.equal(huge[0]!.expected, large[0]!.expected);
   // history from a venue that is 3× the Bern test venue: forecasts land in its range
   const history = rows
     .filter((r) => r.venue === 'Fitnesspark Bern Test' && r.at < origin)
