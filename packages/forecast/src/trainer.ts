@@ -302,6 +302,16 @@ async function fitForecaster(rows: readonly OccupancyRow[], options: TrainOption
   for (let c = 0; c < FEATURE_COUNT; c++) mean[c]! /= r;
   for (let i = 0; i < r; i++)
     for (let c = 0; c < FEATURE_COUNT; c++) sq[c]! += (x[i * FEATURE_COUNT + c]! - mean[c]!) ** 2;
+  // Inputs never seen in training (a holiday flag when the history holds no holiday, school breaks
+  // or bookings a data set does not have, weather when it had none): their weights were never
+  // fitted, so a value at serving time would be pure extrapolation. They stay 0, like here.
+  const unseen = FEATURE_NAMES.filter(
+    (name, c) => !disabled.includes(name) && sq[c]! / r <= 1e-12 && Math.abs(mean[c]!) <= 1e-12,
+  );
+  if (unseen.length > 0) {
+    disabled.push(...unseen);
+    log(`inputs never seen in training, fed as 0: ${unseen.join(', ')}`);
+  }
   const std = sq.map((s) => {
     const sd = Math.sqrt(s / r);
     return sd > 1e-6 ? sd : 1;

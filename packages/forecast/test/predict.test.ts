@@ -125,6 +125,19 @@ test('weather and booking columns in the training rows become model inputs', asy
   assert.deepEqual(predict(forecaster, { ...b2, weather }), predict(forecaster, b2));
 });
 
+test('holiday inputs the training history never had are not used', () => {
+  // 28 days from 2025-03-03: no public holiday, no school break in them.
+  for (const name of ['holiday', 'holidayEve', 'holidayAfter', 'schoolHoliday'])
+    assert.ok(forecaster.manifest.disabledFeatures.includes(name), name);
+  // Easter Monday is a holiday in Zürich, not in China: with the flags unfitted, both read the same.
+  const origin = new Date('2025-04-20T22:00:00Z');
+  const venue = 'Fitnesspark Zürich Test';
+  const history = rows.filter((r) => r.venue === venue);
+  const zurich = predict(forecaster, { venue, origin, horizonHours: 24, history, region: 'CH-ZH' });
+  const china = predict(forecaster, { venue, origin, horizonHours: 24, history, region: 'CN' });
+  assert.deepEqual(zurich, china);
+});
+
 test('an unknown venue is forecast in its own time zone: the generic day shape follows local time', () => {
   const origin = new Date('2025-04-01T00:00:00Z');
   const local = (out: ReturnType<typeof predict>, timeZone: string, hour: number) =>
