@@ -1,5 +1,7 @@
 // Forecasts from the first `npm start`: when MODEL_ARTIFACT_DIR holds no artifact, train one from
-// the data shipped in the repository, in a background child process at low priority. The graph
+// the data shipped in the repository, in a background child process at low priority — from the
+// venue database when the seed has put that history there (keyed by venue id, as the graph asks),
+// else from the shipped file itself. The graph
 // serves meanwhile — the model server answers with its baseline, marked BASELINE in the API — and
 // hot-reloads the artifact when it appears. Afterwards the model is retrained from the venues' own
 // headcount history every MODEL_RETRAIN_INTERVAL_H hours (0 = never).
@@ -14,7 +16,7 @@ export interface ModelBootstrapOptions {
   root: string;
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
-  /** Data of the first training (default: the shipped file). */
+  /** Data of the first training (default: the venue database, else the shipped file). */
   data?: string;
   /** Extra arguments for scripts/train.ts (tests pass a small --epochs). */
   trainArgs?: string[];
@@ -86,10 +88,11 @@ export async function startModelBootstrap(
 
   if (!(await hasArtifact(env.MODEL_ARTIFACT_DIR))) {
     log(
-      `[model] no model artifact in ${env.MODEL_ARTIFACT_DIR}: training one from ${SHIPPED_DATA} in the background ` +
+      `[model] no model artifact in ${env.MODEL_ARTIFACT_DIR}: training one from ${options.data ?? `the venues' history (or ${SHIPPED_DATA})`} in the background ` +
         '(a few minutes); forecasts come from the baseline, marked basis BASELINE, until it is loaded',
     );
-    void train(['--data', options.data ?? SHIPPED_DATA, ...(options.trainArgs ?? [])], 'first training');
+    const data = options.data ? ['--data', options.data] : ['--fallback-data', SHIPPED_DATA];
+    void train([...data, ...(options.trainArgs ?? [])], 'first training');
   }
 
   const hours = Number(env.MODEL_RETRAIN_INTERVAL_H ?? '24');

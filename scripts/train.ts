@@ -6,13 +6,17 @@
 // by their id (so the model server knows each venue's profile) and carry their sport, latitude and
 // time zone (so a new venue starts from similar ones). One artifact covers one time zone (the
 // model's hour-of-week is local): by default the zone with the most history.
-// With --data it trains on an occupancy CSV (e.g. the shipped data; `npm start` does that when no
-// artifact exists yet, scripts/model-bootstrap.ts).
+// With --data it trains on an occupancy CSV (e.g. the shipped data). With --fallback-data <csv> it
+// trains on the database when its history is long enough for a validated (guarded) model, and on
+// the CSV otherwise — what `npm start` does when no artifact exists yet (scripts/model-bootstrap.ts):
+// after the seed the database holds the shipped history keyed by venue id, which is how the graph
+// asks for forecasts. Without a fallback, a history too short for the guard writes no artifact
+// (exit 1): an unvalidated network is never published.
 import { parseArgs } from 'node:util';
 import { DATABASES } from '@sport-venue/shared/migrations';
 import { regionForVenue, type HolidayRegion } from '@sport-venue/forecast/holidays';
 import { saveArtifact } from '@sport-venue/forecast/artifact';
-import { trainForecaster } from '@sport-venue/forecast/trainer';
+import { guardValidationDays, trainForecaster } from '@sport-venue/forecast/trainer';
 import { readOccupancyCsv } from '@sport-venue/forecast/csv';
 import type { OccupancyRow } from '@sport-venue/forecast/types';
 import type { VenueAttributes } from '@sport-venue/forecast/cold-start';
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     'time-zone': { type: 'string' },
     epochs: { type: 'string' },
     data: { type: 'string' },
+    'fallback-data': { type: 'string' },
     version: { type: 'string' },
   },
 });
@@ -33,10 +38,10 @@ if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) {
 }
 const log = (message: string) => console.log(message);
 
-if (values.data) {
+async function trainOnCsv(path: string): Promise<void> {
   const timeZone = values['time-zone'] ?? 'Europe/Zurich';
-  const { rows } = await readOccupancyCsv(values.data);
-  console.log(`training on ${rows.length} rows of ${values.data} (${timeZone})`);
+  const { rows } = await readOccupancyCsv(path);
+  console.log(`training on ${rows.length} rows of ${path} (${timeZone})`);
   const forecaster = await trainForecaster(rows, {
     timeZone,
     // The shipped data are gyms; without a sport a new badminton hall would weigh them fully.
@@ -46,7 +51,20 @@ if (values.data) {
     log,
   });
   console.log(`artifact written to ${await saveArtifact(forecaster, out)}`);
-} else {
+}
+
+/** Cannot train a validated model on the database: say why, then the fallback CSV or exit 1. */
+async function insufficient(reason: string): Promise<void> {
+  if (values['fallback-data']) {
+    console.log(`${reason}: training on ${values['fallback-data']} instead`);
+    await trainOnCsv(values['fallback-data']);
+  } else {
+    console.error(reason);
+    process.exitCode = 1;
+  }
+}
+
+async function trainOnDatabase(): Promise<void> {
   const { createVenueDb } = await import('../subgraphs/venue/src/venue-store.ts');
   const db = createVenueDb(process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback);
   try {
@@ -68,10 +86,10 @@ if (values.data) {
       perZone.set(zoneOf.get(c.venueId)!, (perZone.get(zoneOf.get(c.venueId)!) ?? 0) + c._count._all);
     const timeZone = values['time-zone'] ?? [...perZone.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     if (!timeZone) {
-      console.error(
+      await insufficient(
         'no headcount history in the venue database (run `npm run seed`, or let the sampler collect some)',
       );
-      process.exit(1);
+      return;
     }
     const inZone = venues.filter((v) => v.timeZone === timeZone);
     const rows: OccupancyRow[] = [];
@@ -100,6 +118,19 @@ if (values.data) {
         timeZone: venue.timeZone,
       };
     };
+    let first = Infinity;
+    let last = -Infinity;
+    for (const r of rows) {
+      first = Math.min(first, r.at.getTime());
+      last = Math.max(last, r.at.getTime());
+    }
+    const days = (last - first) / 86_400_000;
+    if (guardValidationDays(days) === 0) {
+      await insufficient(
+        `the venue database holds ${days.toFixed(1)} days of history in ${timeZone}, too few to validate a model`,
+      );
+      return;
+    }
     console.log(`training on ${rows.length} samples of ${inZone.length} venues in ${timeZone}`);
     const forecaster = await trainForecaster(rows, {
       timeZone,
@@ -114,3 +145,6 @@ if (values.data) {
     await db.$disconnect();
   }
 }
+
+if (values.data) await trainOnCsv(values.data);
+else await trainOnDatabase();

@@ -33,6 +33,9 @@ describe('forecasts through the router', () => {
   let model: Awaited<ReturnType<typeof startTestModelServer>>;
   let graph: Graph;
   const venues: Record<'small' | 'large', string> = { small: '', large: '' };
+  /** Two new Shanghai venues the model never saw: one without any history, one with two weeks of
+   * generated check-ins (busy 07:00–10:00, quiet otherwise: unlike the gyms' evenings). */
+  const fresh: Record<'none' | 'mornings', string> = { none: '', mornings: '' };
 
   before(async () => {
     artifacts = await tempArtifactDir();
@@ -76,6 +79,36 @@ describe('forecasts through the router', () => {
       }
       await db.occupancySample.createMany({ data: samples });
     }
+    for (const key of ['none', 'mornings'] as const) {
+      const venue = await db.venue.create({
+        data: {
+          cityCode: '310000',
+          slug: `hall-${key}`,
+          name: `羽毛球馆 ${key}`,
+          address: '上海市徐汇区漕溪北路 1111 号',
+          lat: 31.18,
+          lng: 121.43,
+          sports: ['badminton'],
+          capacity: 300,
+          timeZone: TZ,
+          openingHours: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [[420, 1320]]])),
+        },
+      });
+      fresh[key] = venue.id.toString();
+    }
+    const checkIns = [];
+    for (let h = 14 * 24; h >= 1; h--) {
+      const at = current - h * HOUR_MS;
+      if (!isOpen(at)) continue;
+      const hour = localHour(at);
+      checkIns.push({
+        venueId: BigInt(fresh.mornings),
+        at: new Date(at),
+        count: hour < 10 ? 30 : 3,
+        source: 'SAMPLED',
+      });
+    }
+    await db.occupancySample.createMany({ data: checkIns });
   });
 
   after(async () => {
@@ -110,6 +143,35 @@ describe('forecasts through the router', () => {
     assert.ok(ratio > 2.5 && ratio < 6, `4× the history forecasts ${ratio.toFixed(2)}× the people`);
   });
 
+  it('a new Shanghai venue starts from the known venues’ shape in Shanghai time, and its own check-ins take over', async () => {
+    const result = await graph.graphql<{ none: { forecast: Point[] }; mornings: { forecast: Point[] } }>(
+      `query($none: ID!, $mornings: ID!) {
+        none: venue(id: $none) { forecast(hours: 24) { at expected open basis } }
+        mornings: venue(id: $mornings) { forecast(hours: 24) { at expected open basis } }
+      }`,
+      fresh,
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const { none, mornings } = result.data!;
+    const busiest = (points: Point[]) => points.reduce((a, b) => (b.expected > a.expected ? b : a));
+    for (const p of [...none.forecast, ...mornings.forecast]) {
+      assert.equal(p.basis, 'MODEL');
+      assert.equal(p.open, isOpen(p.at), `${p.at} = ${localHour(p.at)}:00 in Shanghai`);
+      if (p.open) assert.ok(p.expected > 0, `open at ${localHour(p.at)}:00, yet ${p.expected}`);
+      else assert.equal(p.expected, 0);
+    }
+    // Two weeks of its own check-ins: its mornings, not the gyms' shape the other one still has.
+    const own = localHour(busiest(mornings.forecast).at);
+    assert.ok(own >= 7 && own < 10, `busiest hour with its own check-ins: ${own}:00`);
+    const morningShare = (points: Point[]) =>
+      points.filter((p) => localHour(p.at) >= 7 && localHour(p.at) < 10).reduce((a, p) => a + p.expected, 0) /
+      points.reduce((a, p) => a + p.expected, 0);
+    assert.ok(
+      morningShare(mornings.forecast) > 2 * morningShare(none.forecast),
+      `share of 07–10 h: ${morningShare(mornings.forecast).toFixed(2)} with check-ins, ${morningShare(none.forecast).toFixed(2)} without`,
+    );
+  });
+
   it('answers a page of venues with one call to the model', async () => {
     await graph.prediction.redis.flushdb();
     const calls = model.calls.length;
@@ -117,8 +179,8 @@ describe('forecasts through the router', () => {
       `{ venues(first: 20) { edges { node { name forecast(hours: 6) { at expected } } } } }`,
     );
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
-    assert.equal(result.data!.venues.edges.length, 2);
-    assert.deepEqual(model.calls.slice(calls), [{ venues: 2, outcome: 'ok' }]);
+    assert.equal(result.data!.venues.edges.length, 4);
+    assert.deepEqual(model.calls.slice(calls), [{ venues: 4, outcome: 'ok' }]);
   });
 
   it('keeps the model inputs out of the client API', async () => {

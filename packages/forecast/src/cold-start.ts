@@ -3,14 +3,22 @@
  *
  * Prior: the peak-normalised hour-of-week shapes of the known venues, weighted by similarity
  * (same sport, similar size, nearby latitude / same time zone), in the venue's own local time
- * (hour-of-week is local everywhere), zero where the venue is closed. Its scale comes from the
- * venue's capacity times the similar venues' usual-peak/capacity ratio (or their median peak).
+ * (hour-of-week is local everywhere), zero where the venue is closed.
+ *
+ * Magnitude: capacity is only turned into people through an occupancy ratio that was observed —
+ * the venue's capacity times the similar venues' usual-peak/capacity ratio, when donors have a
+ * capacity. Without such donors (the shipped data: gyms with no declared capacity) there is no
+ * ratio to justify scaling by capacity, so the prior is the similar venues' usual peak itself,
+ * never more than DEFAULT_PEAK_TO_CAPACITY of the venue's capacity: a 2,000-seat stadium does not
+ * start at a thousand people because a gym of unknown size peaks at two hundred.
  *
  * Posterior: the venue's own hourly history (check-in counts / headcount samples) takes over as
  * it accrues. The scale is a least-squares fit of the prior shape to the history with the prior
- * scale worth PRIOR_SCALE_WEIGHT peak-hours of data; each hour-of-week cell is then the average
- * of the scaled prior (worth PRIOR_CELL_WEIGHT observations) and the venue's own observations of
- * that cell. A venue where nobody ever is converges to 0, whatever its capacity.
+ * scale worth PRIOR_SCALE_WEIGHT peak-hours of data times how similar the donors are (the best
+ * donor's similarity: gyms say little about a football stadium, so its own check-ins take over
+ * within hours); each hour-of-week cell is then the average of the scaled prior (worth
+ * PRIOR_CELL_WEIGHT observations) and the venue's own observations of that cell. A venue where
+ * nobody ever is converges to 0, whatever its capacity.
  */
 import { HOURS_PER_WEEK } from './calendar.ts';
 import type { HourGrid } from './grid.ts';
@@ -31,9 +39,12 @@ export interface DonorVenue {
   attributes?: VenueAttributes | undefined;
 }
 
-/** Default share of capacity at the usual peak, when no similar venue has a capacity. */
+/**
+ * Most of its capacity a venue is assumed to fill at its usual peak when no donor's occupancy ratio
+ * is known (a cap on the donors' peak; the guess itself when there are no donors at all).
+ */
 export const DEFAULT_PEAK_TO_CAPACITY = 0.5;
-/** Weight of the prior scale, in peak-hours of observations (ΣP² units). */
+/** Weight of the prior scale from a perfectly similar donor, in peak-hours of observations (ΣP² units). */
 export const PRIOR_SCALE_WEIGHT = 8;
 /** Weight of the prior in each hour-of-week cell, in observations of that cell. */
 export const PRIOR_CELL_WEIGHT = 1;
@@ -72,6 +83,10 @@ export interface Prior {
   shape: number[];
   /** Expected usual peak (people). */
   scale: number;
+  /** Weight of `scale` against the venue's own data, in peak-hours (PRIOR_SCALE_WEIGHT × best similarity). */
+  weight: number;
+  /** Where `scale` came from: capacity × observed occupancy ratio, the donors' usual peak, or nothing. */
+  scaleFrom: 'occupancyRatio' | 'donorPeak' | 'default';
 }
 
 /** The similarity-weighted prior of a venue (see the module comment). `open`: 168 flags or null. */
@@ -82,6 +97,7 @@ export function priorFor(
 ): Prior {
   const acc = new Array<number>(HOURS_PER_WEEK).fill(0);
   let total = 0;
+  let best = 0;
   const ratios: Array<[number, number]> = [];
   const scales: Array<[number, number]> = [];
   for (const d of donors) {
@@ -89,6 +105,7 @@ export function priorFor(
     const w = similarity(target, d);
     for (let c = 0; c < HOURS_PER_WEEK; c++) acc[c]! += (w * (d.profile[c] ?? 0)) / d.scale;
     total += w;
+    best = Math.max(best, w);
     scales.push([d.scale, w]);
     if (d.capacity && d.capacity > 0) ratios.push([d.scale / d.capacity, w]);
   }
@@ -96,11 +113,24 @@ export function priorFor(
   if (open) shape = shape.map((p, c) => (open[c] ? Math.max(p, OPEN_SHAPE_FLOOR) : 0));
   const peak = Math.max(...shape);
   if (peak > 0) shape = shape.map((p) => p / peak);
-  let scale: number;
-  if (target.capacity && target.capacity > 0)
-    scale = target.capacity * (ratios.length > 0 ? weightedMedian(ratios) : DEFAULT_PEAK_TO_CAPACITY);
-  else scale = scales.length > 0 ? weightedMedian(scales) : 1;
-  return { shape, scale: Number.isFinite(scale) && scale > 0 ? scale : 1 };
+  const capacity = target.capacity && target.capacity > 0 ? target.capacity : null;
+  let scale = Number.NaN;
+  let scaleFrom: Prior['scaleFrom'] = 'default';
+  if (capacity !== null && ratios.length > 0) {
+    scale = capacity * weightedMedian(ratios);
+    scaleFrom = 'occupancyRatio';
+  } else if (scales.length > 0) {
+    scale = weightedMedian(scales);
+    if (capacity !== null) scale = Math.min(scale, capacity * DEFAULT_PEAK_TO_CAPACITY);
+    scaleFrom = 'donorPeak';
+  } else if (capacity !== null) scale = capacity * DEFAULT_PEAK_TO_CAPACITY;
+  if (!(Number.isFinite(scale) && scale > 0)) {
+    scale = 1;
+    scaleFrom = 'default';
+  }
+  // No donor at all: the prior is a guess, worth little against the venue's own data.
+  const weight = PRIOR_SCALE_WEIGHT * (total > 0 ? best : 0.1);
+  return { shape, scale, weight, scaleFrom };
 }
 
 export interface Posterior {
@@ -137,7 +167,7 @@ export function posteriorProfile(
       n++;
     }
   }
-  const scale = (PRIOR_SCALE_WEIGHT * prior.scale + vp) / (PRIOR_SCALE_WEIGHT + pp);
+  const scale = (prior.weight * prior.scale + vp) / (prior.weight + pp);
   const profile = prior.shape.map((p, c) => {
     if (open && !open[c]) return 0;
     return (PRIOR_CELL_WEIGHT * scale * p + sum[c]!) / (PRIOR_CELL_WEIGHT + count[c]!);

@@ -8,7 +8,7 @@ import type { OccupancyRow } from './types.ts';
 import { buildHourlyDataset } from './series.ts';
 import { FeatureBatch, applyForecaster } from './forecaster.ts';
 import type { Forecaster } from './forecaster.ts';
-import { buildVenueFeatures } from './venue-context.ts';
+import { buildVenueFeatures, holidayFlagsFor } from './venue-context.ts';
 import { resolveVenue } from './predict.ts';
 import { hourOfWeekForecast, lastWeekForecast } from './baselines.ts';
 
@@ -32,6 +32,8 @@ export interface WindowScores {
   lastWeek: Float64Array;
   /** Venue scale (usual peak), for busy levels. */
   scale: Float64Array;
+  /** 1 when the target's local day is a public holiday or the day before or after one. */
+  holiday: Uint8Array;
   origins: number;
 }
 
@@ -69,6 +71,7 @@ export function scoreWindow(
     how: [] as number[],
     lw: [] as number[],
     scale: [] as number[],
+    holiday: [] as number[],
   };
   for (const [name, hours] of data.venues) {
     const vi = venues.push(name) - 1;
@@ -78,6 +81,7 @@ export function scoreWindow(
       history: hours.history.map((v, i) => (grid.time(i) < t0 ? v : Number.NaN)),
     });
     const f = buildVenueFeatures(grid, hours, view, m.uses);
+    const flags = holidayFlagsFor(grid, view.region, hours.holidayOverride, hours.schoolOverride);
     for (let o = firstOrigin; o < endOrigin; o += stride) {
       for (let h = 1; h <= SCORED_HORIZONS; h++) {
         const t = o + h - 1;
@@ -92,6 +96,7 @@ export function scoreWindow(
         meta.how.push(hourOfWeekForecast(view.profile, grid, t));
         meta.lw.push(lastWeekForecast(hours.history, view.profile, grid, t, o));
         meta.scale.push(view.scale);
+        meta.holiday.push(flags.today[t]! | flags.eve[t]! | flags.after[t]!);
       }
     }
   }
@@ -110,6 +115,7 @@ export function scoreWindow(
     hourOfWeek: Float64Array.from(meta.how),
     lastWeek: Float64Array.from(meta.lw),
     scale: Float64Array.from(meta.scale),
+    holiday: Uint8Array.from(meta.holiday),
     origins: Math.max(0, Math.ceil((endOrigin - firstOrigin) / stride)),
   };
 }

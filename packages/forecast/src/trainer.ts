@@ -126,6 +126,15 @@ export const MIN_FIT_DAYS_FOR_GUARD = 21;
 const DAY_MS = 86_400_000;
 
 /**
+ * Days held out to fit the guard for a history of `spanDays` (`requested` overrides the default
+ * share), or 0 when the history is too short for one: the raw network would be served unguarded.
+ */
+export function guardValidationDays(spanDays: number, requested?: number): number {
+  const days = requested ?? Math.min(MAX_VALIDATION_DAYS, Math.floor(spanDays * VALIDATION_SHARE));
+  return days > 0 && spanDays - days >= MIN_FIT_DAYS_FOR_GUARD ? days : 0;
+}
+
+/**
  * Trains a forecaster with its guard (guard.ts): the network is first fitted on all but the most
  * recent `validationDays` of `rows` and scored there; the guard learnt from that score (per venue
  * and horizon band: baseline, blend weight, interval scale) is stored in the manifest with the
@@ -144,11 +153,8 @@ export async function trainForecaster(
     if (t < minT) minT = t;
     if (t > maxT) maxT = t;
   }
-  const spanDays = (maxT - minT) / DAY_MS;
-  const validationDays =
-    options.validationDays ?? Math.min(MAX_VALIDATION_DAYS, Math.floor(spanDays * VALIDATION_SHARE));
-  if (!(validationDays > 0) || spanDays - validationDays < MIN_FIT_DAYS_FOR_GUARD)
-    return fitForecaster(rows, options);
+  const validationDays = guardValidationDays((maxT - minT) / DAY_MS, options.validationDays);
+  if (validationDays === 0) return fitForecaster(rows, options);
   const log = options.log ?? ((): void => {});
   const started = performance.now();
   const cut = localHourStart(maxT - validationDays * DAY_MS, options.timeZone);
@@ -302,6 +308,16 @@ async function fitForecaster(rows: readonly OccupancyRow[], options: TrainOption
   for (let c = 0; c < FEATURE_COUNT; c++) mean[c]! /= r;
   for (let i = 0; i < r; i++)
     for (let c = 0; c < FEATURE_COUNT; c++) sq[c]! += (x[i * FEATURE_COUNT + c]! - mean[c]!) ** 2;
+  // Inputs never seen in training (a holiday flag when the history holds no holiday, school breaks
+  // or bookings a data set does not have, weather when it had none): their weights were never
+  // fitted, so a value at serving time would be pure extrapolation. They stay 0, like here.
+  const unseen = FEATURE_NAMES.filter(
+    (name, c) => !disabled.includes(name) && sq[c]! / r <= 1e-12 && Math.abs(mean[c]!) <= 1e-12,
+  );
+  if (unseen.length > 0) {
+    disabled.push(...unseen);
+    log(`inputs never seen in training, fed as 0: ${unseen.join(', ')}`);
+  }
   const std = sq.map((s) => {
     const sd = Math.sqrt(s / r);
     return sd > 1e-6 ? sd : 1;

@@ -33,11 +33,16 @@ test('predict works for a venue unknown to the artifact and without history (sea
   assert.ok(at(3) < at(18) / 4);
 });
 
-test('an unknown venue is scaled by its capacity, or by its own history when given', () => {
+test('an unknown venue starts at similar venues’ usual peak (at most half its capacity), or from its own history', () => {
   const origin = new Date('2025-04-01T15:00:00Z');
-  const small = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 50 });
+  // The training venues declare no capacity, so no occupancy ratio turns capacity into people:
+  // capacity only caps the prior (a 20-place room is not expected to hold 80).
+  const small = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 20 });
   const large = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 500 });
-  assert.ok(large[0]!.expected > 5 * small[0]!.expected);
+  const huge = predict(forecaster, { venue: 'New Gym', origin, horizonHours: 3, capacity: 5000 });
+  assert.ok(small[0]!.expected <= 10, `20 places: ${small[0]!.expected}`);
+  assert.ok(large[0]!.expected > 2 * small[0]!.expected);
+  assert.equal(huge[0]!.expected, large[0]!.expected);
   // history from a venue that is 3× the Bern test venue: forecasts land in its range
   const history = rows
     .filter((r) => r.venue === 'Fitnesspark Bern Test' && r.at < origin)
@@ -118,6 +123,19 @@ test('weather and booking columns in the training rows become model inputs', asy
   // a model trained without weather ignores it
   const b2 = { ...base, venue: 'Fitnesspark Zürich Test' };
   assert.deepEqual(predict(forecaster, { ...b2, weather }), predict(forecaster, b2));
+});
+
+test('holiday inputs the training history never had are not used', () => {
+  // 28 days from 2025-03-03: no public holiday, no school break in them.
+  for (const name of ['holiday', 'holidayEve', 'holidayAfter', 'schoolHoliday'])
+    assert.ok(forecaster.manifest.disabledFeatures.includes(name), name);
+  // Easter Monday is a holiday in Zürich, not in China: with the flags unfitted, both read the same.
+  const origin = new Date('2025-04-20T22:00:00Z');
+  const venue = 'Fitnesspark Zürich Test';
+  const history = rows.filter((r) => r.venue === venue);
+  const zurich = predict(forecaster, { venue, origin, horizonHours: 24, history, region: 'CH-ZH' });
+  const china = predict(forecaster, { venue, origin, horizonHours: 24, history, region: 'CN' });
+  assert.deepEqual(zurich, china);
 });
 
 test('an unknown venue is forecast in its own time zone: the generic day shape follows local time', () => {
