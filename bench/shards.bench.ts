@@ -285,32 +285,44 @@ function operations(f: Fixture): Record<string, Op> {
   };
 }
 
+/**
+ * BEGIN/COMMIT/ROLLBACK as statements, as the Prisma adapter sends them. The driver's own
+ * commit()/rollback() send nothing unless the server flagged "in transaction" in its last reply,
+ * which ShardingSphere-Proxy 5.1.0 never does: through it they would leave every transaction open
+ * on the shard connection and its writes would be lost (measured; see docs/decisions/0020).
+ */
 async function transaction(
   c: EngineClient,
   fn: (conn: mariadb.PoolConnection) => Promise<boolean>,
 ): Promise<boolean> {
   const conn = await c.pool.getConnection();
   try {
-    await conn.beginTransaction();
+    await conn.query('BEGIN');
     const ok = await fn(conn);
-    if (ok) await conn.commit();
-    else await conn.rollback();
+    await conn.query(ok ? 'COMMIT' : 'ROLLBACK');
     return ok;
   } catch (error) {
-    await conn.rollback().catch(() => undefined);
+    await conn.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     await conn.release();
   }
 }
 
-/** Rows of every table on each shard (read directly), how many sit on a shard their key does not name, and the count through the engine. */
+/**
+ * Rows of every table on each shard (read directly), how many sit on a shard their key does not
+ * name, the count through the engine and the count the successful operations wrote.
+ */
 async function verifyPlacement(
   layout: ShardLayout,
   shards: mariadb.Pool[],
   throughEngine: Record<string, number>,
+  expected: Record<string, number>,
 ) {
-  const result: Record<string, { perShard: number[]; misplaced: number; throughEngine: number }> = {};
+  const result: Record<
+    string,
+    { perShard: number[]; misplaced: number; throughEngine: number; written: number }
+  > = {};
   for (const table of TABLES) {
     const perShard: number[] = [];
     let misplaced = 0;
@@ -321,10 +333,16 @@ async function verifyPlacement(
       perShard.push(rows.length);
       misplaced += rows.filter((r) => shardOfRow(layout, table, r.k) !== i).length;
     }
-    result[table.name] = { perShard, misplaced, throughEngine: throughEngine[table.name]! };
+    result[table.name] = {
+      perShard,
+      misplaced,
+      throughEngine: throughEngine[table.name]!,
+      written: expected[table.name]!,
+    };
   }
   const wrong = Object.entries(result).filter(
-    ([, r]) => r.misplaced > 0 || r.perShard.reduce((a, b) => a + b, 0) !== r.throughEngine,
+    ([, r]) =>
+      r.misplaced > 0 || r.perShard.reduce((a, b) => a + b, 0) !== r.written || r.throughEngine !== r.written,
   );
   return { ok: wrong.length === 0, tables: result };
 }
@@ -332,6 +350,43 @@ async function verifyPlacement(
 async function count(c: EngineClient, table: string): Promise<number> {
   const [row] = await c.pool.query<{ n: bigint | number }[]>(`SELECT COUNT(*) AS n FROM \`${table}\``);
   return Number(row!.n);
+}
+
+/**
+ * The driver's own transaction calls (beginTransaction/commit), then the row read from another
+ * connection: false when the commit never reached the shard (see transaction()).
+ */
+async function driverCommitProbe(c: EngineClient, f: Fixture): Promise<boolean> {
+  const id = randomUUID();
+  const v = f.venues[1]!;
+  const conn = await c.pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const now = new Date();
+    await query(
+      conn,
+      c.textProtocol,
+      'INSERT INTO `CheckIn` (`venueId`, `id`, `userId`, `cityCode`, `source`, `counted`, `startedAt`, `expiresAt`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [v.id, id, f.users[0]!.id, v.cityCode, 'GPS', false, now, now],
+    );
+    await conn.commit();
+  } finally {
+    await conn.release();
+  }
+  const other = await c.pool.getConnection();
+  try {
+    // A fresh transaction on that connection: it must see every committed row.
+    await other.query('ROLLBACK');
+    const rows = await query<unknown[]>(
+      other,
+      c.textProtocol,
+      'SELECT `id` FROM `CheckIn` WHERE `venueId` = ? AND `id` = ?',
+      [v.id, id],
+    );
+    return rows.length === 1;
+  } finally {
+    await other.release();
+  }
 }
 
 /** One read and one create through the venue subgraph's generated Prisma client. */
@@ -367,8 +422,8 @@ async function prismaCheck(c: EngineClient, f: Fixture): Promise<{ ok: boolean; 
 }
 
 interface FaultResult {
+  kind: 'kill' | 'hang';
   victimShard: number;
-  killedAt: string;
   firstVictimErrorAfterMs: number | null;
   slowestFailedCallMs: number | null;
   victimErrorsWhileDown: number;
@@ -379,17 +434,21 @@ interface FaultResult {
   firstVictimOkAfterShardBackMs: number | null;
   victimErrorsAfterShardBack: number;
   errorSample: string | null;
+  otherShardErrorSample: string | null;
 }
 
 /**
- * Check-ins at 4 concurrent callers spread over all venues; one shard is SIGKILLed, restarted after
- * `downMs`, and the run ends at the first success on its keys after it is back (or 60 s).
+ * Check-ins from 4 concurrent callers, alternating between venues on the victim shard and on the
+ * others. The victim is SIGKILLed and restarted after `downMs` ('kill'), or SIGSTOPped and
+ * continued after `downMs` ('hang': a shard that accepts connections and never answers). The run
+ * ends at the first success on the victim's keys after it is back (or 60 s later).
  */
 async function fault(
   t: Topologies,
   c: EngineClient,
   f: Fixture,
   victim: number,
+  kind: 'kill' | 'hang',
   downMs: number,
 ): Promise<FaultResult> {
   const onVictim = operations({
@@ -403,11 +462,13 @@ async function fault(
   type Event = { at: number; victim: boolean; ok: boolean; ms: number; error?: string };
   const events: Event[] = [];
   let stop = false;
-  let killedAt = Infinity;
+  let downAt = Infinity;
   let backAt = Infinity;
+  // Two callers on the victim's keys, two on the other shards' keys (a caller waiting on the victim
+  // must not hide whether the others keep serving).
   const worker = async (n: number) => {
-    for (let i = n; !stop; i++) {
-      const isVictim = i % 2 === 0;
+    const isVictim = n < 2;
+    while (!stop) {
       const t0 = performance.now();
       try {
         const ok = await (isVictim ? onVictim : onOthers)(c);
@@ -424,36 +485,43 @@ async function fault(
         await new Promise((r) => setTimeout(r, 20));
       }
       if (backAt !== Infinity && events.some((e) => e.victim && e.ok && e.at > backAt)) stop = true;
-      if (performance.now() - killedAt > downMs + 60_000) stop = true;
+      if (performance.now() - downAt > downMs + 60_000) stop = true;
     }
   };
   const workers = [0, 1, 2, 3].map((n) => worker(n));
   await new Promise((r) => setTimeout(r, 2_000));
   const shard = t.shards[victim]!;
-  killedAt = performance.now();
-  const killedIso = new Date().toISOString();
-  await shard.kill();
-  await new Promise((r) => setTimeout(r, downMs));
-  await shard.start();
+  const pid = await mariadbPid(shard);
+  downAt = performance.now();
+  if (kind === 'kill') {
+    await shard.kill();
+    await new Promise((r) => setTimeout(r, downMs));
+    await shard.start();
+  } else {
+    process.kill(pid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, downMs));
+    process.kill(pid, 'SIGCONT');
+  }
   backAt = performance.now();
   await Promise.all(workers);
-  const down = events.filter((e) => e.at > killedAt && e.at < backAt);
+  const down = events.filter((e) => e.at > downAt && e.at < backAt);
   const victimErrors = down.filter((e) => e.victim && !e.ok);
-  const firstError = events.find((e) => e.victim && !e.ok && e.at > killedAt);
+  const firstError = events.find((e) => e.victim && !e.ok && e.at > downAt);
   const firstOkBack = events.find((e) => e.victim && e.ok && e.at > backAt);
   return {
+    kind,
     victimShard: victim,
-    killedAt: killedIso,
-    firstVictimErrorAfterMs: firstError ? Math.round(firstError.at - killedAt) : null,
+    firstVictimErrorAfterMs: firstError ? Math.round(firstError.at - downAt) : null,
     slowestFailedCallMs: victimErrors.length ? Math.round(Math.max(...victimErrors.map((e) => e.ms))) : null,
     victimErrorsWhileDown: victimErrors.length,
     victimOkWhileDown: down.filter((e) => e.victim && e.ok).length,
     othersOkWhileDown: down.filter((e) => !e.victim && e.ok).length,
     othersErrorsWhileDown: down.filter((e) => !e.victim && !e.ok).length,
-    shardBackAfterMs: Math.round(backAt - killedAt),
+    shardBackAfterMs: Math.round(backAt - downAt),
     firstVictimOkAfterShardBackMs: firstOkBack ? Math.round(firstOkBack.at - backAt) : null,
     victimErrorsAfterShardBack: events.filter((e) => e.victim && !e.ok && e.at > backAt).length,
     errorSample: firstError?.error ?? null,
+    otherShardErrorSample: down.find((e) => !e.victim && !e.ok)?.error ?? null,
   };
 }
 
@@ -527,16 +595,42 @@ try {
     written[name] = {};
     for (const table of TABLES) written[name][table.name] = await count(topo.clients[name], table.name);
   }
+  // Rows the operations that reported success must have left (warm-up and measured runs).
+  const succeeded = (op: string, name: EngineName) => {
+    const m = measured[op]![name];
+    return WARMUP - m.warmupErrors + REQUESTS - m.errors;
+  };
+  const expected = (name: EngineName): Record<string, number> => ({
+    User: USERS + succeeded('signup', name),
+    UserLogin: USERS + succeeded('signup', name),
+    Venue: f.venues.length,
+    BookingSlot: f.slots.length,
+    Booking: succeeded('booking', name),
+    CheckIn: succeeded('checkIn', name),
+    OutboxEvent: succeeded('checkIn', name),
+  });
   step('placement on the shards, Prisma, footprint');
+  const lostOnUnsharded = TABLES.filter((t) => written.unsharded[t.name] !== expected('unsharded')[t.name]);
   const placement = {
-    spider: await verifyPlacement(layout, topo.direct.spider, written.spider),
-    shardingsphere: await verifyPlacement(layout, topo.direct.shardingsphere, written.shardingsphere),
+    unshardedCountsMatch: lostOnUnsharded.length === 0,
+    spider: await verifyPlacement(layout, topo.direct.spider, written.spider, expected('spider')),
+    shardingsphere: await verifyPlacement(
+      layout,
+      topo.direct.shardingsphere,
+      written.shardingsphere,
+      expected('shardingsphere'),
+    ),
   };
 
   const prisma = {
     unsharded: await prismaCheck(topo.clients.unsharded, f),
     spider: await prismaCheck(topo.clients.spider, f),
     shardingsphere: await prismaCheck(topo.clients.shardingsphere, f),
+  };
+  const driverCommitReachesShard = {
+    unsharded: await driverCommitProbe(topo.clients.unsharded, f),
+    spider: await driverCommitProbe(topo.clients.spider, f),
+    shardingsphere: await driverCommitProbe(topo.clients.shardingsphere, f),
   };
 
   const footprint = {
@@ -551,8 +645,14 @@ try {
   if (WITH_FAULT) step('a shard killed under load, per engine');
   const faults = WITH_FAULT
     ? {
-        spider: await fault(topo, topo.clients.spider, f, 2, 5_000),
-        shardingsphere: await fault(topo, topo.clients.shardingsphere, f, 2, 5_000),
+        spider: {
+          kill: await fault(topo, topo.clients.spider, f, 2, 'kill', 5_000),
+          hang: await fault(topo, topo.clients.spider, f, 1, 'hang', 10_000),
+        },
+        shardingsphere: {
+          kill: await fault(topo, topo.clients.shardingsphere, f, 2, 'kill', 5_000),
+          hang: await fault(topo, topo.clients.shardingsphere, f, 1, 'hang', 10_000),
+        },
       }
     : null;
 
@@ -587,6 +687,7 @@ try {
         measured,
         placement,
         prisma,
+        driverCommitReachesShard,
         footprint,
         timeouts: { spider: SPIDER_TIMEOUTS, shardingsphereSocketTimeoutMs: SS_SOCKET_TIMEOUT_MS },
         faults,

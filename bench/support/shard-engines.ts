@@ -82,7 +82,6 @@ export interface PlainPoolConfig {
   connectTimeout: number;
   acquireTimeout: number;
   timezone: string;
-  queryTimeout: number;
 }
 
 export function poolFor(
@@ -101,9 +100,9 @@ export function poolFor(
     connectionLimit: size,
     connectTimeout: 3_000,
     acquireTimeout: 5_000,
+    // As the project's adapter (packages/shared mariadbAdapter): no client-side query timeout, so a
+    // hung shard shows the engine's own timeout.
     timezone: 'Z',
-    // A shard that hangs must not hang the caller for the driver's default (none).
-    queryTimeout: 15_000,
   };
 }
 
