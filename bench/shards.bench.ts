@@ -353,40 +353,55 @@ async function count(c: EngineClient, table: string): Promise<number> {
 }
 
 /**
- * The driver's own transaction calls (beginTransaction/commit), then the row read from another
- * connection: false when the commit never reached the shard (see transaction()).
+ * The driver's own transaction calls (beginTransaction, INSERT, UPDATE, commit — the shape of a
+ * booking), 20 times; then each row looked up from a fresh transaction. Returns how many commits
+ * never reached the shard (see transaction()).
  */
-async function driverCommitProbe(c: EngineClient, f: Fixture): Promise<boolean> {
-  const id = randomUUID();
+async function driverCommitProbe(c: EngineClient, f: Fixture): Promise<number> {
+  const ids: string[] = [];
   const v = f.venues[1]!;
-  const conn = await c.pool.getConnection();
-  try {
-    await conn.beginTransaction();
-    const now = new Date();
-    await query(
-      conn,
-      c.textProtocol,
-      'INSERT INTO `CheckIn` (`venueId`, `id`, `userId`, `cityCode`, `source`, `counted`, `startedAt`, `expiresAt`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [v.id, id, f.users[0]!.id, v.cityCode, 'GPS', false, now, now],
-    );
-    await conn.commit();
-  } finally {
-    await conn.release();
+  for (let i = 0; i < 20; i++) {
+    const id = randomUUID();
+    const conn = await c.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const now = new Date();
+      await query(
+        conn,
+        c.textProtocol,
+        'INSERT INTO `CheckIn` (`venueId`, `id`, `userId`, `cityCode`, `source`, `counted`, `startedAt`, `expiresAt`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [v.id, id, f.users[0]!.id, v.cityCode, 'GPS', false, now, now],
+      );
+      await query(
+        conn,
+        c.textProtocol,
+        'UPDATE `CheckIn` SET `counted` = ? WHERE `venueId` = ? AND `id` = ?',
+        [true, v.id, id],
+      );
+      await conn.commit();
+      ids.push(id);
+    } finally {
+      await conn.release();
+    }
   }
-  const other = await c.pool.getConnection();
-  try {
-    // A fresh transaction on that connection: it must see every committed row.
-    await other.query('ROLLBACK');
-    const rows = await query<unknown[]>(
-      other,
-      c.textProtocol,
-      'SELECT `id` FROM `CheckIn` WHERE `venueId` = ? AND `id` = ?',
-      [v.id, id],
-    );
-    return rows.length === 1;
-  } finally {
-    await other.release();
+  let lost = 0;
+  for (const id of ids) {
+    const conn = await c.pool.getConnection();
+    try {
+      // Ends whatever the connection may still hold open: only committed rows remain visible.
+      await conn.query('ROLLBACK');
+      const rows = await query<unknown[]>(
+        conn,
+        c.textProtocol,
+        'SELECT `id` FROM `CheckIn` WHERE `venueId` = ? AND `id` = ?',
+        [v.id, id],
+      );
+      if (rows.length !== 1) lost += 1;
+    } finally {
+      await conn.release();
+    }
   }
+  return lost;
 }
 
 /** One read and one create through the venue subgraph's generated Prisma client. */
@@ -627,7 +642,7 @@ try {
     spider: await prismaCheck(topo.clients.spider, f),
     shardingsphere: await prismaCheck(topo.clients.shardingsphere, f),
   };
-  const driverCommitReachesShard = {
+  const driverCommitsLostOf20 = {
     unsharded: await driverCommitProbe(topo.clients.unsharded, f),
     spider: await driverCommitProbe(topo.clients.spider, f),
     shardingsphere: await driverCommitProbe(topo.clients.shardingsphere, f),
@@ -687,7 +702,7 @@ try {
         measured,
         placement,
         prisma,
-        driverCommitReachesShard,
+        driverCommitsLostOf20,
         footprint,
         timeouts: { spider: SPIDER_TIMEOUTS, shardingsphereSocketTimeoutMs: SS_SOCKET_TIMEOUT_MS },
         faults,
