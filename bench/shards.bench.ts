@@ -14,7 +14,8 @@
 // Then: rows verified on the shard their key names (read on each shard directly), one read and one
 // create through the venue subgraph's Prisma client on each engine, start-up time and RSS of each
 // front, and a shard killed under load (time to the error, other shards, time to recover).
-// Ports: --port-base P (or SHARD_BENCH_PORT_BASE) takes P…P+6, otherwise free ports.
+// Ports: --port-base P (or SHARD_BENCH_PORT_BASE) takes P…P+6, otherwise free ports. The proxy's
+// password: SHARDINGSPHERE_PASSWORD (≥ 16 characters), otherwise random.
 import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -551,8 +552,11 @@ step('prerequisites (Spider plugin, ShardingSphere jars)');
 await run('bash', [`${root}bench/support/ensure-spider.sh`]);
 await run('bash', [`${root}infra/shardingsphere/proxy.sh`, 'fetch']);
 
-// The bench's own MariaDB user password and proxy password: nothing guessable on a listening port.
+// Nothing guessable on a listening port (the proxy binds every interface): the bench's MariaDB
+// servers get a random application password, the proxy SHARDINGSPHERE_PASSWORD (≥ 16 characters,
+// checked by infra/shardingsphere/config.ts) or a random one.
 process.env.MYSQL_PASSWORD = randomBytes(18).toString('base64url');
+const proxyPassword = process.env.SHARDINGSPHERE_PASSWORD ?? randomBytes(18).toString('base64url');
 const ports = PORT_BASE
   ? Array.from({ length: SHARDS + 3 }, (_, i) => PORT_BASE + i)
   : await Promise.all(Array.from({ length: SHARDS + 3 }, () => freePort()));
@@ -561,13 +565,7 @@ const loadBefore = loadavg();
 step(
   `starting: unsharded, ${SHARDS} shards, Spider front, ShardingSphere-Proxy on ports ${ports.join(', ')}`,
 );
-const topo = await startTopologies(
-  layout,
-  ports,
-  CONCURRENCY + 4,
-  randomBytes(18).toString('base64url'),
-  step,
-);
+const topo = await startTopologies(layout, ports, CONCURRENCY + 4, proxyPassword, step);
 try {
   const f = fixture();
   for (const name of ENGINES) {
