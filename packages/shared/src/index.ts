@@ -20,3 +20,4 @@ export * from './periodic.ts';
 export * from './hourly-series.ts';
 export * from './transactions.ts';
 export * from './grouped-loader.ts';
+export * from './consumer-loop.ts';

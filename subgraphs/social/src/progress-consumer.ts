@@ -4,12 +4,13 @@
 import {
   checkinEventV1,
   Counter,
+  createConsumerLoop,
   maybeWithLogContext,
   messageLogContext,
   type Logger,
   type Registry,
 } from '@sport-venue/shared';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChallengeService } from './challenges.ts';
 
 export interface ProgressConsumerOptions {
@@ -31,7 +32,6 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
     labelNames: ['outcome'],
     registers: opts.metrics ? [opts.metrics] : [],
   });
-  let consumer: Consumer | null = null;
 
   async function eachBatch({
     batch,
@@ -71,25 +71,23 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
     await commitOffsetsIfNecessary();
   }
 
+  const loop = createConsumerLoop({
+    kafka: opts.kafka,
+    name: 'PK progress consumer',
+    groupId: opts.groupId,
+    topics: [opts.topic],
+    logger: opts.logger,
+    sessionTimeoutMs: opts.sessionTimeoutMs,
+    maxWaitTimeInMs: 500,
+    // The caller creates the topics (the settlement producer needs them too).
+    ensureTopics: false,
+    run: { eachBatchAutoResolve: false, autoCommit: true, eachBatch },
+  });
+
   return {
     stats,
     /** Subscribes and starts consuming; the topic must exist (the caller ensures it). */
-    async start() {
-      const c = opts.kafka.consumer({
-        groupId: opts.groupId,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 3)),
-        maxWaitTimeInMs: 500,
-      });
-      consumer = c;
-      await c.connect();
-      await c.subscribe({ topics: [opts.topic], fromBeginning: true });
-      await c.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
-    },
-    async stop() {
-      const c = consumer;
-      consumer = null;
-      await c?.disconnect();
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
