@@ -2,6 +2,7 @@ export * from './config.ts';
 export * from './logger.ts';
 export * from './log-context.ts';
 export * from './errors.ts';
+export * from './input-errors.ts';
 export * from './clients.ts';
 export * from './redis.ts';
 export * from './lifecycle.ts';
