@@ -18,7 +18,7 @@ import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
 import type { PredictionSettings } from '../../subgraphs/prediction/src/config.ts';
-import { startRouter } from '../../router/src/index.ts';
+import { startRouter, type RouterOptions } from '../../router/src/index.ts';
 import { routerConfigSchema } from '../../router/src/config.ts';
 import { parseConfig } from '@sport-venue/shared';
 
@@ -35,6 +35,8 @@ export interface GraphOptions {
   predictionEnv?: Partial<PredictionSettings>;
   /** Venue subgraph settings to override (e.g. a small database pool). */
   venueEnv?: Partial<VenueConfig>;
+  /** Router options (e.g. where its log lines go). */
+  routerOptions?: RouterOptions;
 }
 
 export async function startGraph(options: GraphOptions = {}) {
@@ -156,6 +158,7 @@ export async function startGraph(options: GraphOptions = {}) {
         USER_JWKS_URL: `${user.url}/.well-known/jwks.json`,
         ...options.routerEnv,
       }),
+      options.routerOptions,
     );
     closers.push(['router', () => router.stop()]);
 
