@@ -10,6 +10,7 @@
 // closes every socket the consumer's own client opened (docs/decisions/0025).
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import { ensureTopics, kafkaWithOwnSockets } from './clients.ts';
+import { newLogContext, withLogContext } from './log-context.ts';
 import type { Logger } from './logger.ts';
 
 export interface ConsumerLoopOptions {
@@ -44,6 +45,23 @@ export interface ConsumerLoop {
 
 const MAX_CONNECT_RETRIES = 3;
 
+/**
+ * Each batch (or message) is a unit of work with a trace id of its own in its log lines; a
+ * handler still switches to the trace of a message that carries one (messageLogContext).
+ */
+function tracedRun(run: ConsumerRunConfig): ConsumerRunConfig {
+  const { eachBatch, eachMessage } = run;
+  return {
+    ...run,
+    ...(eachBatch
+      ? { eachBatch: (payload) => withLogContext(newLogContext(), () => eachBatch(payload)) }
+      : {}),
+    ...(eachMessage
+      ? { eachMessage: (payload) => withLogContext(newLogContext(), () => eachMessage(payload)) }
+      : {}),
+  };
+}
+
 export function createConsumerLoop(opts: ConsumerLoopOptions): ConsumerLoop {
   // Few retries per attempt: the retry chain of a connect cannot be cut short, and the caller (or
   // startInBackground) retries with its own backoff anyway.
@@ -71,7 +89,7 @@ export function createConsumerLoop(opts: ConsumerLoopOptions): ConsumerLoop {
       await c.connect();
       if (await abandoned()) return;
       await c.subscribe({ topics: [...opts.topics], fromBeginning: true });
-      await c.run(opts.run);
+      await c.run(tracedRun(opts.run));
     } catch (err) {
       await c.disconnect().catch(() => {});
       if (consumer === c) consumer = null;

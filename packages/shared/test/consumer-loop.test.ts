@@ -3,7 +3,7 @@
 // middle of a start leaves no member in the group and no connection open.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConsumerLoop, createKafka, createLogger } from '@sport-venue/shared';
+import { createConsumerLoop, createKafka, createLogger, currentLogContext } from '@sport-venue/shared';
 import { eventually, testServices, uniqueId } from '@sport-venue/shared/testing';
 
 const logger = createLogger('consumer-loop-test', 'silent');
@@ -27,6 +27,7 @@ describe('consumer loop', () => {
       (sum, p) => sum + Math.max(0, Number(p.offset)),
       0,
     );
+  const traces: Array<string | undefined> = [];
   const loopOn = (topic: string, groupId: string, seen: string[]) =>
     createConsumerLoop({
       kafka,
@@ -39,6 +40,7 @@ describe('consumer loop', () => {
       run: {
         eachMessage: async ({ message }) => {
           seen.push(message.value!.toString());
+          traces.push(currentLogContext()?.traceId);
         },
       },
     });
@@ -77,6 +79,10 @@ describe('consumer loop', () => {
     }
     assert.deepEqual(seen.sort(), ['a', 'b', 'c']);
     assert.deepEqual(again.sort(), ['d', 'e'], 'nothing committed came again');
+    // Each message is a unit of work with a trace id of its own in its log lines.
+    assert.equal(traces.length, 5);
+    for (const t of traces) assert.match(String(t), /^[0-9a-f]{32}$/);
+    assert.equal(new Set(traces).size, 5);
   });
 
   it('a stop during the start: the start settles, no member stays in the group, a later start is a no-op', async () => {
