@@ -3,6 +3,7 @@
 // event ids they applied, so a redelivered event changes nothing.
 import {
   checkinEventV1,
+  decodeEvent,
   Counter,
   createConsumerLoop,
   maybeWithLogContext,
@@ -45,13 +46,7 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
       if (!isRunning() || isStale()) break;
       // Its log lines join the trace of the check-in that caused the event (traceparent header).
       await maybeWithLogContext(messageLogContext(message.headers), async () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(message.value?.toString('utf8') ?? '');
-        } catch {
-          json = null;
-        }
-        const parsed = checkinEventV1.safeParse(json);
+        const parsed = decodeEvent(checkinEventV1, message.value);
         if (!parsed.success) {
           stats.invalid++;
           events.inc({ outcome: 'invalid' });

@@ -2,7 +2,13 @@
 // its users' stats, the venue subgraph only publishes what happened. At-least-once delivery, each
 // event id applied once (stats.ts). Its own consumer group, so it scales and lags independently of
 // the points ledger; the topic is keyed by user, so one user's events stay in order in a partition.
-import { checkinEventV1, createConsumerLoop, type Logger, type RedisClient } from '@sport-venue/shared';
+import {
+  checkinEventV1,
+  createConsumerLoop,
+  decodeEvent,
+  type Logger,
+  type RedisClient,
+} from '@sport-venue/shared';
 import type { Kafka } from 'kafkajs';
 import { createStatsWriter } from './stats.ts';
 
@@ -30,13 +36,7 @@ export function createStatsConsumer(opts: StatsConsumerOptions) {
       // Offsets are committed only for messages whose eachMessage returned: a crash before
       // that redelivers them, and the applied-ids set turns the repeat into a no-op.
       eachMessage: async ({ message, partition }) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(message.value?.toString('utf8') ?? '');
-        } catch {
-          json = null;
-        }
-        const parsed = checkinEventV1.safeParse(json);
+        const parsed = decodeEvent(checkinEventV1, message.value);
         if (!parsed.success) {
           stats.invalid++;
           opts.logger.warn({ partition, offset: message.offset }, 'skipping invalid check-in event');

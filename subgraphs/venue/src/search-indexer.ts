@@ -6,6 +6,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import {
   Counter,
   createConsumerLoop,
+  decodeEvent,
   venueEventV1,
   type Logger,
   type Registry,
@@ -58,13 +59,7 @@ export function createSearchIndexer(opts: SearchIndexerOptions) {
   }: EachBatchPayload) {
     const valid: VenueEvent[] = [];
     for (const message of batch.messages) {
-      let json: unknown = null;
-      try {
-        json = JSON.parse(message.value?.toString('utf8') ?? '');
-      } catch {
-        // counted below
-      }
-      const parsed = venueEventV1.safeParse(json);
+      const parsed = decodeEvent(venueEventV1, message.value);
       if (parsed.success) valid.push(parsed.data);
       else {
         events.inc({ outcome: 'invalid' });
