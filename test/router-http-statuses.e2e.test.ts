@@ -1,8 +1,7 @@
 // Scenario: a client that gets something wrong hears so with a 4xx status and a stable code, as
 // the GraphQL-over-HTTP spec and docs/decisions/0013 say — never 500, which is kept for our own
-// faults. (The router logs at error level exactly what it answers with 500 or
-// INTERNAL_SERVER_ERROR, so these answers also prove no error-level log line for the client's
-// mistake.)
+// faults. The router's log (read here at debug level) has no error-level line and no stack for
+// any of these client mistakes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -19,10 +18,18 @@ describe('HTTP statuses of refusals', () => {
   let graph: Graph;
   let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
 
+  // Every line the router logs while this file runs.
+  const routerLog: string[] = [];
+
   before(async () => {
     issuer = await startTokenIssuer();
     graph = await startGraph({
-      routerEnv: { USER_JWKS_URL: issuer.jwksUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '100000' },
+      routerEnv: {
+        USER_JWKS_URL: issuer.jwksUrl,
+        RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+        LOG_LEVEL: 'debug',
+      },
+      routerOptions: { logDestination: { write: (line: string) => void routerLog.push(line) } },
     });
   });
   after(async () => {
@@ -169,5 +176,20 @@ describe('HTTP statuses of refusals', () => {
       const huge = await post({ variables: { n: 100_000 }, extensions });
       assert.deepEqual(refusal(huge), { status: 400, code: 'COST_LIMIT_EXCEEDED' });
     });
+  });
+
+  it('an oversized body is 413', async () => {
+    const answer = await post({ query: `{ cities { code } }`, variables: { pad: 'x'.repeat(300_000) } });
+    assert.equal(answer.status, 413);
+  });
+
+  // Last: it reads the log of every refusal above.
+  it('no refusal is logged at error level or with a stack', () => {
+    const lines = routerLog.map((line) => JSON.parse(line) as { level: number; msg?: string });
+    assert.ok(lines.length > 0, 'the router log was captured');
+    const errors = lines.filter((l) => l.level >= 50);
+    assert.deepEqual(errors, [], 'error-level lines');
+    const withStack = routerLog.filter((line) => /"stack"|\n\s+at /.test(line));
+    assert.deepEqual(withStack, [], 'lines with a stack');
   });
 });

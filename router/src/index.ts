@@ -101,10 +101,12 @@ function guard(opts: {
 export interface RouterOptions {
   /** Token verification; defaults to the user subgraph's JWKS from config. */
   authenticate?: Authenticate;
+  /** Where the log lines go instead of stdout (tests read them). */
+  logDestination?: Parameters<typeof createLogger>[3];
 }
 
 export async function startRouter(config: RouterConfig, options: RouterOptions = {}) {
-  const logger = createLogger('router', config.LOG_LEVEL);
+  const logger = createLogger('router', config.LOG_LEVEL, undefined, options.logDestination);
   const overrides = subgraphUrlOverrides(config);
   const metrics = createRouterMetrics();
   const supergraph = supergraphFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS);

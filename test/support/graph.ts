@@ -18,7 +18,7 @@ import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';
 import type { PredictionSettings } from '../../subgraphs/prediction/src/config.ts';
-import { startRouter } from '../../router/src/index.ts';
+import { startRouter, type RouterOptions } from '../../router/src/index.ts';
 import { routerConfigSchema } from '../../router/src/config.ts';
 import { parseConfig } from '@sport-venue/shared';
 
@@ -35,6 +35,8 @@ export interface GraphOptions {
   predictionEnv?: Partial<PredictionSettings>;
   /** Venue subgraph settings to override (e.g. a small database pool). */
   venueEnv?: Partial<VenueConfig>;
+  /** Router options (e.g. where its log lines go). */
+  routerOptions?: RouterOptions;
 }
 
 export async function startGraph(options: GraphOptions = {}) {
@@ -45,15 +47,18 @@ export async function startGraph(options: GraphOptions = {}) {
   ]);
   // Everything started so far, stopped in reverse: by stop(), or at once if a later part fails to
   // start (a half-started graph would keep the test process alive).
-  const closers: Array<() => Promise<unknown>> = [userDb.drop, venueDb.drop];
+  const closers: Array<[string, () => Promise<unknown>]> = [
+    ['user database', userDb.drop],
+    ['venue database', venueDb.drop],
+  ];
   // Each part gets a bounded time to stop: a kafkajs consumer whose disconnect never settles was
   // seen once in a full run, and one stuck part must not keep the others (and the file) running.
   const stopAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
+    for (const [part, close] of closers.splice(0).reverse()) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          console.error('test graph: a part did not stop within 15 s; going on with the others');
+          console.error(`test graph: ${part} did not stop within 15 s; going on with the others`);
           resolve();
         }, 15_000);
       });
@@ -70,7 +75,7 @@ export async function startGraph(options: GraphOptions = {}) {
     };
     // Login goes through the fake WeChat API: codes `test-<name>` log in as openid `o-test-<name>`.
     const wechat = await startFakeWeChat();
-    closers.push(() => wechat.stop());
+    closers.push(['fake WeChat', () => wechat.stop()]);
     const user = await startUserSubgraph({
       ...parseConfig(userConfigSchema, {
         ...base,
@@ -87,7 +92,7 @@ export async function startGraph(options: GraphOptions = {}) {
       }),
       USER_PORT: 0,
     });
-    closers.push(() => user.stop());
+    closers.push(['user', () => user.stop()]);
     const pubsubPrefix = `${uniqueId('t')}:`;
     const venue = await startVenueSubgraph({
       ...defaultVenueConfig(),
@@ -106,13 +111,16 @@ export async function startGraph(options: GraphOptions = {}) {
       PUBSUB_PREFIX: pubsubPrefix,
       ...options.venueEnv,
     });
-    closers.push(async () => {
-      await venue.stop();
-      // This graph's search indices (its alias is unique): the shared OpenSearch keeps no leftovers.
-      const search = createSearchClient({ url: testServices.opensearchUrl, timeoutMs: 5_000 });
-      await search.indices.delete({ index: `${venue.config.SEARCH_INDEX}-*` }).catch(() => undefined);
-      await search.close();
-    });
+    closers.push([
+      'venue',
+      async () => {
+        await venue.stop();
+        // This graph's search indices (its alias is unique): the shared OpenSearch keeps no leftovers.
+        const search = createSearchClient({ url: testServices.opensearchUrl, timeoutMs: 5_000 });
+        await search.indices.delete({ index: `${venue.config.SEARCH_INDEX}-*` }).catch(() => undefined);
+        await search.close();
+      },
+    ]);
     const social = await startSocialSubgraph({
       ...parseConfig(socialConfigSchema, {
         ...base,
@@ -129,14 +137,14 @@ export async function startGraph(options: GraphOptions = {}) {
       }),
       SOCIAL_PORT: 0,
     });
-    closers.push(() => social.stop());
+    closers.push(['social', () => social.stop()]);
     const prediction = await startPredictionSubgraph({
       ...base,
       PREDICTION_PORT: 0,
       REDIS_URL: redis.url,
       ...options.predictionEnv,
     });
-    closers.push(() => prediction.stop());
+    closers.push(['prediction', () => prediction.stop()]);
     const router = await startRouter(
       parseConfig(routerConfigSchema, {
         ...base,
@@ -150,8 +158,9 @@ export async function startGraph(options: GraphOptions = {}) {
         USER_JWKS_URL: `${user.url}/.well-known/jwks.json`,
         ...options.routerEnv,
       }),
+      options.routerOptions,
     );
-    closers.push(() => router.stop());
+    closers.push(['router', () => router.stop()]);
 
     async function graphql<T = Record<string, unknown>>(
       query: string,

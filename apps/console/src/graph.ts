@@ -119,13 +119,3 @@ export function errorCode(error: CombinedError | undefined | null): string | nul
   const code = error?.graphQLErrors?.[0]?.extensions?.code;
   return typeof code === 'string' ? code : null;
 }
-
-/** Server validation errors keyed by the input field they concern (`extensions.field`). */
-export function fieldErrors(error: CombinedError | undefined | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of error?.graphQLErrors ?? []) {
-    const field = e.extensions?.field;
-    if (e.extensions?.code === 'BAD_USER_INPUT' && typeof field === 'string') out[field] = e.message;
-  }
-  return out;
-}

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n';
+import { inputErrorMessages } from './lib/input-errors.ts';
 
 const zhCN = {
   app: {
@@ -135,6 +136,7 @@ const zhCN = {
     operated: '已授权场馆',
   },
   common: { error: '出错了：{message}', retry: '重试', loading: '加载中…' },
+  inputError: inputErrorMessages['zh-CN'],
 };
 
 const en: typeof zhCN = {
@@ -277,6 +279,7 @@ const en: typeof zhCN = {
     operated: 'Operated venues',
   },
   common: { error: 'Something went wrong: {message}', retry: 'Retry', loading: 'Loading…' },
+  inputError: inputErrorMessages.en,
 };
 
 const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('sv-console-locale');

@@ -1,10 +1,20 @@
 /**
- * Local wall-clock calendar in an IANA time zone, correct across DST.
- *
- * The UTC offset is read from `Intl.DateTimeFormat` (cached per UTC hour, so a long series costs
- * one Intl call per hour); local fields are then plain arithmetic on `ms + offset`.
+ * Local wall-clock calendar in an IANA time zone, correct across DST, in the forecaster's terms
+ * (on the shared zone arithmetic of packages/shared/src/local-time.ts).
  * Weekdays are numbered Monday = 0 … Sunday = 6; hour-of-week = weekday * 24 + local hour (0..167).
  */
+
+import {
+  addDaysToKey,
+  dateKey,
+  isValidTimeZone,
+  utcOffsetMinutes,
+  wallClock,
+  zonedTimeToUtc,
+} from '@sport-venue/shared/local-time';
+
+// The zone arithmetic itself is shared with the venue subgraph and the console.
+export { addDaysToKey, dateKey, utcOffsetMinutes, zonedTimeToUtc };
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -26,100 +36,15 @@ export interface LocalParts {
   offsetMinutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Throws a RangeError naming the zone if it is not a valid IANA time zone. */
 export function assertTimeZone(timeZone: string): void {
-  try {
-    formatterFor(timeZone);
-  } catch {
-    throw new RangeError(`unknown time zone "${timeZone}"`);
-  }
-}
-
-const offsetCache = new Map<string, Map<number, number>>();
-
-/** UTC offset (minutes) of `timeZone` at instant `ms`. */
-export function utcOffsetMinutes(ms: number, timeZone: string): number {
-  let cache = offsetCache.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    offsetCache.set(timeZone, cache);
-  }
-  // Offsets change on (UTC) quarter-hour boundaries at the finest; caching per 15 min is exact.
-  const key = Math.floor(ms / 900_000);
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const probe = key * 900_000;
-  let y = 0,
-    mo = 0,
-    d = 0,
-    h = 0,
-    mi = 0,
-    s = 0;
-  for (const p of formatterFor(timeZone).formatToParts(new Date(probe))) {
-    switch (p.type) {
-      case 'year':
-        y = Number(p.value);
-        break;
-      case 'month':
-        mo = Number(p.value);
-        break;
-      case 'day':
-        d = Number(p.value);
-        break;
-      case 'hour':
-        h = Number(p.value);
-        break;
-      case 'minute':
-        mi = Number(p.value);
-        break;
-      case 'second':
-        s = Number(p.value);
-        break;
-      default:
-        break;
-    }
-  }
-  const off = Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - probe) / 60_000);
-  if (cache.size > 200_000) cache.clear();
-  cache.set(key, off);
-  return off;
+  if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone "${timeZone}"`);
 }
 
 /** Local calendar fields of instant `at` in `timeZone`. */
 export function localParts(at: Date | number, timeZone: string): LocalParts {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  const off = utcOffsetMinutes(ms, timeZone);
-  const l = new Date(ms + off * 60_000);
-  return {
-    year: l.getUTCFullYear(),
-    month: l.getUTCMonth() + 1,
-    day: l.getUTCDate(),
-    hour: l.getUTCHours(),
-    minute: l.getUTCMinutes(),
-    second: l.getUTCSeconds(),
-    weekday: (l.getUTCDay() + 6) % 7,
-    offsetMinutes: off,
-  };
+  const { year, month, day, hour, minute, second, isoWeekday, offsetMinutes } = wallClock(at, timeZone);
+  return { year, month, day, hour, minute, second, weekday: isoWeekday - 1, offsetMinutes };
 }
 
 /** Local hour-of-week (Monday 00:00–00:59 = 0 … Sunday 23:00–23:59 = 167). */
@@ -142,17 +67,6 @@ export function localDateKey(at: Date | number, timeZone: string): string {
   return dateKey(p.year, p.month, p.day);
 }
 
-export function dateKey(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-/** Shift a 'YYYY-MM-DD' calendar date by whole days. */
-export function addDaysToKey(key: string, days: number): string {
-  const [y, m, d] = key.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d) + days * DAY_MS);
-  return dateKey(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
-
 /** Monday = 0 … Sunday = 6 for a 'YYYY-MM-DD' date. */
 export function weekdayOfKey(key: string): number {
   const [y, m, d] = key.split('-').map(Number) as [number, number, number];
@@ -166,36 +80,6 @@ export function dayOfYear(year: number, month: number, day: number): number {
 
 export function daysInYear(year: number): number {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 366 : 365;
-}
-
-/**
- * The instant at which the local wall clock in `timeZone` shows the given time. For a wall time
- * skipped by DST the result is shifted forward by the gap; for a repeated one the earlier instant.
- */
-export function zonedTimeToUtc(
-  timeZone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour = 0,
-  minute = 0,
-  second = 0,
-  millisecond = 0,
-): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-  // Try the offsets in force a day either side; prefer the earliest instant that maps back exactly.
-  const candidates = new Set([
-    utcOffsetMinutes(wall - DAY_MS, timeZone),
-    utcOffsetMinutes(wall, timeZone),
-    utcOffsetMinutes(wall + DAY_MS, timeZone),
-  ]);
-  let best: number | undefined;
-  for (const off of candidates) {
-    const ms = wall - off * 60_000;
-    if (utcOffsetMinutes(ms, timeZone) === off && (best === undefined || ms < best)) best = ms;
-  }
-  if (best === undefined) best = wall - utcOffsetMinutes(wall - DAY_MS, timeZone) * 60_000; // DST gap
-  return new Date(best);
 }
 
 const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;

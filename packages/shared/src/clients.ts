@@ -1,9 +1,12 @@
 // How Kafka, MongoDB and MariaDB are reached (Redis: redis.ts), so every process gets the same
 // timeouts, retry policy and log wiring.
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import {
   Kafka as KafkaClient,
   Partitioners,
   logLevel as kafkaLogLevel,
+  type ISocketFactory,
   type KafkaConfig,
   type Producer,
   type ProducerConfig,
@@ -16,6 +19,9 @@ import { fixRequestQueueBusyLoop, retriableKafkaErrors } from './kafkajs-fixes.t
 
 fixRequestQueueBusyLoop();
 
+/** The error of a socket closed by kafkaWithOwnSockets. */
+const KAFKA_CLIENT_CLOSED = 'Kafka client closed';
+
 /**
  * The level a kafkajs log line deserves here. kafkajs logs at ERROR every protocol error a broker
  * answers, including the retriable ones it then retries (a fresh broker's group coordinator
@@ -23,6 +29,8 @@ fixRequestQueueBusyLoop();
  * matter if the retries run out, which the calling operation reports itself.
  */
 export function kafkaLogLevelOf(level: number, message: string, error: unknown): 'error' | 'warn' | 'debug' {
+  // Sockets closed on purpose by kafkaWithOwnSockets (a stop), not a broker failing.
+  if (message.includes(KAFKA_CLIENT_CLOSED)) return 'debug';
   if (level <= kafkaLogLevel.ERROR) {
     if (message.startsWith('Response ') && typeof error === 'string' && retriableKafkaErrors.has(error))
       return 'debug';
@@ -41,13 +49,16 @@ class Kafka extends KafkaClient {
   }
 }
 
+/** The settings each client of createKafka was made with (kafkaWithOwnSockets copies them). */
+const kafkaConfigs = new WeakMap<KafkaClient, KafkaConfig>();
+
 export function createKafka(
   brokers: string[],
   clientId: string,
   logger?: Logger,
   extra: Partial<KafkaConfig> = {},
 ): Kafka {
-  return new Kafka({
+  const config: KafkaConfig = {
     clientId,
     brokers,
     connectionTimeout: 3_000,
@@ -62,7 +73,63 @@ export function createKafka(
           }
       : undefined,
     ...extra,
-  });
+  };
+  const kafka = new Kafka(config);
+  kafkaConfigs.set(kafka, config);
+  return kafka;
+}
+
+const require = createRequire(import.meta.url);
+const defaultSocketFactory = (require('kafkajs/src/network/socketFactory.js') as () => ISocketFactory)();
+
+export interface KafkaWithOwnSockets {
+  kafka: KafkaClient;
+  /**
+   * Ends every socket this client opened (its pending requests fail) and makes each later
+   * connection attempt fail at once. kafkajs cannot abort a connect in progress, and a
+   * disconnect waits for requests in flight: after this, neither can keep the process alive.
+   */
+  closeSockets(): void;
+}
+
+/**
+ * A client with the settings of `kafka` (from createKafka) and its own sockets, closable at once;
+ * `maxRetries` caps the retries of each of its operations.
+ */
+export function kafkaWithOwnSockets(
+  kafka: KafkaClient,
+  { maxRetries }: { maxRetries?: number } = {},
+): KafkaWithOwnSockets {
+  const config = kafkaConfigs.get(kafka);
+  if (!config) throw new Error('kafkaWithOwnSockets: the client must come from createKafka');
+  const sockets = new Set<Socket>();
+  let closed = false;
+  const closedError = () => new Error(KAFKA_CLIENT_CLOSED);
+  const socketFactory: ISocketFactory = (args) => {
+    const socket = defaultSocketFactory(args) as Socket;
+    // An 'error' (not a bare destroy) lets kafkajs reject the connection's requests and clear its timers.
+    if (closed) process.nextTick(() => socket.destroy(closedError()));
+    else {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+    return socket;
+  };
+  return {
+    kafka: new Kafka({
+      ...config,
+      ...(maxRetries === undefined
+        ? {}
+        : { retry: { ...config.retry, retries: Math.min(config.retry?.retries ?? 5, maxRetries) } }),
+      socketFactory,
+    }),
+    closeSockets() {
+      closed = true;
+      // One that kafkajs already ended just goes; any other fails its requests (kafkajs then
+      // clears that connection's timers).
+      for (const socket of sockets) socket.destroy(socket.writableEnded ? undefined : closedError());
+    },
+  };
 }
 
 /**

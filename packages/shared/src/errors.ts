@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isShardUnavailable } from './transactions.ts';
+import type { InputErrorDetails } from './input-errors.ts';
 
 /**
  * Stable `extensions.code` values. Clients switch on these, so they are part of the API:
@@ -23,8 +24,12 @@ export function domainError(code: ErrorCode, message: string, extensions: Record
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-export const badInput = (message: string, field?: string) =>
-  domainError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+/**
+ * A refused input. `details` (`extensions.reason`, `min`, `max`, …) let a client say why in its own
+ * language; `message` is for developers.
+ */
+export const badInput = (message: string, field?: string, details?: InputErrorDetails) =>
+  domainError(ErrorCode.BAD_USER_INPUT, message, { ...(field ? { field } : {}), ...details });
 export const notFound = (what: string) => domainError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const unauthenticated = () => domainError(ErrorCode.UNAUTHENTICATED, 'authentication required');
 /**

@@ -110,3 +110,14 @@ export const venueEventV1 = z.object({
   }),
 });
 export type VenueEvent = z.infer<typeof venueEventV1>;
+
+/** A Kafka record's value checked against an event schema (a value that is not JSON fails too). */
+export function decodeEvent<T extends z.ZodType>(schema: T, value: Buffer | null | undefined) {
+  let json: unknown = null;
+  try {
+    json = JSON.parse(value?.toString('utf8') ?? '');
+  } catch {
+    // not JSON: the schema refuses null
+  }
+  return schema.safeParse(json) as z.ZodSafeParseResult<z.output<T>>;
+}

@@ -2,7 +2,7 @@
 // AsyncLocalStorage, so each log line names it without loggers being passed around per request.
 // The logger's mixin reads it (logger.ts); HTTP servers and Kafka consumers set it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { parseTraceparent } from './trace.ts';
+import { parseTraceparent, startSpan } from './trace.ts';
 
 export interface LogContext {
   /** W3C trace id (32 hex digits): the same in every process one operation passes through. */
@@ -39,4 +39,13 @@ export function messageLogContext(headers: Record<string, unknown> | undefined):
 /** Runs `fn` in `context` when there is one, else in whatever context is current. */
 export function maybeWithLogContext<T>(context: LogContext | undefined, fn: () => T): T {
   return context ? storage.run(context, fn) : fn();
+}
+
+/**
+ * A context of its own for one unit of background work (a scheduled run, a relayed batch, a
+ * consumed batch whose messages carry no trace): its lines share one new trace id.
+ */
+export function newLogContext(): LogContext {
+  const { traceId, spanId } = startSpan(null);
+  return { traceId, spanId };
 }

@@ -1,3 +1,4 @@
+import { newLogContext, withLogContext } from './log-context.ts';
 import type { Logger } from './logger.ts';
 
 export interface PeriodicJob {
@@ -21,13 +22,16 @@ export function every(
   let timer: NodeJS.Timeout | undefined;
 
   const run = () => {
-    running = running.then(async () => {
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn({ err, job: name }, 'periodic job failed');
-      }
-    });
+    // Each run is a unit of work with its own trace id in every line it logs.
+    running = running.then(() =>
+      withLogContext(newLogContext(), async () => {
+        try {
+          await fn();
+        } catch (err) {
+          logger.warn({ err, job: name }, 'periodic job failed');
+        }
+      }),
+    );
     return running;
   };
   const schedule = () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { createLogger, logFormat, messageLogContext, withLogContext } from '../src/index.ts';
+import { createLogger, every, logFormat, messageLogContext, withLogContext } from '../src/index.ts';
 
 const run = promisify(execFile);
 const loggerModule = new URL('../src/logger.ts', import.meta.url).pathname;
@@ -96,5 +96,20 @@ describe('log context', () => {
     });
     assert.equal(messageLogContext({ traceparent: 'garbage' }), undefined);
     assert.equal(messageLogContext(undefined), undefined);
+  });
+
+  it('each run of a periodic job logs with a trace id of its own', async () => {
+    const { lines, logger } = capture();
+    const job = every('tick', 3_600_000, async () => logger.info('tick ran'), logger);
+    try {
+      await job.runNow();
+      await job.runNow();
+    } finally {
+      await job.stop();
+    }
+    const traces = lines.filter((l) => l.msg === 'tick ran').map((l) => l.traceId);
+    assert.equal(traces.length, 2);
+    for (const t of traces) assert.match(String(t), /^[0-9a-f]{32}$/);
+    assert.notEqual(traces[0], traces[1]);
   });
 });

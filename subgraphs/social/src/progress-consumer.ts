@@ -3,13 +3,15 @@
 // event ids they applied, so a redelivered event changes nothing.
 import {
   checkinEventV1,
+  decodeEvent,
   Counter,
+  createConsumerLoop,
   maybeWithLogContext,
   messageLogContext,
   type Logger,
   type Registry,
 } from '@sport-venue/shared';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChallengeService } from './challenges.ts';
 
 export interface ProgressConsumerOptions {
@@ -31,7 +33,6 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
     labelNames: ['outcome'],
     registers: opts.metrics ? [opts.metrics] : [],
   });
-  let consumer: Consumer | null = null;
 
   async function eachBatch({
     batch,
@@ -45,13 +46,7 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
       if (!isRunning() || isStale()) break;
       // Its log lines join the trace of the check-in that caused the event (traceparent header).
       await maybeWithLogContext(messageLogContext(message.headers), async () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(message.value?.toString('utf8') ?? '');
-        } catch {
-          json = null;
-        }
-        const parsed = checkinEventV1.safeParse(json);
+        const parsed = decodeEvent(checkinEventV1, message.value);
         if (!parsed.success) {
           stats.invalid++;
           events.inc({ outcome: 'invalid' });
@@ -71,25 +66,23 @@ export function createProgressConsumer(opts: ProgressConsumerOptions) {
     await commitOffsetsIfNecessary();
   }
 
+  const loop = createConsumerLoop({
+    kafka: opts.kafka,
+    name: 'PK progress consumer',
+    groupId: opts.groupId,
+    topics: [opts.topic],
+    logger: opts.logger,
+    sessionTimeoutMs: opts.sessionTimeoutMs,
+    maxWaitTimeInMs: 500,
+    // The caller creates the topics (the settlement producer needs them too).
+    ensureTopics: false,
+    run: { eachBatchAutoResolve: false, autoCommit: true, eachBatch },
+  });
+
   return {
     stats,
     /** Subscribes and starts consuming; the topic must exist (the caller ensures it). */
-    async start() {
-      const c = opts.kafka.consumer({
-        groupId: opts.groupId,
-        sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 3)),
-        maxWaitTimeInMs: 500,
-      });
-      consumer = c;
-      await c.connect();
-      await c.subscribe({ topics: [opts.topic], fromBeginning: true });
-      await c.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
-    },
-    async stop() {
-      const c = consumer;
-      consumer = null;
-      await c?.disconnect();
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }

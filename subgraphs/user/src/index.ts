@@ -12,7 +12,6 @@ import {
   requestInfo,
   sendJson,
   startSubgraph,
-  type Logger,
 } from '@sport-venue/shared';
 import { userConfigSchema, type UserConfig } from './config.ts';
 import { createLoaders, type Context } from './context.ts';
@@ -32,28 +31,6 @@ export interface UserSubgraphOptions {
   contentCheck?: ContentCheck;
   /** The Prisma client to use (tests pass one that reports its queries); default from config. */
   db?: PrismaClient;
-}
-
-/**
- * Keeps trying to start a consumer while Kafka is unreachable: GraphQL (login, profile, points
- * reads) works without Kafka, and points and stats catch up once it is back.
- */
-function startInBackground(consumer: { start(): Promise<void>; stop(): Promise<void> }, logger: Logger) {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = (delayMs: number) => {
-    consumer.start().catch((err: unknown) => {
-      if (stopped) return;
-      logger.error({ err }, 'event consumer failed to start; retrying');
-      timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
-    });
-  };
-  attempt(1_000);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await consumer.stop();
-  };
 }
 
 export async function startUserSubgraph(config: UserConfig, options: UserSubgraphOptions = {}) {
@@ -123,7 +100,9 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
   const consumer = consumerDb
     ? pointsConsumerFrom(config, consumerDb, logger.child({ part: 'points' }), metrics)
     : null;
-  const stopConsumer = consumer ? startInBackground(consumer, logger) : async () => {};
+  // GraphQL (login, profile, points reads) works without Kafka: the consumers keep trying to start
+  // while it is unreachable, and points and stats catch up once it is back.
+  consumer?.startInBackground();
   const statsConsumer = config.POINTS_CONSUMER_ENABLED
     ? createStatsConsumer({
         kafka: createKafka(config.KAFKA_BROKERS, 'user-stats', logger, {
@@ -136,7 +115,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
         sessionTimeoutMs: config.POINTS_CONSUMER_SESSION_TIMEOUT_MS,
       })
     : null;
-  const stopStatsConsumer = statsConsumer ? startInBackground(statsConsumer, logger) : async () => {};
+  statsConsumer?.startInBackground();
 
   const lag = registerConsumerLag(
     metrics,
@@ -193,7 +172,7 @@ export async function startUserSubgraph(config: UserConfig, options: UserSubgrap
     async stop() {
       await quietAlertWorker?.stop();
       subscriber?.disconnect();
-      await Promise.all([stopConsumer(), stopStatsConsumer()]);
+      await Promise.all([consumer?.stop(), statsConsumer?.stop()]);
       await lag.close();
       await running.stop();
       await Promise.all([db.$disconnect(), consumerDb?.$disconnect()]);

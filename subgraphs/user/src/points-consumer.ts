@@ -9,9 +9,9 @@
 import {
   checkinEventV1,
   Counter,
+  createConsumerLoop,
   createKafka,
   Histogram,
-  ensureTopics,
   createLogger,
   gracefulShutdown,
   loadConfig,
@@ -21,7 +21,7 @@ import {
   type Logger,
   type Registry,
 } from '@sport-venue/shared';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { pointsConsumerConfigSchema, type PointsConsumerConfig } from './config.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { applyLedgerBatch } from './points-ledger.ts';
@@ -143,8 +143,6 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     registers,
   });
-  let consumer: Consumer | null = null;
-  let stopped = false;
   let markJoined: () => void = () => {};
   const joined = new Promise<void>((resolve) => (markJoined = resolve));
 
@@ -219,61 +217,37 @@ export function createPointsConsumer(opts: PointsConsumerOptions) {
     }
   }
 
-  return {
-    stats,
-    /** Connects, joins the group and starts consuming; throws if Kafka cannot be reached. */
-    async start() {
-      if (stopped) return;
-      const c = opts.kafka.consumer({
-        groupId: opts.groupId,
-        sessionTimeout,
-        heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-        maxWaitTimeInMs: 1_000,
-        allowAutoTopicCreation: true,
-      });
-      consumer = c;
+  const loop = createConsumerLoop({
+    kafka: opts.kafka,
+    name: 'points consumer',
+    groupId: opts.groupId,
+    topics: [opts.topics.checkinEvents, opts.topics.pointsCommands],
+    logger: log,
+    sessionTimeoutMs: sessionTimeout,
+    maxWaitTimeInMs: 1_000,
+    consumerConfig: { allowAutoTopicCreation: true },
+    onConsumer(c) {
       c.on(c.events.GROUP_JOIN, () => markJoined());
       c.on(c.events.CRASH, ({ payload }) =>
         log.error({ err: payload.error, restart: payload.restart }, 'points consumer crashed'),
       );
-      // stop() may run while this is still connecting (kafkajs cannot abort a connect): leave
-      // instead of joining the group after all, or the open consumer keeps the process alive.
-      const abandoned = async () => {
-        if (!stopped) return false;
-        await c.disconnect().catch(() => {});
-        return true;
-      };
-      try {
-        await ensureTopics(opts.kafka, [opts.topics.checkinEvents, opts.topics.pointsCommands]);
-        if (await abandoned()) return;
-        await c.connect();
-        if (await abandoned()) return;
-        await c.subscribe({
-          topics: [opts.topics.checkinEvents, opts.topics.pointsCommands],
-          fromBeginning: true,
-        });
-        await c.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 2,
-          eachBatch,
-        });
-      } catch (err) {
-        await c.disconnect().catch(() => {});
-        if (consumer === c) consumer = null;
-        if (stopped) return; // stop() interrupted the start: not a failure
-        throw err;
-      }
-      if (await abandoned()) return;
-      log.info({ groupId: opts.groupId, topics: opts.topics }, 'points consumer running');
     },
-    /** Leaves the group (committed offsets stay); also interrupts a start still connecting. */
-    async stop() {
-      stopped = true;
-      const c = consumer;
-      consumer = null;
-      await c?.disconnect();
+    run: {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 2,
+      eachBatch,
     },
+  });
+
+  return {
+    stats,
+    /** Connects, joins the group and starts consuming; throws if Kafka cannot be reached. */
+    start: loop.start,
+    /** Keeps starting while Kafka is unreachable (backoff 1 s doubling to 30 s). */
+    startInBackground: loop.startInBackground,
+    /** Leaves the group (committed offsets stay) and closes its connections; also interrupts a start. */
+    stop: loop.stop,
     /** Resolves once the consumer first joined its group (tests, benchmarks). */
     joined,
   };
@@ -296,8 +270,7 @@ export function pointsConsumerFrom(
   metrics?: Registry,
 ) {
   return createPointsConsumer({
-    // Few retries per attempt: the caller keeps retrying with its own backoff, and kafkajs cannot
-    // abort a connect in progress, so a long retry chain would outlive stop().
+    // Few retries per attempt: the caller keeps retrying with its own backoff.
     kafka: createKafka(config.KAFKA_BROKERS, 'user-points', logger, {
       retry: { initialRetryTime: 250, retries: 3 },
     }),
@@ -320,5 +293,6 @@ if (import.meta.main) {
   const shutdown = gracefulShutdown(logger);
   shutdown.register('database', () => db.$disconnect());
   shutdown.register('points consumer', () => consumer.stop());
-  await consumer.start();
+  // Kafka may still be starting (or briefly away): keep trying rather than exit.
+  consumer.startInBackground();
 }

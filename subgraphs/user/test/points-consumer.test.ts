@@ -252,7 +252,8 @@ describe('points consumer (Kafka → ledger)', () => {
           signal(first.child, 'SIGCONT');
           return false;
         },
-        { timeoutMs: 20_000, intervalMs: 15 },
+        // Generous: it includes the child's start, which takes seconds on a busy machine.
+        { timeoutMs: 60_000, intervalMs: 15 },
       ).catch((err: Error) => {
         signal(first.child, 'SIGKILL');
         throw new Error(`${err.message}\n${first.stderr()}`);
@@ -263,8 +264,9 @@ describe('points consumer (Kafka → ledger)', () => {
 
       const second = startConsumerProcess(env);
       try {
+        // The dead member holds its partitions until its session (6 s) times out.
         await eventually(async () => consumedEverything(admin, groupId, Object.values(topicPair)), {
-          timeoutMs: 30_000,
+          timeoutMs: 60_000,
           intervalMs: 200,
         }).catch((err: Error) => {
           throw new Error(`${err.message}\n${second.stderr()}`);

@@ -13,7 +13,9 @@ const run = (file: string, env: Record<string, string>) =>
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
-    timeout: 20_000,
+    // Only a bound against a hang: loading the modules before the settings are checked takes
+    // seconds on a busy machine.
+    timeout: 120_000,
   });
 
 const oneLine = (result: ReturnType<typeof run>, variable: string) => {

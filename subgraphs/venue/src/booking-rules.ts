@@ -1,4 +1,4 @@
-import { badInput } from '@sport-venue/shared';
+import { badInput, InputReason } from '@sport-venue/shared';
 import { HOUR_MS, MINUTE_MS } from './clock.ts';
 
 export type BookingStatus =
@@ -60,25 +60,45 @@ const MAX_SLOT_MS = 24 * HOUR_MS;
 export function parseInstant(value: string, field: string): Date {
   // ISO 8601 with an explicit zone only: a bare local time would depend on the server's zone.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
-    throw badInput(`${field} must be an ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00`, field);
+    throw badInput(
+      `${field} must be an ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00`,
+      field,
+      {
+        reason: InputReason.INSTANT,
+      },
+    );
   const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw badInput(`${field} is not a valid instant`, field);
+  if (Number.isNaN(at.getTime()))
+    throw badInput(`${field} is not a valid instant`, field, { reason: InputReason.INSTANT });
   return at;
 }
 
 export function validateSlot(input: SlotInput, now: Date): ValidSlot {
   const resource = input.resource.trim();
   if (!/^[\p{L}\p{N} ._#-]{1,64}$/u.test(resource))
-    throw badInput('resource must be 1–64 letters, digits, spaces or . _ # -', 'resource');
+    throw badInput('resource must be 1–64 letters, digits, spaces or . _ # -', 'resource', {
+      reason: InputReason.FORMAT,
+      format: 'RESOURCE',
+      value: resource,
+    });
   const startsAt = parseInstant(input.startsAt, 'startsAt');
   const endsAt = parseInstant(input.endsAt, 'endsAt');
   if (
     endsAt.getTime() - startsAt.getTime() < 5 * MINUTE_MS ||
     endsAt.getTime() - startsAt.getTime() > MAX_SLOT_MS
   )
-    throw badInput('a slot lasts between 5 minutes and 24 hours', 'endsAt');
-  if (startsAt.getTime() <= now.getTime()) throw badInput('a slot must start in the future', 'startsAt');
+    throw badInput('a slot lasts between 5 minutes and 24 hours', 'endsAt', {
+      reason: InputReason.DURATION,
+      minMinutes: 5,
+      maxMinutes: 24 * 60,
+    });
+  if (startsAt.getTime() <= now.getTime())
+    throw badInput('a slot must start in the future', 'startsAt', { reason: InputReason.IN_THE_PAST });
   if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000)
-    throw badInput('capacity must be between 1 and 10000', 'capacity');
+    throw badInput('capacity must be between 1 and 10000', 'capacity', {
+      reason: InputReason.INTEGER_RANGE,
+      min: 1,
+      max: 10_000,
+    });
   return { resource, startsAt, endsAt, capacity: input.capacity };
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from '@sport-venue/shared';
 import {
   badInput,
+  InputReason,
   canOperateVenue,
   requireVenueOperator,
   requireViewer,
@@ -58,7 +59,11 @@ export class BookingService {
     const start = from ? parseInstant(from, 'from') : this.#d.clock.now();
     const end = to ? parseInstant(to, 'to') : new Date(start.getTime() + 7 * DAY_MS);
     if (end.getTime() <= start.getTime() || end.getTime() - start.getTime() > MAX_RANGE_MS)
-      throw badInput('to must be after from, at most 31 days later', 'to');
+      throw badInput('to must be after from, at most 31 days later', 'to', {
+        reason: InputReason.INSTANT_ORDER,
+        after: 'from',
+        maxDays: 31,
+      });
     return { from: start, to: end };
   }
 
@@ -66,7 +71,12 @@ export class BookingService {
     requireVenueOperator(viewer, venueId);
     const id = parseVenueId(venueId);
     if (!id || !(await this.#d.venues.get(venueId))) throw venueNotFound();
-    if (inputs.length === 0 || inputs.length > 200) throw badInput('create 1–200 slots at a time', 'slots');
+    if (inputs.length === 0 || inputs.length > 200)
+      throw badInput('create 1–200 slots at a time', 'slots', {
+        reason: InputReason.COUNT,
+        min: 1,
+        max: 200,
+      });
     const now = this.#d.clock.now();
     return createSlots(
       this.#d.db,

@@ -1,4 +1,4 @@
-import { badInput } from '@sport-venue/shared';
+import { badInput, InputReason } from '@sport-venue/shared';
 
 export interface LatLng {
   lat: number;
@@ -28,9 +28,17 @@ export function assertCoordinates({ lat, lng }: LatLng, inside?: string): void {
   // The error names the offending argument itself (`near.lng`), not the pair.
   const field = (name: string) => (inside ? `${inside}.${name}` : name);
   if (!Number.isFinite(lat) || lat < -90 || lat > 90)
-    throw badInput(`${field('lat')} must be between -90 and 90`, field('lat'));
+    throw badInput(`${field('lat')} must be between -90 and 90`, field('lat'), {
+      reason: InputReason.RANGE,
+      min: -90,
+      max: 90,
+    });
   if (!Number.isFinite(lng) || lng < -180 || lng > 180)
-    throw badInput(`${field('lng')} must be between -180 and 180`, field('lng'));
+    throw badInput(`${field('lng')} must be between -180 and 180`, field('lng'), {
+      reason: InputReason.RANGE,
+      min: -180,
+      max: 180,
+    });
 }
 
 /** Redis GEO indexes only latitudes within ±85.05112878° (Web Mercator). */

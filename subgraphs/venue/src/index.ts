@@ -2,7 +2,6 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
-  ensureTopics,
   registerConsumerLag,
   acquireProcessIds,
   createRedis,
@@ -34,35 +33,6 @@ import { createVenueMetrics } from './venue-metrics.ts';
 import { VenueService } from './venue-service.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { createVenueDb } from './venue-store.ts';
-
-/**
- * Starts a Kafka worker, retrying while Kafka or its topic is unreachable: GraphQL works without
- * it, and the worker catches up from the topic once it starts.
- */
-function keepStarting(
-  name: string,
-  worker: { topics: readonly string[]; start(): Promise<void>; stop(): Promise<void> },
-  kafka: Parameters<typeof ensureTopics>[0],
-  logger: ReturnType<typeof createLogger>,
-) {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = (delayMs: number) => {
-    ensureTopics(kafka, worker.topics)
-      .then(() => (stopped ? undefined : worker.start()))
-      .catch((err: unknown) => {
-        if (stopped) return;
-        logger.error({ err }, `${name} failed to start; retrying`);
-        timer = setTimeout(() => attempt(Math.min(delayMs * 2, 30_000)), delayMs);
-      });
-  };
-  attempt(1_000);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await worker.stop();
-  };
-}
 
 export interface VenueSubgraphOptions {
   /** Time source of every rule (tests pass a manual clock). */
@@ -220,7 +190,9 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   );
 
   const loops: PeriodicJob[] = [];
-  const stopIndexer = indexing ? keepStarting('search indexer', indexer, kafka, logger) : async () => {};
+  // GraphQL works without Kafka: the indexer keeps trying to start while Kafka or its topic is
+  // unreachable, and catches up from the topic once it runs.
+  if (indexing) indexer.startInBackground();
   if (options.background !== false) {
     await jobs
       .resyncGeo()
@@ -249,7 +221,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));
       await running.stop();
-      await stopIndexer();
+      await indexer.stop();
       await lag.close();
       await searchClient.close();
       await indexClient.close();

@@ -1,4 +1,4 @@
-import { badInput } from '@sport-venue/shared';
+import { badInput, InputReason } from '@sport-venue/shared';
 import { MINUTE_MS } from './clock.ts';
 import { localParts } from './local-time.ts';
 
@@ -41,16 +41,41 @@ export function openingHoursFromInput(days: OpeningDayInput[]): OpeningHours {
   const out: OpeningHours = {};
   for (const day of days) {
     if (!Number.isInteger(day.weekday) || day.weekday < 1 || day.weekday > 7)
-      throw badInput('weekday must be 1 (Monday) to 7 (Sunday)', 'openingHours');
-    if (out[String(day.weekday)]) throw badInput(`weekday ${day.weekday} is listed twice`, 'openingHours');
+      throw badInput('weekday must be 1 (Monday) to 7 (Sunday)', 'openingHours', {
+        reason: InputReason.WEEKDAY,
+        min: 1,
+        max: 7,
+      });
+    if (out[String(day.weekday)])
+      throw badInput(`weekday ${day.weekday} is listed twice`, 'openingHours', {
+        reason: InputReason.WEEKDAY_REPEATED,
+        weekday: day.weekday,
+      });
     const spans = [...day.spans]
       .map((s) => [s.openMinute, s.closeMinute] as [number, number])
       .sort((a, b) => a[0] - b[0]);
     spans.forEach(([open, close], i) => {
       if (!Number.isInteger(open) || !Number.isInteger(close) || open < 0 || open >= 1440 || close <= open)
-        throw badInput('each span needs 0 <= openMinute < 1440 and closeMinute > openMinute', 'openingHours');
-      if (close - open > 1440) throw badInput('a span lasts at most 24 hours', 'openingHours');
-      if (i > 0 && open < spans[i - 1]![1]) throw badInput('spans of one day overlap', 'openingHours');
+        throw badInput(
+          'each span needs 0 <= openMinute < 1440 and closeMinute > openMinute',
+          'openingHours',
+          {
+            reason: InputReason.SPAN,
+            weekday: day.weekday,
+          },
+        );
+      if (close - open > 1440)
+        throw badInput('a span lasts at most 24 hours', 'openingHours', {
+          reason: InputReason.DURATION,
+          weekday: day.weekday,
+          minMinutes: 1,
+          maxMinutes: 1440,
+        });
+      if (i > 0 && open < spans[i - 1]![1])
+        throw badInput('spans of one day overlap', 'openingHours', {
+          reason: InputReason.SPANS_OVERLAP,
+          weekday: day.weekday,
+        });
     });
     out[String(day.weekday)] = spans;
   }

@@ -3,7 +3,7 @@
 // producer, and marked published in the same transaction; a failed send rolls back and the batch
 // is retried after a backoff. Delivery is at-least-once: consumers dedupe on the event id.
 import type { Kafka, Producer } from 'kafkajs';
-import { ensureTopics, type Logger } from '@sport-venue/shared';
+import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 
 export interface OutboxRelayOptions {
@@ -112,28 +112,30 @@ export class OutboxRelay {
   async #run(): Promise<void> {
     let backoff = 0;
     while (this.#running) {
-      let published = 0;
-      try {
-        published = await this.relayOnce();
-        if (this.#outage) this.#o.logger.info('outbox relay: Kafka reachable again, resuming');
-        this.#outage = false;
-        backoff = 0;
-        if (Date.now() - this.#lastPrune > PRUNE_EVERY_MS) {
-          this.#lastPrune = Date.now();
-          await this.prune();
+      // Each relayed batch is a unit of work: its lines share a trace id of their own.
+      const next = await withLogContext(newLogContext(), async () => {
+        try {
+          const published = await this.relayOnce();
+          if (this.#outage) this.#o.logger.info('outbox relay: Kafka reachable again, resuming');
+          this.#outage = false;
+          backoff = 0;
+          if (Date.now() - this.#lastPrune > PRUNE_EVERY_MS) {
+            this.#lastPrune = Date.now();
+            await this.prune();
+          }
+          return published < this.#o.batchSize ? this.#o.intervalMs : 0;
+        } catch (err) {
+          if (!this.#outage)
+            this.#o.logger.warn({ err }, 'outbox relay: publishing failed; events stay queued');
+          this.#outage = true;
+          // A fresh producer after a failure: kafkajs' idempotent producer can stay wedged on
+          // sequence numbers after a broker restart. Duplicates this may cause are deduped by id.
+          await this.#dropProducer();
+          backoff = Math.min(Math.max(200, backoff * 2), MAX_BACKOFF_MS);
+          return backoff;
         }
-      } catch (err) {
-        if (!this.#outage)
-          this.#o.logger.warn({ err }, 'outbox relay: publishing failed; events stay queued');
-        this.#outage = true;
-        // A fresh producer after a failure: kafkajs' idempotent producer can stay wedged on
-        // sequence numbers after a broker restart. Duplicates this may cause are deduped by id.
-        await this.#dropProducer();
-        backoff = Math.min(Math.max(200, backoff * 2), MAX_BACKOFF_MS);
-        await this.#sleep(backoff);
-        continue;
-      }
-      if (published < this.#o.batchSize) await this.#sleep(this.#o.intervalMs);
+      });
+      if (next > 0) await this.#sleep(next);
     }
   }
 

@@ -3,8 +3,16 @@
 // keeps the partition) and no offset is committed, so the index catches up from the topic as
 // soon as the server answers again. External versions make redelivery and reordering harmless.
 import type { Client } from '@opensearch-project/opensearch';
-import { Counter, venueEventV1, type Logger, type Registry, type VenueEvent } from '@sport-venue/shared';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  Counter,
+  createConsumerLoop,
+  decodeEvent,
+  venueEventV1,
+  type Logger,
+  type Registry,
+  type VenueEvent,
+} from '@sport-venue/shared';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { bulkIndex, ensureSearchIndex } from './search-index.ts';
 import { venueDocument, type VenueDocument } from './search-documents.ts';
 
@@ -24,7 +32,6 @@ export interface SearchIndexerOptions {
 const MAX_BACKOFF_MS = 5_000;
 
 export function createSearchIndexer(opts: SearchIndexerOptions) {
-  let consumer: Consumer | null = null;
   let indexReady = false;
   let outage = false;
   const events = new Counter({
@@ -52,13 +59,7 @@ export function createSearchIndexer(opts: SearchIndexerOptions) {
   }: EachBatchPayload) {
     const valid: VenueEvent[] = [];
     for (const message of batch.messages) {
-      let json: unknown = null;
-      try {
-        json = JSON.parse(message.value?.toString('utf8') ?? '');
-      } catch {
-        // counted below
-      }
-      const parsed = venueEventV1.safeParse(json);
+      const parsed = decodeEvent(venueEventV1, message.value);
       if (parsed.success) valid.push(parsed.data);
       else {
         events.inc({ outcome: 'invalid' });
@@ -99,27 +100,24 @@ export function createSearchIndexer(opts: SearchIndexerOptions) {
     await heartbeat();
   }
 
+  const loop = createConsumerLoop({
+    kafka: opts.kafka,
+    name: 'search indexer',
+    groupId: opts.groupId,
+    topics: [opts.topic],
+    logger: opts.logger,
+    sessionTimeoutMs: opts.sessionTimeoutMs,
+    maxWaitTimeInMs: 200,
+    run: { eachBatchAutoResolve: false, autoCommit: true, eachBatch },
+  });
+
   return {
     groupId: opts.groupId,
     topics: [opts.topic] as const,
-    /** Subscribes and starts consuming; the topic must exist (the caller ensures it). */
-    async start() {
-      const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
-      const c = opts.kafka.consumer({
-        groupId: opts.groupId,
-        sessionTimeout,
-        heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-        maxWaitTimeInMs: 200,
-      });
-      consumer = c;
-      await c.connect();
-      await c.subscribe({ topics: [opts.topic], fromBeginning: true });
-      await c.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch });
-    },
-    async stop() {
-      const c = consumer;
-      consumer = null;
-      await c?.disconnect();
-    },
+    /** Creates the topic if missing, subscribes and starts consuming (one attempt). */
+    start: loop.start,
+    /** Keeps starting while Kafka or the topic is unreachable (backoff 1 s doubling to 30 s). */
+    startInBackground: loop.startInBackground,
+    stop: loop.stop,
   };
 }

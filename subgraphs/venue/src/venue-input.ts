@@ -1,5 +1,5 @@
 // Validation of operator input for venues: what the database stores is always well-formed.
-import { badInput } from '@sport-venue/shared';
+import { badInput, InputReason } from '@sport-venue/shared';
 import { assertCoordinates } from './geo.ts';
 import { isValidTimeZone } from './local-time.ts';
 import { openingHoursFromInput, type OpeningDayInput, type OpeningHours } from './opening-hours.ts';
@@ -44,27 +44,41 @@ export const DEFAULT_TYPICAL_STAY_MIN = 90;
 const text = (value: string, field: string, max = 191) => {
   const trimmed = value.trim();
   if (trimmed.length === 0 || trimmed.length > max)
-    throw badInput(`${field} must be 1–${max} characters`, field);
+    throw badInput(`${field} must be 1–${max} characters`, field, {
+      reason: InputReason.LENGTH,
+      min: 1,
+      max,
+    });
   return trimmed;
 };
 
 const intIn = (value: number, min: number, max: number, field: string) => {
   if (!Number.isInteger(value) || value < min || value > max)
-    throw badInput(`${field} must be an integer between ${min} and ${max}`, field);
+    throw badInput(`${field} must be an integer between ${min} and ${max}`, field, {
+      reason: InputReason.INTEGER_RANGE,
+      min,
+      max,
+    });
   return value;
 };
 
 function sports(list: string[]): string[] {
   const out = [...new Set(list.map((s) => s.trim().toLowerCase()))];
-  if (out.length === 0 || out.length > 20) throw badInput('list 1–20 sports', 'sports');
+  if (out.length === 0 || out.length > 20)
+    throw badInput('list 1–20 sports', 'sports', { reason: InputReason.COUNT, min: 1, max: 20 });
   for (const s of out)
     if (!/^[a-z][a-z0-9_-]{0,31}$/.test(s))
-      throw badInput(`"${s}" is not a sport key (e.g. badminton)`, 'sports');
+      throw badInput(`"${s}" is not a sport key (e.g. badminton)`, 'sports', {
+        reason: InputReason.FORMAT,
+        format: 'SPORT_KEY',
+        value: s,
+      });
   return out;
 }
 
 function timeZone(value: string): string {
-  if (!isValidTimeZone(value)) throw badInput(`${value} is not an IANA time zone`, 'timeZone');
+  if (!isValidTimeZone(value))
+    throw badInput(`${value} is not an IANA time zone`, 'timeZone', { reason: InputReason.TIME_ZONE, value });
   return value;
 }
 
@@ -74,7 +88,11 @@ export function validateNewVenue(
   maxStayMin: number,
 ): VenueFields & { cityCode: string; slug: string } {
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(input.slug))
-    throw badInput('slug must be lower-case letters, digits and dashes (at most 64)', 'slug');
+    throw badInput('slug must be lower-case letters, digits and dashes (at most 64)', 'slug', {
+      reason: InputReason.FORMAT,
+      format: 'SLUG',
+      value: input.slug,
+    });
   assertCoordinates(input);
   return {
     cityCode: input.cityCode,
@@ -97,7 +115,8 @@ export function validateVenueChanges(input: UpdateVenueInput, maxStayMin: number
   const out: Partial<VenueFields> = {};
   if (input.name != null) out.name = text(input.name, 'name');
   if (input.address != null) out.address = text(input.address, 'address');
-  if ((input.lat == null) !== (input.lng == null)) throw badInput('lat and lng change together', 'lat');
+  if ((input.lat == null) !== (input.lng == null))
+    throw badInput('lat and lng change together', 'lat', { reason: InputReason.TOGETHER, with: 'lng' });
   if (input.lat != null && input.lng != null) {
     assertCoordinates({ lat: input.lat, lng: input.lng });
     out.lat = input.lat;

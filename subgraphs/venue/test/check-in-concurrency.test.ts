@@ -38,40 +38,44 @@ describe('headcount under concurrency', () => {
     const published: number[] = [];
     subscriber.on('pmessage', (_p, _ch, payload) => published.push(JSON.parse(payload).currentCount));
     await subscriber.psubscribe(channels.occupancy.pattern(t.config.PUBSUB_PREFIX));
+    try {
+      const ops = users.flatMap((u, i) =>
+        Array.from({ length: 10 }, (_, k) => {
+          const venue = venues[(i + k) % 2]!;
+          return (k + i) % 3 === 2
+            ? t.graphql(CHECK_OUT, { venueId: venue.id }, u)
+            : t.graphql(CHECK_IN, { input: checkInInput(venue) }, u);
+        }),
+      );
+      const results = await Promise.all(ops);
+      const codes = new Set(results.flatMap((r) => r.errors?.map((e) => String(e.extensions?.code)) ?? []));
+      for (const code of codes) assert.ok(['ALREADY_CHECKED_IN', 'NOT_CHECKED_IN'].includes(code), code);
+      assert.ok(results.filter((r) => !r.errors).length > 100, 'most operations were accepted');
 
-    const ops = users.flatMap((u, i) =>
-      Array.from({ length: 10 }, (_, k) => {
-        const venue = venues[(i + k) % 2]!;
-        return (k + i) % 3 === 2
-          ? t.graphql(CHECK_OUT, { venueId: venue.id }, u)
-          : t.graphql(CHECK_IN, { input: checkInInput(venue) }, u);
-      }),
-    );
-    const results = await Promise.all(ops);
-    const codes = new Set(results.flatMap((r) => r.errors?.map((e) => String(e.extensions?.code)) ?? []));
-    for (const code of codes) assert.ok(['ALREADY_CHECKED_IN', 'NOT_CHECKED_IN'].includes(code), code);
-    assert.ok(results.filter((r) => !r.errors).length > 100, 'most operations were accepted');
-
-    for (const venue of venues) {
-      const current = Number(await redis.get(redisKeys.venueCurrent(venue.id)));
-      const present = await redis.hkeys(presenceKeys.venuePresent(venue.id));
-      const sessionsHere = (
-        await Promise.all(users.map((u) => redis.hget(presenceKeys.session(u.userId), 'venueId')))
-      ).filter((v) => v === venue.id).length;
-      const openRows = await t.app.db.checkIn.count({ where: { venueId: BigInt(venue.id), endedAt: null } });
-      assert.equal(current, present.length, 'count = present-hash');
-      assert.equal(current, sessionsHere, 'count = users whose session is here');
-      assert.equal(current, openRows, 'count = open sessions in MariaDB');
+      for (const venue of venues) {
+        const current = Number(await redis.get(redisKeys.venueCurrent(venue.id)));
+        const present = await redis.hkeys(presenceKeys.venuePresent(venue.id));
+        const sessionsHere = (
+          await Promise.all(users.map((u) => redis.hget(presenceKeys.session(u.userId), 'venueId')))
+        ).filter((v) => v === venue.id).length;
+        const openRows = await t.app.db.checkIn.count({
+          where: { venueId: BigInt(venue.id), endedAt: null },
+        });
+        assert.equal(current, present.length, 'count = present-hash');
+        assert.equal(current, sessionsHere, 'count = users whose session is here');
+        assert.equal(current, openRows, 'count = open sessions in MariaDB');
+      }
+      // Every session that ended was closed once, every check-in opened one.
+      const total = await t.app.db.checkIn.count();
+      const ended = await t.app.db.checkIn.count({ where: { endedAt: { not: null } } });
+      const events = await t.app.db.outboxEvent.count();
+      assert.equal(events, total + ended);
+      for (const u of users) assert.equal(await redis.hlen(presenceKeys.journal(u.userId)), 0);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      // Also when an assertion failed: an open subscriber would keep the file running.
+      subscriber.disconnect();
     }
-    // Every session that ended was closed once, every check-in opened one.
-    const total = await t.app.db.checkIn.count();
-    const ended = await t.app.db.checkIn.count({ where: { endedAt: { not: null } } });
-    const events = await t.app.db.outboxEvent.count();
-    assert.equal(events, total + ended);
-    for (const u of users) assert.equal(await redis.hlen(presenceKeys.journal(u.userId)), 0);
-
-    await new Promise((r) => setTimeout(r, 100));
-    subscriber.disconnect();
     assert.ok(published.length > 0);
     assert.ok(published.every((n) => n >= 0));
   });

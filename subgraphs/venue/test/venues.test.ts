@@ -123,6 +123,62 @@ describe('venue administration', () => {
     assert.equal(cleared.data!.updateVenue.capacity, null);
     assert.equal(codeOf(await t.graphql(UPDATE, { id: '99999999', input }, admin())), 'VENUE_NOT_FOUND');
   });
+
+  it('refused settings carry a stable reason and its limits (extensions.reason, min, max), nothing written', async () => {
+    const id = (
+      await t.graphql<{ createVenue: { id: string } }>(CREATE, { input: newVenue('strict') }, admin())
+    ).data!.createVenue.id;
+    const refusal = async (input: Record<string, unknown>) => {
+      const result = await t.graphql(UPDATE, { id, input }, operatorOf(id));
+      assert.equal(result.data, null);
+      const { stacktrace, ...extensions } = result.errors?.[0]?.extensions ?? {};
+      assert.equal(stacktrace, undefined);
+      return extensions;
+    };
+    assert.deepEqual(await refusal({ checkinRadiusM: 5, capacity: 99 }), {
+      code: 'BAD_USER_INPUT',
+      field: 'checkinRadiusM',
+      reason: 'INTEGER_RANGE',
+      min: 20,
+      max: 5000,
+    });
+    assert.deepEqual(await refusal({ name: ' ' }), {
+      code: 'BAD_USER_INPUT',
+      field: 'name',
+      reason: 'LENGTH',
+      min: 1,
+      max: 191,
+    });
+    assert.deepEqual(await refusal({ sports: ['Tennis!'] }), {
+      code: 'BAD_USER_INPUT',
+      field: 'sports',
+      reason: 'FORMAT',
+      format: 'SPORT_KEY',
+      value: 'tennis!',
+    });
+    assert.deepEqual(await refusal({ timeZone: 'Mars/Base' }), {
+      code: 'BAD_USER_INPUT',
+      field: 'timeZone',
+      reason: 'TIME_ZONE',
+      value: 'Mars/Base',
+    });
+    assert.deepEqual(
+      await refusal({
+        openingHours: [
+          {
+            weekday: 3,
+            spans: [
+              { openMinute: 480, closeMinute: 720 },
+              { openMinute: 600, closeMinute: 900 },
+            ],
+          },
+        ],
+      }),
+      { code: 'BAD_USER_INPUT', field: 'openingHours', reason: 'SPANS_OVERLAP', weekday: 3 },
+    );
+    const row = await t.app.db.venue.findUnique({ where: { id: BigInt(id) } });
+    assert.deepEqual([row?.checkinRadiusM, row?.capacity, row?.name], [200, null, '深圳湾 strict']);
+  });
 });
 
 describe('finding venues', () => {

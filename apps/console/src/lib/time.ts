@@ -1,4 +1,6 @@
-// Times in the venue's own time zone, whatever the browser's is (Intl does the zone arithmetic).
+// Times in the venue's own time zone, whatever the browser's is (the zone arithmetic is shared
+// with the subgraphs: packages/shared/src/local-time.ts).
+import { addDaysToKey, isoWeekdayOfKey, wallClock, zonedTimeToUtc } from '@sport-venue/shared/local-time';
 
 export interface LocalParts {
   year: number;
@@ -9,40 +11,9 @@ export interface LocalParts {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export function localParts(instant: Date | string, timeZone: string): LocalParts {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  const out: Record<string, number> = {};
-  for (const p of partsFormatter(timeZone).formatToParts(date)) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value);
-  }
-  return {
-    year: out.year!,
-    month: out.month!,
-    day: out.day!,
-    hour: out.hour! % 24,
-    minute: out.minute!,
-    second: out.second!,
-  };
+  const { year, month, day, hour, minute, second } = wallClock(instant, timeZone);
+  return { year, month, day, hour, minute, second };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -70,23 +41,10 @@ export function formatLocalTime(instant: Date | string, timeZone: string): strin
 export function zonedInstant(date: string, minutes: number, timeZone: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) throw new Error(`not a date: ${date}`);
-  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) + minutes * 60_000;
-  // Start from the wall time read as UTC, then correct by the zone's offset there; a second pass
-  // settles instants near an offset change (DST).
-  let guess = wall;
-  for (let i = 0; i < 2; i++) {
-    const p = localParts(new Date(guess), timeZone);
-    const seen = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-    guess += wall - seen;
-  }
-  return new Date(guess);
+  return zonedTimeToUtc(timeZone, Number(match[1]), Number(match[2]), Number(match[3]), 0, minutes);
 }
 
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + days));
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-}
+export const addDays = addDaysToKey;
 
 /** [local midnight of `from`, local midnight after `to`) as ISO instants: a filter of whole days. */
 export function localDaysRange(from: string, to: string, timeZone: string): { from: string; to: string } {
@@ -97,10 +55,7 @@ export function localDaysRange(from: string, to: string, timeZone: string): { fr
 }
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
-export function isoWeekday(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
-}
+export const isoWeekday = isoWeekdayOfKey;
 
 /** "HH:mm" → minutes after midnight; null when malformed. */
 export function parseClock(value: string): number | null {
