@@ -2,9 +2,12 @@
 // with one replica of the router and of every subgraph, then with two (infra/topology.ts: each its
 // own process, HAProxy in front, Redis Cluster, Kafka topics with three partitions), same machine
 // and same load. Prints both, their throughput ratio, and the load generator's own CPU share (on a
-// small machine the generator competes with the servers it measures).
+// small machine the generator competes with the servers it measures). Where the CPU went during the
+// measured window: each part's processes (all replicas, from /proc), the generator, and the whole
+// machine (/proc/stat: the stores, HAProxy and anything else running), per check-in.
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createKafka, ensureTopics } from '@sport-venue/shared';
 import {
@@ -17,12 +20,33 @@ import {
 import { startTopology } from '../infra/topology.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
-import { BENCH_VENUE, createBenchVenue, load, option, round, type Measured } from './support/harness.ts';
+import { BENCH_VENUE, createBenchVenue, load, option, round } from './support/harness.ts';
 
 const REQUESTS = option('requests', 1_500);
 const CONCURRENCY = option('concurrency', 32);
 const WARMUP = Math.min(200, REQUESTS);
 const root = new URL('../', import.meta.url).pathname;
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds a process has used so far (user + system), or 0 once it is gone. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine so far (all cores). */
+function machineCpuSeconds(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = values.map(Number);
+  const idle = n[3]! + n[4]!; // idle + iowait
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id } } }`;
 
 execFileSync('bash', ['infra/redis-cluster.sh', 'up'], { cwd: root, stdio: 'inherit' });
@@ -87,14 +111,41 @@ async function run(replicas: number) {
       return res.ok && !body.errors;
     };
     await load(WARMUP, CONCURRENCY, call(0));
+    const partsCpu = () => {
+      const byPart: Record<string, number> = {};
+      for (const r of topology.replicas)
+        byPart[r.part] = (byPart[r.part] ?? 0) + processCpuSeconds(r.process.pid);
+      return byPart;
+    };
     const cpu0 = process.cpuUsage();
+    const parts0 = partsCpu();
+    const machine0 = machineCpuSeconds();
     const measured = await load(REQUESTS, CONCURRENCY, call(WARMUP));
     const cpu = process.cpuUsage(cpu0);
-    const generatorCpu = (cpu.user + cpu.system) / 1e6 / measured.seconds;
+    const parts1 = partsCpu();
+    const machine1 = machineCpuSeconds();
+    const generatorSeconds = (cpu.user + cpu.system) / 1e6;
+    const generatorCpu = generatorSeconds / measured.seconds;
+    const machineBusy = machine1.busy - machine0.busy;
+    const perCheckInMs = (seconds: number) => round((seconds * 1000) / REQUESTS, 1);
+    const partsSeconds = Object.fromEntries(
+      Object.keys(parts1).map((part) => [part, parts1[part]! - (parts0[part] ?? 0)]),
+    );
+    const ours = Object.values(partsSeconds).reduce((a, b) => a + b, 0) + generatorSeconds;
     return {
       ...measured,
       generatorCoreShare: round(generatorCpu),
       generatorMachineShare: round(generatorCpu / cpus().length),
+      /** Share of all cores busy during the measured window (1 = every core busy all the time). */
+      machineBusyShare: round(machineBusy / (machine1.total - machine0.total)),
+      loadAverage1m: round(loadavg()[0]!),
+      /** CPU milliseconds per check-in: each part (its replicas together), the generator, the rest. */
+      cpuMsPerCheckIn: {
+        ...Object.fromEntries(Object.entries(partsSeconds).map(([part, sec]) => [part, perCheckInMs(sec)])),
+        generator: perCheckInMs(generatorSeconds),
+        'stores, HAProxy and other processes': perCheckInMs(Math.max(0, machineBusy - ours)),
+        machine: perCheckInMs(machineBusy),
+      },
     };
   } finally {
     await topology.stop();
@@ -103,8 +154,8 @@ async function run(replicas: number) {
   }
 }
 
-const one: Measured & Record<string, number> = await run(1);
-const two: Measured & Record<string, number> = await run(2);
+const one = await run(1);
+const two = await run(2);
 await issuer.stop();
 console.log(
   JSON.stringify(
