@@ -31,6 +31,7 @@ import type { PredictionSettings } from '../../subgraphs/prediction/src/config.t
 import { startRouter } from '../../router/src/index.ts';
 import { routerConfigSchema } from '../../router/src/config.ts';
 import { parseConfig } from '@sport-venue/shared';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -180,11 +181,12 @@ export async function startGraph(options: GraphOptions = {}) {
     // Cluster: the routers' ports are picked first, so that one balancer fronts the routers and
     // the subgraphs they reach.
     const routerPorts = replicas > 1 ? await Promise.all(users.map(() => freePort())) : [0];
+    const balancerDir = path.join(tmpdir(), uniqueId('sv-graph-lb-'));
     const balancer =
       replicas > 1
         ? await startBalancer({
             root,
-            stateDir: path.join(tmpdir(), uniqueId('sv-graph-lb-')),
+            stateDir: balancerDir,
             backends: {
               router: { servers: routerPorts },
               ...Object.fromEntries(
@@ -193,7 +195,11 @@ export async function startGraph(options: GraphOptions = {}) {
             },
           })
         : null;
-    if (balancer) closers.push(() => balancer.stop());
+    if (balancer)
+      closers.push(async () => {
+        await balancer.stop();
+        await rm(balancerDir, { recursive: true, force: true });
+      });
     const subgraphUrl = (name: keyof typeof parts) =>
       balancer ? `http://127.0.0.1:${balancer.frontends[name]}` : parts[name][0]!.url;
     const routers: Array<Awaited<ReturnType<typeof startRouter>>> = [];
