@@ -22,6 +22,8 @@ export interface BalancerOptions {
 }
 
 export interface Balancer {
+  /** The HAProxy process (benchmarks read its CPU time). */
+  pid: number | undefined;
   frontends: Record<string, number>;
   stats: number;
   /** Resolves once `count` replicas of the backend are up behind the balancer. */
@@ -99,6 +101,7 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   child.on('exit', () => file.end());
 
   return {
+    pid: child.pid,
     frontends: Object.fromEntries(backends.map((b) => [b.name, b.frontend])),
     stats,
     async healthy(name, count, timeoutMs = 60_000) {

@@ -57,6 +57,8 @@ export interface Topology {
   /** The balancer's frontend of each part (the routers use the subgraph ones). */
   frontends: Record<Part, number> & { stats: number };
   replicas: Replica[];
+  /** The balancer's process id. */
+  balancerPid: number | undefined;
   /** SIGKILL, no goodbye: what a crash looks like to everyone else. */
   kill(part: Part, index: number): Promise<void>;
   /** Resolves once the balancer routes to `count` healthy replicas of the part. */
@@ -164,6 +166,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       routerUrl: `http://127.0.0.1:${frontends.router}`,
       frontends,
       replicas,
+      balancerPid: lb.pid,
       healthy,
       async kill(part, index) {
         const r = replicas.find((x) => x.part === part && x.index === index);
