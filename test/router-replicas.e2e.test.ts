@@ -13,7 +13,7 @@ import { subscribe, wsClient } from './support/ws-client.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const MAX_SOCKETS = 3;
-const LEASE_MS = 3_000;
+const LEASE_MS = 5_000;
 const PER_USER_PER_MINUTE = 5;
 // User ids are numeric (the router refuses other subjects); random ones keep runs apart.
 const newUserId = () => String(1_000_000 + Math.floor(Math.random() * 1e9));
