@@ -13,7 +13,8 @@ const run = (file: string, env: Record<string, string>) =>
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
-    timeout: 20_000,
+    // Generous: at a load average of 35 on 2 cores, loading the modules alone took over 20 s.
+    timeout: 120_000,
   });
 
 const oneLine = (result: ReturnType<typeof run>, variable: string) => {
