@@ -2,9 +2,12 @@
 // one machine (docs/decisions/0012). Used by `npm run start:cluster`, the clustered end-to-end test
 // and `npm run bench -- scale`. The routers reach the subgraphs through the balancer too, so a dead
 // replica of anything is routed around once its health check fails (/ready, every 2 s).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { startBalancer, waitFor, type Balancer } from './balancer.ts';
 import { freePort } from './instance.ts';
+
+export { ensureHaproxy } from './balancer.ts';
 
 export const PARTS = ['user', 'venue', 'social', 'prediction', 'router'] as const;
 export type Part = (typeof PARTS)[number];
@@ -54,6 +57,8 @@ export interface Topology {
   /** The balancer's frontend of each part (the routers use the subgraph ones). */
   frontends: Record<Part, number> & { stats: number };
   replicas: Replica[];
+  /** The balancer's process id. */
+  balancerPid: number | undefined;
   /** SIGKILL, no goodbye: what a crash looks like to everyone else. */
   kill(part: Part, index: number): Promise<void>;
   /** Resolves once the balancer routes to `count` healthy replicas of the part. */
@@ -61,62 +66,9 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
-/** Installs HAProxy from Debian if missing (idempotent; never starts the system service). */
-export function ensureHaproxy(root: string): void {
-  execFileSync('bash', ['infra/ensure-haproxy.sh'], { cwd: root, stdio: 'inherit' });
-}
-
-function haproxyConfig(frontends: Record<Part, number> & { stats: number }, replicas: Replica[]): string {
-  const lines = [
-    'global',
-    // File descriptors: about two per connection; stays under a default 20000 limit.
-    '  maxconn 4096',
-    'defaults',
-    '  mode http',
-    '  timeout connect 2s',
-    // A busy host answers /ready slowly: a 1 s check (the default) marked healthy replicas down.
-    '  timeout check 5s',
-    '  timeout client 120s',
-    '  timeout server 120s',
-    // A WebSocket, once upgraded, is a tunnel: it may stay open for hours.
-    '  timeout tunnel 4h',
-    '  option http-server-close',
-    // Only requests that never reached a replica are sent again (never a possibly applied one).
-    '  retries 3',
-    '  retry-on conn-failure',
-    '  option redispatch 1',
-    `listen stats`,
-    `  bind 127.0.0.1:${frontends.stats}`,
-    '  stats enable',
-    '  stats uri /',
-  ];
-  for (const part of PARTS) {
-    lines.push(`frontend ${part}_in`, `  bind 127.0.0.1:${frontends[part]}`, `  default_backend ${part}`);
-    lines.push(
-      `backend ${part}`,
-      '  balance roundrobin',
-      '  option httpchk GET /ready',
-      '  http-check expect status 200',
-    );
-    for (const r of replicas.filter((x) => x.part === part))
-      lines.push(`  server ${part}${r.index} 127.0.0.1:${r.port} check inter 2s fall 3 rise 1`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} not ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const ready = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok;
 
 export async function startTopology(o: TopologyOptions): Promise<Topology> {
-  ensureHaproxy(o.root);
   const count = o.replicas ?? 2;
   const logDir = `${o.stateDir}/logs/topology`;
   mkdirSync(logDir, { recursive: true });
@@ -146,7 +98,9 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     return child;
   };
 
+  let balancer: Balancer | null = null;
   const stop = async () => {
+    await balancer?.stop();
     await Promise.all(
       children.map(
         (c) =>
@@ -191,28 +145,28 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     await Promise.all(subgraphs.map((r) => waitFor(ready(r.port), `${r.part}-${r.index}`, 120_000)));
     const routers = await Promise.all(Array.from({ length: count }, (_, i) => start('router', i)));
 
-    const config = `${o.stateDir}/haproxy.cfg`;
-    writeFileSync(config, haproxyConfig(frontends, replicas));
-    spawnLogged('haproxy', 'haproxy', ['-f', config, '-db'], o.env);
+    const lb = await startBalancer({
+      root: o.root,
+      stateDir: o.stateDir,
+      statsPort: frontends.stats,
+      backends: Object.fromEntries(
+        PARTS.map((part) => [
+          part,
+          { frontend: frontends[part], servers: replicas.filter((r) => r.part === part).map((r) => r.port) },
+        ]),
+      ),
+      echo: o.echo,
+    });
+    balancer = lb;
     await Promise.all(routers.map((r) => waitFor(ready(r.port), `router-${r.index}`, 120_000)));
-
-    const healthy = async (part: Part, n: number, timeoutMs = 60_000) => {
-      await waitFor(
-        async () => {
-          const csv = await (await fetch(`http://127.0.0.1:${frontends.stats}/;csv`)).text();
-          const up = csv.split('\n').filter((l) => l.startsWith(`${part},${part}`) && l.includes(',UP,'));
-          return up.length >= n;
-        },
-        `${n} healthy ${part} replicas behind the balancer`,
-        timeoutMs,
-      );
-    };
+    const healthy = (part: Part, n: number, timeoutMs = 60_000) => lb.healthy(part, n, timeoutMs);
     for (const part of PARTS) await healthy(part, count, 120_000);
 
     return {
       routerUrl: `http://127.0.0.1:${frontends.router}`,
       frontends,
       replicas,
+      balancerPid: lb.pid,
       healthy,
       async kill(part, index) {
         const r = replicas.find((x) => x.part === part && x.index === index);

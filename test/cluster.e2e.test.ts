@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  checkinEventV1,
   createKafka,
   createRedis,
   ensureTopics,
@@ -43,6 +44,7 @@ describe('the clustered topology', () => {
   let venueDb: ReturnType<typeof createVenueDb>;
   const closers: Array<() => Promise<unknown>> = [];
   const tokens = new Map<string, string>();
+  const topics = { checkin: uniqueId('checkin.events.'), points: uniqueId('points.commands.') };
 
   before(async () => {
     issuer = await startTokenIssuer();
@@ -65,7 +67,6 @@ describe('the clustered topology', () => {
     const wechat = await startFakeWeChat();
     closers.push(() => wechat.stop());
 
-    const topics = { checkin: uniqueId('checkin.events.'), points: uniqueId('points.commands.') };
     // Created before any consumer subscribes, with the broker's num.partitions (4).
     await ensureTopics(createKafka(testServices.kafkaBrokers, 'cluster-test'), [
       topics.checkin,
@@ -197,9 +198,53 @@ describe('the clustered topology', () => {
     assert.equal(await headcount(venueId), 40);
   });
 
+  /** Distinct check-in sessions and event ids of CHECKED_IN events of a venue, read back from the topic. */
+  async function checkedInEvents(venueId: string, expected: number) {
+    const consumer = createKafka(testServices.kafkaBrokers, 'cluster-test').consumer({
+      groupId: uniqueId('cluster-read-'),
+      sessionTimeout: 6000,
+    });
+    const sessions = new Set<string>();
+    const ids = new Set<string>();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: topics.checkin, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const event = checkinEventV1.parse(JSON.parse(message.value!.toString()));
+          if (event.type !== 'CHECKED_IN' || event.venueId !== venueId) return;
+          sessions.add(event.sessionId);
+          ids.add(event.id);
+        },
+      });
+      await eventually(() => sessions.size >= expected, { timeoutMs: 60_000, intervalMs: 500 });
+      // A little longer: a doubled check-in would show as one session more.
+      await new Promise((r) => setTimeout(r, 2_000));
+    } finally {
+      await consumer.disconnect();
+    }
+    return { sessions: sessions.size, ids: ids.size };
+  }
+
   it('killing one router and one replica of every subgraph mid-burst loses no check-in and no point', async () => {
     const venueId = await createBenchVenue(venueDb, uniqueId('kill-'));
     const users = await newUsers(60);
+    // Watching through the router that survives: the venue's events keep coming after the kill.
+    const [watcher] = await newUsers(1);
+    const { client } = wsClient(routerUrl(1), { authorization: `Bearer ${tokens.get(watcher!)}` });
+    const occupancy = subscribe<{ data: { occupancyChanged: { currentCount: number } } }>(client, OCCUPANCY, {
+      id: venueId,
+    });
+    closers.push(async () => client.dispose());
+    // Subscribed once an event arrives: one user's check-in before the burst.
+    const [first] = await newUsers(1);
+    await eventually(
+      async () => {
+        await checkIn(routerUrl(1), first!, venueId);
+        return occupancy.results.length > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     const burst = users.map(async (u, i) => {
       await new Promise((r) => setTimeout(r, i * 40)); // spread over ~2.4 s
       return checkIn(topology.routerUrl, u, venueId);
@@ -211,7 +256,7 @@ describe('the clustered topology', () => {
     await Promise.all(burst);
 
     // A change whose replica died between its steps is finished by the survivor's journal sweep.
-    await eventually(async () => (await headcount(venueId)) === 60, { timeoutMs: 60_000, intervalMs: 500 });
+    await eventually(async () => (await headcount(venueId)) === 61, { timeoutMs: 60_000, intervalMs: 500 });
     const at = new Date();
     await eventually(
       async () => {
@@ -231,6 +276,19 @@ describe('the clustered topology', () => {
       },
       { timeoutMs: 60_000, intervalMs: 1_000 },
     );
-    assert.equal(await headcount(venueId), 60, 'still exact after every sweep');
+    // Counted where each lives: headcount in Redis, sessions in MariaDB, one ledger entry per
+    // user, one event per session on the topic, and the subscriber saw the final count.
+    assert.equal(await headcount(venueId), 61, 'still exact after every sweep');
+    assert.equal(await venueDb.checkIn.count({ where: { venueId: BigInt(venueId) } }), 61);
+    const entries = await userDb.pointsEntry.findMany({ where: { userId: { in: users.map(BigInt) } } });
+    assert.deepEqual(
+      entries.map((e) => [e.userId.toString(), e.delta]).sort(),
+      users.map((u) => [u, 10]).sort(),
+    );
+    assert.deepEqual(await checkedInEvents(venueId, 61), { sessions: 61, ids: 61 });
+    await eventually(() => occupancy.results.some((r) => r.data.occupancyChanged.currentCount === 61), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
   });
 });

@@ -49,6 +49,8 @@ export const routerConfigSchema = baseConfig
     RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
+    /** How long a socket's slot outlives a router replica that died without closing it (socket-slots.ts). */
+    WS_SOCKET_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Browser origins CORS lets in (the console's), comma-separated; every other origin is refused. */
     CORS_ORIGINS: z

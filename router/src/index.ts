@@ -21,6 +21,7 @@ import { createPreflight } from './preflight.ts';
 import { createPersistedQueries } from './persisted-queries.ts';
 import { clientError, guardStatus } from './statuses.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { createSocketSlots } from './socket-slots.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
 import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
@@ -176,6 +177,11 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
     perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
   });
+  const socketSlots = createSocketSlots(publisher, {
+    maxPerUser: config.MAX_SOCKETS_PER_USER,
+    leaseMs: config.WS_SOCKET_LEASE_MS,
+    logger,
+  });
   const persistedQueries = createPersistedQueries();
   const measure = createPreflight({ limits, schema: () => apiSchema, persistedQueries });
   const apollo = new ApolloServer<RouterContext>({
@@ -264,7 +270,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ),
     logger,
     maxSubscriptionsPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET,
-    maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+    socketSlots,
     limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
     resolveQuery: trusted.resolveSubscribe,
@@ -280,6 +286,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     ...address,
     async stop() {
       await websocket.close();
+      await socketSlots.close();
       await closeServer(server);
       await apollo.stop();
       await pubsub.close();

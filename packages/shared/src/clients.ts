@@ -150,6 +150,17 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Pro
   }
 }
 
+/**
+ * A connection of its own (not mongoose's process-wide default): two instances of a part in one
+ * process (the clustered test graph) must not share, and close, one connection. Same options.
+ */
+export async function createMongoConnection(url: string): Promise<mongoose.Connection> {
+  mongoose.set('strictQuery', true);
+  return mongoose
+    .createConnection(url, { serverSelectionTimeoutMS: 3_000, bufferCommands: false, autoIndex: true })
+    .asPromise();
+}
+
 export async function connectMongo(url: string): Promise<typeof mongoose> {
   // The connection is per process; commands are not buffered while it is down so that requests
   // fail quickly and /ready reports the outage.

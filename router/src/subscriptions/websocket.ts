@@ -16,6 +16,7 @@ import {
 import { checkDocument, type Limits } from '../limits.ts';
 import { requestInfo, type Logger, type Viewer } from '@sport-venue/shared';
 import { AuthenticationError, type Authenticate } from '../auth.ts';
+import type { SocketSlot, SocketSlots } from '../socket-slots.ts';
 import { checkAccess, type SecurityPolicy } from '../security.ts';
 import { clientIp } from '../context.ts';
 import type { RouterContext } from '../gateway.ts';
@@ -37,7 +38,8 @@ export interface WebSocketOptions {
   ) => Promise<unknown>;
   logger: Logger;
   maxSubscriptionsPerSocket: number;
-  maxSocketsPerUser: number;
+  /** Per-user socket slots, shared by every router replica (socket-slots.ts). */
+  socketSlots: Pick<SocketSlots, 'acquire'>;
   limits: Limits;
   initTimeoutMs: number;
   /** The document to run for a subscribe payload (trusted documents), or the error to answer with. */
@@ -49,6 +51,7 @@ export interface WebSocketOptions {
 interface SocketState {
   viewer: Viewer | null;
   expiryTimer?: NodeJS.Timeout;
+  slot?: SocketSlot;
   active: Set<string>;
 }
 
@@ -68,7 +71,6 @@ export function attachWebSocket(opts: WebSocketOptions) {
   wss.on('connection', batchWrites);
   const documents = createDocumentCache();
   const states = new WeakMap<object, SocketState>();
-  const socketsPerUser = new Map<string, number>();
   const stateOf = (extra: object) => {
     let s = states.get(extra);
     if (!s) states.set(extra, (s = { viewer: null, active: new Set() }));
@@ -86,14 +88,19 @@ export function attachWebSocket(opts: WebSocketOptions) {
         if (!token) return true; // anonymous sockets may subscribe to public data
         try {
           const { viewer, expiresAt } = await opts.authenticate(token);
-          const open = socketsPerUser.get(viewer.userId) ?? 0;
-          if (open >= opts.maxSocketsPerUser) {
+          const slot = await opts.socketSlots.acquire(viewer.userId);
+          if (!slot) {
             ctx.extra.socket.close(4403, 'Forbidden: too many sockets for this user');
             return false;
           }
-          socketsPerUser.set(viewer.userId, open + 1);
+          // Closed while the slot was being granted: onClose has run already, nothing else frees it.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+            slot.release();
+            return false;
+          }
           const state = stateOf(ctx.extra);
           state.viewer = viewer;
+          state.slot = slot;
           const ms = expiresAt * 1000 - Date.now();
           // The socket outlives no token: at expiry every subscription on it ends with a clear reason.
           state.expiryTimer = setTimeout(
@@ -110,12 +117,7 @@ export function attachWebSocket(opts: WebSocketOptions) {
       onClose: (ctx) => {
         const state = states.get(ctx.extra);
         clearTimeout(state?.expiryTimer);
-        const userId = state?.viewer?.userId;
-        if (userId) {
-          const left = (socketsPerUser.get(userId) ?? 1) - 1;
-          if (left > 0) socketsPerUser.set(userId, left);
-          else socketsPerUser.delete(userId);
-        }
+        state?.slot?.release();
       },
       onSubscribe: (ctx, id, payload) => {
         const state = stateOf(ctx.extra);

