@@ -221,6 +221,8 @@ try {
         router: {
           groups: metric(after, 'graphql_subscription_groups_active'),
           eventsDropped: metric(after, 'subscription_events_dropped'),
+          // Sockets closed with 1013 for leaving more than WS_MAX_BUFFERED_BYTES unsent.
+          socketsClosedSlow: metric(after, 'subscription_sockets_closed_slow_total'),
           cpuSeconds: round(routerCpu),
           // What each delivery costs the router, whatever CPU share the machine gave it: 1e6 / this
           // is how many deliveries one core could make per second.
