@@ -5,6 +5,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { freePort } from './instance.ts';
+import { nodeArgsFor } from '../router/src/node-args.ts';
 
 export const PARTS = ['user', 'venue', 'social', 'prediction', 'router'] as const;
 export type Part = (typeof PARTS)[number];
@@ -178,7 +179,12 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
         part,
         index,
         port,
-        process: spawnLogged(`${part}-${index}`, process.execPath, [ENTRY[part]], env),
+        process: spawnLogged(
+          `${part}-${index}`,
+          process.execPath,
+          [...nodeArgsFor(ENTRY[part]), ENTRY[part]],
+          env,
+        ),
       };
       replicas.push(replica);
       return replica;
