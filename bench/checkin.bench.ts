@@ -7,7 +7,8 @@
 // outbox), one PUBLISH. Load generator and servers share this machine; prints one JSON object.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { IDENTITY_HEADER, signIdentity } from '@sport-venue/shared';
 import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
@@ -68,6 +69,32 @@ async function redisCeiling(redisUrl: string, db: number) {
   };
 }
 
+/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `measure` and adds what each request cost the given processes in CPU milliseconds. */
+async function withCpu<T extends Measured>(
+  processes: Record<string, ChildProcess>,
+  measure: () => Promise<T>,
+) {
+  const before = Object.fromEntries(Object.entries(processes).map(([n, p]) => [n, cpuSeconds(p.pid)]));
+  const result = await measure();
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(processes).map(([n, p]) => [
+      n,
+      round(((cpuSeconds(p.pid) - before[n]!) * 1000) / result.requests, 2),
+    ]),
+  );
+  return { ...result, cpuMsPerRequest };
+}
+
 const children: ChildProcess[] = [];
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await startTokenIssuer();
@@ -124,7 +151,7 @@ try {
     return res.ok && !body.errors;
   };
   await load(WARMUP, CONCURRENCY, direct(0));
-  const subgraph = await load(REQUESTS, CONCURRENCY, direct(WARMUP));
+  const subgraph = await withCpu({ venue }, () => load(REQUESTS, CONCURRENCY, direct(WARMUP)));
 
   let router: Measured | { skipped: string };
   if (WITH_ROUTER) {
@@ -161,7 +188,9 @@ try {
         return res.ok && !body.errors;
       };
       await load(WARMUP, CONCURRENCY, viaRouter(0));
-      router = await load(REQUESTS, CONCURRENCY, viaRouter(WARMUP));
+      router = await withCpu({ venue, router: routerProcess }, () =>
+        load(REQUESTS, CONCURRENCY, viaRouter(WARMUP)),
+      );
     } catch (err) {
       router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -174,9 +203,16 @@ try {
     JSON.stringify(
       {
         bench: 'checkin',
-        machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+        machine: {
+          cpus: cpus().length,
+          model: cpus()[0]?.model,
+          node: process.version,
+          loadAverage: loadavg().map((l) => round(l)),
+        },
         workload: 'first check-in of a fresh user (Lua step + MariaDB session/outbox transaction + PUBLISH)',
-        note: 'load generator, subgraph, router, MariaDB, Redis and Kafka all share this machine',
+        note:
+          'load generator, subgraph, router, MariaDB, Redis and Kafka all share this machine; ' +
+          'cpuMsPerRequest is what each check-in cost each process, whatever share of the CPU it got',
         redisIncrCeiling: ceiling,
         subgraph,
         router,

@@ -130,6 +130,15 @@ try {
   const counts = new Uint32Array(VENUES);
   let published = 0;
   let peakRss = metric(before, 'process_resident_memory_bytes');
+  // What the resident peak is made of: the JavaScript heap and buffers outside it (unsent data).
+  const peak = { heap: 0, external: 0 };
+  const notePeak = (text: string) => {
+    const rss = metric(text, 'process_resident_memory_bytes');
+    if (rss <= peakRss) return;
+    peakRss = rss;
+    peak.heap = metric(text, 'nodejs_heap_size_used_bytes');
+    peak.external = metric(text, 'nodejs_external_memory_bytes');
+  };
   const started = performance.now();
   while (published < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
@@ -153,8 +162,7 @@ try {
       await pipeline.exec();
     }
     await new Promise((r) => setTimeout(r, 5));
-    if (published % (RATE * 2) < RATE / 100)
-      peakRss = Math.max(peakRss, metric(await scrape(), 'process_resident_memory_bytes'));
+    if (published % (RATE * 2) < RATE / 100) notePeak(await scrape());
   }
   const publishSeconds = (performance.now() - started) / 1000;
   // Drain: until every expected message arrived, or nothing arrived for 5 s.
@@ -167,7 +175,7 @@ try {
   }
   const deliverySeconds = (performance.now() - started) / 1000;
   const after = await scrape();
-  peakRss = Math.max(peakRss, metric(after, 'process_resident_memory_bytes'));
+  notePeak(after);
   const reports = await Promise.all(
     workers.map(
       (worker) =>
@@ -221,6 +229,8 @@ try {
         router: {
           groups: metric(after, 'graphql_subscription_groups_active'),
           eventsDropped: metric(after, 'subscription_events_dropped'),
+          // Sockets closed with 1013 for leaving more than WS_MAX_BUFFERED_BYTES unsent.
+          socketsClosedSlow: metric(after, 'subscription_sockets_closed_slow_total'),
           cpuSeconds: round(routerCpu),
           // What each delivery costs the router, whatever CPU share the machine gave it: 1e6 / this
           // is how many deliveries one core could make per second.
@@ -229,6 +239,16 @@ try {
             idle: round(metric(idle, 'process_resident_memory_bytes') / 1e6, 1),
             subscribed: round(metric(before, 'process_resident_memory_bytes') / 1e6, 1),
             peak: round(peakRss / 1e6, 1),
+          },
+          // Of the subscribed RSS: the JavaScript heap in use and memory outside it (buffers).
+          heapUsedMB: {
+            idle: round(metric(idle, 'nodejs_heap_size_used_bytes') / 1e6, 1),
+            subscribed: round(metric(before, 'nodejs_heap_size_used_bytes') / 1e6, 1),
+            atPeak: round(peak.heap / 1e6, 1),
+          },
+          externalMB: {
+            subscribed: round(metric(before, 'nodejs_external_memory_bytes') / 1e6, 1),
+            atPeak: round(peak.external / 1e6, 1),
           },
         },
       },

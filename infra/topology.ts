@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { startBalancer, waitFor, type Balancer } from './balancer.ts';
 import { freePort } from './instance.ts';
+import { nodeArgsFor } from '../router/src/node-args.ts';
 
 export { ensureHaproxy } from './balancer.ts';
 
@@ -132,7 +133,12 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
         part,
         index,
         port,
-        process: spawnLogged(`${part}-${index}`, process.execPath, [ENTRY[part]], env),
+        process: spawnLogged(
+          `${part}-${index}`,
+          process.execPath,
+          [...nodeArgsFor(ENTRY[part]), ENTRY[part]],
+          env,
+        ),
       };
       replicas.push(replica);
       return replica;

@@ -2,6 +2,7 @@
 // processes, restarted when one dies. Prints where each part listens; Ctrl-C stops them all.
 import { execFileSync } from 'node:child_process';
 import { Supervisor } from './supervisor.ts';
+import { nodeArgsFor } from '../router/src/node-args.ts';
 import { startModelBootstrap } from './model-bootstrap.ts';
 import { ensureBuilt, H5_DIST } from '../apps/miniprogram/scripts/build.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
@@ -88,7 +89,13 @@ function stopAll(code: number) {
 }
 
 for (const service of [...helpers, ...services])
-  supervisor.start({ name: service.name, command: process.execPath, args: [service.entry], cwd: root, env });
+  supervisor.start({
+    name: service.name,
+    command: process.execPath,
+    args: [...nodeArgsFor(service.entry), service.entry],
+    cwd: root,
+    env,
+  });
 
 // SIGHUP too: the children are not in the terminal's process group, so closing the terminal
 // reaches only us, and we must take them with us.

@@ -1,5 +1,6 @@
 // Scenario: live updates through the router over graphql-ws, events carried on Redis pub/sub
 // (contract in docs/events.md), selections resolved through the graph once per event per group.
+import { once } from 'node:events';
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
@@ -27,7 +28,13 @@ describe('subscriptions through the router', () => {
     graph = await startGraph({
       // The init timeout is short enough for the 4408 test to be quick, long enough that 50 sockets
       // opening at once on a busy machine all get their connection_init in (300 ms was not).
-      routerEnv: { USER_JWKS_URL: issuer.jwksUrl, WS_INIT_TIMEOUT_MS: '3000', MAX_SOCKETS_PER_USER: '3' },
+      // A small unsent-bytes bound, so the slow-consumer case does not have to fill megabytes.
+      routerEnv: {
+        USER_JWKS_URL: issuer.jwksUrl,
+        WS_INIT_TIMEOUT_MS: '3000',
+        MAX_SOCKETS_PER_USER: '3',
+        WS_MAX_BUFFERED_BYTES: '65536',
+      },
     });
     redis = new Redis(graph.redisUrl);
     await graph.venue.db.city.create({ data: { code: '440300', name: '深圳', timeZone: 'Asia/Shanghai' } });
@@ -149,6 +156,61 @@ describe('subscriptions through the router', () => {
     assert.equal(graph.router.hub.stats().executions - before, 1);
     subs.forEach((s) => s.stop());
     await client.dispose();
+  });
+
+  it('a socket that stops reading is closed with 1013 while the other subscribers get every event', async () => {
+    const query = 'subscription($id: ID!) { occupancyChanged(venueId: $id) { venueId currentCount } }';
+    const reader = wsClient(graph.router.url);
+    const steady = subscribe(reader.client, query, { id: venueA });
+    // A thin client that subscribes 50 times on one socket, then stops reading it.
+    const slow = new WebSocket(`${graph.router.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    await once(slow, 'open');
+    slow.send(JSON.stringify({ type: 'connection_init' }));
+    await once(slow, 'message');
+    for (let i = 0; i < 50; i++)
+      slow.send(
+        JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables: { id: venueA } } }),
+      );
+    await subscribed(51);
+    (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const closed = once(slow, 'close');
+    const slowClosed = async () => {
+      const text = await (await fetch(`${graph.router.url}/metrics`)).text();
+      return Number(/^subscription_sockets_closed_slow_total (\d+)/m.exec(text)?.[1] ?? 0) > 0;
+    };
+    // Past the kernel's socket buffers and then the router's bound: a few megabytes.
+    let published = 0;
+    while (!(await slowClosed())) {
+      assert.ok(published < 100_000, 'the slow socket was never closed');
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < 100; i++) {
+        published += 1;
+        pipeline.publish(
+          `${graph.pubsubPrefix}occupancy:${venueA}`,
+          JSON.stringify({
+            v: 1,
+            venueId: venueA,
+            currentCount: published,
+            occupancyLevel: 'NOT_BUSY',
+            at: new Date().toISOString(),
+          }),
+        );
+      }
+      await pipeline.exec();
+    }
+    // The reading subscriber missed nothing and the router let go of the slow one.
+    await eventually(() => steady.results.length === published, { timeoutMs: 60_000 });
+    assert.deepEqual(
+      steady.results.map((r) => Number(JSON.stringify(r).match(/"currentCount":(\d+)/)?.[1])),
+      Array.from({ length: published }, (_, i) => i + 1),
+    );
+    (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+    const [code, reason] = (await closed) as [number, Buffer];
+    assert.equal(code, 1013);
+    assert.equal(String(reason), 'Try Again Later: slow consumer, too many unsent messages');
+    await subscribed(1);
+    steady.stop();
+    await reader.client.dispose();
   });
 
   it('a second router replica delivers events to its own subscribers', async () => {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
 import { freePort } from '../../infra/instance.ts';
 import { nextId } from '@sport-venue/shared';
+import { nodeArgsFor } from '../../router/src/node-args.ts';
 
 type VenueDb = ReturnType<typeof createVenueDb>;
 
@@ -68,7 +69,7 @@ export function startProcess(
   args: string[] = [],
 ): ChildProcess {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...nodeArgsFor(entry), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },

@@ -51,6 +51,8 @@ export const routerConfigSchema = baseConfig
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
     /** How long a socket's slot outlives a router replica that died without closing it (socket-slots.ts). */
     WS_SOCKET_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    // Unsent bytes a WebSocket may hold before it is closed as a slow consumer (socket-sink.ts).
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16_384).max(67_108_864).default(524_288),
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Browser origins CORS lets in (the console's), comma-separated; every other origin is refused. */
     CORS_ORIGINS: z

@@ -221,9 +221,9 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     policy: currentPolicy,
     logger,
     onEvent: (rootField) => metrics.eventsIn.inc({ field: rootField }),
-    onExecuted: ({ members }) => {
+    onExecuted: ({ members, delivered }) => {
       metrics.fanout.observe(members);
-      metrics.resultsOut.inc(members);
+      metrics.resultsOut.inc(delivered);
     },
     runQuery: (viewer) => async (query, variables) =>
       (await runOperation(
@@ -271,6 +271,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     logger,
     maxSubscriptionsPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET,
     socketSlots,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    onSlowConsumer: () => metrics.slowConsumers.inc(),
     limits,
     initTimeoutMs: config.WS_INIT_TIMEOUT_MS,
     resolveQuery: trusted.resolveSubscribe,

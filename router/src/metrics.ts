@@ -59,6 +59,11 @@ export function createRouterMetrics() {
       help: 'Results pushed to subscribers',
       registers,
     }),
+    slowConsumers: new Counter({
+      name: 'subscription_sockets_closed_slow_total',
+      help: 'WebSockets closed with 1013 because their client left too many messages unsent',
+      registers,
+    }),
     fanout: new Histogram({
       name: 'subscription_fanout_size',
       help: 'Subscribers served by one execution',

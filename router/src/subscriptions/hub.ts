@@ -26,10 +26,11 @@ import type { Logger, Viewer } from '@sport-venue/shared';
 import { payloadFieldResolver, type RunQuery } from './entity-fetch.ts';
 import type { EventSource } from './sources.ts';
 import { SubscriberQueue } from './subscriber-queue.ts';
+import type { DirectDelivery } from './socket-sink.ts';
+import { requirementsOf, type SecurityPolicy } from '../security.ts';
 
 /** Events a group may have waiting before the oldest is dropped (see #onEvent). */
 const MAX_PENDING = 1_000;
-import { requirementsOf, type SecurityPolicy } from '../security.ts';
 
 export interface SubscribeRequest {
   schema: GraphQLSchema;
@@ -37,6 +38,8 @@ export interface SubscribeRequest {
   variables: Record<string, unknown>;
   operationName?: string | null;
   viewer: Viewer | null;
+  /** Where results go without passing through the returned stream (WebSocket subscriptions). */
+  direct?: DirectDelivery;
 }
 
 interface Group {
@@ -66,7 +69,8 @@ export interface HubOptions {
   /** Runs a query through the graph as the given viewer (null = anonymous). */
   runQuery: (viewer: Viewer | null) => RunQuery;
   logger: Logger;
-  onExecuted?: (group: { members: number }) => void;
+  /** After each execution: the group's size and how many results were written or queued. */
+  onExecuted?: (group: { members: number; delivered: number }) => void;
   onEvent?: (rootField: string) => void;
 }
 
@@ -168,7 +172,7 @@ export class SubscriptionHub {
       group = created;
     }
     const owner = group;
-    const member = new SubscriberQueue(() => this.#leave(owner, member));
+    const member = new SubscriberQueue(() => this.#leave(owner, member), undefined, request.direct);
     group.members.add(member);
     return member;
   }
@@ -213,8 +217,16 @@ export class SubscriptionHub {
         const payload = group.pending.shift()!;
         const result = await this.#execute(group, payload);
         this.#executions += 1;
-        for (const member of group.members) member.push(result);
-        this.#opts.onExecuted?.({ members: group.members.size });
+        // Serialised once for the whole group; each direct subscriber adds only its id around it.
+        let json: string | undefined;
+        let delivered = 0;
+        for (const member of group.members) {
+          if (!member.direct) {
+            member.push(result);
+            delivered += 1;
+          } else if (member.direct.next((json ??= JSON.stringify(result)))) delivered += 1;
+        }
+        this.#opts.onExecuted?.({ members: group.members.size, delivered });
       }
     } finally {
       group.running = false;

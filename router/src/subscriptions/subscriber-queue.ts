@@ -1,9 +1,11 @@
 import type { ExecutionResult } from 'graphql';
+import type { DirectDelivery } from './socket-sink.ts';
 
 /**
- * One subscriber's stream of results. Bounded: a slow client keeps only the newest results (live
- * counts and boards are superseded by the next event anyway), so one stuck socket cannot grow the
- * router's memory.
+ * One subscriber's stream of results. With a direct delivery (a WebSocket subscription) the hub
+ * writes each event's result onto the socket itself (socket-sink.ts) and the stream carries only
+ * the final result (an error on schema reload or shutdown) before it ends. Without one, results
+ * are read from the stream; it is bounded: a slow reader keeps only the newest results.
  */
 export class SubscriberQueue implements AsyncIterableIterator<ExecutionResult> {
   readonly #buffer: ExecutionResult[] = [];
@@ -12,10 +14,12 @@ export class SubscriberQueue implements AsyncIterableIterator<ExecutionResult> {
   #waiting: ((value: IteratorResult<ExecutionResult>) => void) | null = null;
   #closed = false;
   dropped = 0;
+  readonly direct: DirectDelivery | undefined;
 
-  constructor(onClose: () => void, limit = 16) {
+  constructor(onClose: () => void, limit = 16, direct?: DirectDelivery) {
     this.#onClose = onClose;
     this.#limit = limit;
+    this.direct = direct;
   }
 
   push(result: ExecutionResult) {

@@ -23,6 +23,7 @@ import type { RouterContext } from '../gateway.ts';
 import { createDocumentCache } from './document-cache.ts';
 import type { SubscriptionHub } from './hub.ts';
 import { batchWrites } from './write-batching.ts';
+import { DirectDelivery, sinkOf } from './socket-sink.ts';
 
 export interface WebSocketOptions {
   server: Server;
@@ -40,6 +41,9 @@ export interface WebSocketOptions {
   maxSubscriptionsPerSocket: number;
   /** Per-user socket slots, shared by every router replica (socket-slots.ts). */
   socketSlots: Pick<SocketSlots, 'acquire'>;
+  /** Unsent bytes a socket may hold before it is closed as a slow consumer. */
+  maxBufferedBytes: number;
+  onSlowConsumer?: () => void;
   limits: Limits;
   initTimeoutMs: number;
   /** The document to run for a subscribe payload (trusted documents), or the error to answer with. */
@@ -47,6 +51,9 @@ export interface WebSocketOptions {
   /** Browsers' upgrade requests carry an Origin: refused unless allowed (CORS_ORIGINS). */
   originAllowed?: (origin: string | undefined) => boolean;
 }
+
+/** An operation's context on a socket: a subscription's results are written to it directly. */
+type SubscribeContext = RouterContext & { direct: DirectDelivery };
 
 interface SocketState {
   viewer: Viewer | null;
@@ -70,6 +77,7 @@ export function attachWebSocket(opts: WebSocketOptions) {
   });
   wss.on('connection', batchWrites);
   const documents = createDocumentCache();
+  const sinkLimits = { maxBufferedBytes: opts.maxBufferedBytes, onSlowConsumer: opts.onSlowConsumer };
   const states = new WeakMap<object, SocketState>();
   const stateOf = (extra: object) => {
     let s = states.get(extra);
@@ -140,11 +148,12 @@ export function attachWebSocket(opts: WebSocketOptions) {
         }
         // The same context an HTTP request gets: the client's address (per-IP rate limit) and the
         // trace context and request id of the upgrade request.
-        const contextValue: RouterContext = {
+        const contextValue: SubscribeContext = {
           ...requestInfo(ctx.extra.request),
           ip: clientIp(ctx.extra.request),
           viewer: state.viewer,
           authError: null,
+          direct: new DirectDelivery(sinkOf(ctx.extra.socket, sinkLimits), id),
         };
         const args: ExecutionArgs = {
           schema,
@@ -192,7 +201,8 @@ export function attachWebSocket(opts: WebSocketOptions) {
           document: args.document,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
           operationName: args.operationName,
-          viewer: (args.contextValue as RouterContext).viewer,
+          viewer: (args.contextValue as SubscribeContext).viewer,
+          direct: (args.contextValue as SubscribeContext).direct,
         }),
       execute: async (args) => {
         const result = (await opts.runOperation(

@@ -118,10 +118,13 @@ export class PresenceService {
     assertIdempotencyKey(input.idempotencyKey);
 
     // A repeated request answers what the first one did, even if the rules would now refuse it.
+    // The venue is read meanwhile: a first check-in (the common case) waits for one round trip,
+    // not two; a replay does not depend on that read.
+    const venueRead = parseVenueId(input.venueId) ? this.#d.venues.get(input.venueId) : Promise.resolve(null);
+    venueRead.catch(() => undefined); // awaited below unless replayed
     const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
     if (stored) return this.#replayedCheckIn(stored, input.venueId);
-
-    const venue = parseVenueId(input.venueId) ? await this.#d.venues.get(input.venueId) : null;
+    const venue = await venueRead;
     if (!venue) throw venueNotFound();
     const { rules } = this.#d;
     const fence = checkGeofence(

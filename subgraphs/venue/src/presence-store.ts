@@ -294,8 +294,13 @@ export class PresenceStore {
   /** The change is in MariaDB: forget its journal entry, and the index entry if nothing else is pending. */
   async settle(userId: string, batchIds: string[], indexVersion: number): Promise<void> {
     const journal = presenceKeys.journal(userId);
-    if (batchIds.length > 0) await this.#redis.hdel(journal, ...batchIds);
-    if ((await this.#redis.hlen(journal)) === 0) await this.#unregister(userId, indexVersion);
+    // One round trip: both commands are on the same key, so also on one Redis Cluster node.
+    const pipeline = this.#redis.pipeline();
+    if (batchIds.length > 0) pipeline.hdel(journal, ...batchIds);
+    pipeline.hlen(journal);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    if (replies.at(-1)?.[1] === 0) await this.#unregister(userId, indexVersion);
   }
 
   /** Users whose session expiry has passed, with the expiry the index holds, oldest first. */
