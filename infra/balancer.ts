@@ -12,8 +12,11 @@ export function ensureHaproxy(root: string): void {
 
 export interface BalancerOptions {
   root: string;
-  /** Name → replicas' ports, and the frontend's port (default: a free one). */
-  backends: Record<string, { servers: number[]; frontend?: number }>;
+  /**
+   * Name → replicas' ports, the frontend's port (default: a free one) and the health check's path
+   * (default `/ready`).
+   */
+  backends: Record<string, { servers: number[]; frontend?: number; check?: string }>;
   /** Port of the stats page (default: a free one). */
   statsPort?: number;
   /** The configuration and the log go here. */
@@ -33,7 +36,7 @@ export interface Balancer {
 
 function haproxyConfig(
   stats: number,
-  backends: Array<{ name: string; frontend: number; servers: number[] }>,
+  backends: Array<{ name: string; frontend: number; servers: number[]; check: string }>,
 ) {
   const lines = [
     'global',
@@ -58,12 +61,12 @@ function haproxyConfig(
     '  stats enable',
     '  stats uri /',
   ];
-  for (const { name, frontend, servers } of backends) {
+  for (const { name, frontend, servers, check } of backends) {
     lines.push(`frontend ${name}_in`, `  bind 127.0.0.1:${frontend}`, `  default_backend ${name}`);
     lines.push(
       `backend ${name}`,
       '  balance roundrobin',
-      '  option httpchk GET /ready',
+      `  option httpchk GET ${check}`,
       '  http-check expect status 200',
     );
     servers.forEach((port, i) =>
@@ -87,7 +90,12 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   mkdirSync(`${o.stateDir}/logs`, { recursive: true });
   const backends = [];
   for (const [name, b] of Object.entries(o.backends))
-    backends.push({ name, servers: b.servers, frontend: b.frontend || (await freePort()) });
+    backends.push({
+      name,
+      servers: b.servers,
+      frontend: b.frontend || (await freePort()),
+      check: b.check ?? '/ready',
+    });
   const stats = o.statsPort || (await freePort());
   const config = `${o.stateDir}/haproxy.cfg`;
   writeFileSync(config, haproxyConfig(stats, backends));

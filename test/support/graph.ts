@@ -190,7 +190,9 @@ export async function startGraph(options: GraphOptions = {}) {
             root,
             stateDir: balancerDir,
             backends: {
-              router: { servers: routerPorts },
+              // Liveness only: a router's /ready probes every subgraph (1 s each) through this
+              // balancer, into this same busy process, and the subgraphs are checked on their own.
+              router: { servers: routerPorts, check: '/health' },
               ...Object.fromEntries(
                 Object.entries(parts).map(([name, list]) => [name, { servers: list.map((p) => p.port) }]),
               ),
