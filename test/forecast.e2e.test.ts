@@ -82,6 +82,7 @@ describe('forecasts through the router', () => {
     for (const key of ['none', 'mornings'] as const) {
       const venue = await db.venue.create({
         data: {
+          id: nextId(),
           cityCode: '310000',
           slug: `hall-${key}`,
           name: `羽毛球馆 ${key}`,

@@ -1,3 +1,4 @@
+import { nextId } from '@sport-venue/shared';
 // The first `npm start` trains a model from data in the repository when none exists, in the
 // background, and the artifact carries its validation (backtest) figures; afterwards the model is
 // retrained on a schedule from the venues' own headcount history in MariaDB.
@@ -24,6 +25,7 @@ async function storeHistory(db: ReturnType<typeof createVenueDb>, rows: Occupanc
   for (const name of new Set(rows.map((r) => r.venue))) {
     const venue = await db.venue.create({
       data: {
+        id: nextId(),
         cityCode: 'CH-261',
         slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
         name,
