@@ -225,6 +225,9 @@ export class PresenceService {
           await this.#d.store.applyToVenues(change);
           await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
           done.push(change.batchId);
+          // The request that died may never have published the new headcount; subscribers would
+          // then wait for the venue's next change. Publishing again is harmless (same seq: dropped).
+          await this.#publish(change);
         } catch (err) {
           // One entry that cannot be written must not hold back the others; it is retried next time.
           this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
@@ -258,6 +261,10 @@ export class PresenceService {
         'presence change not applied yet; journal keeps it',
       );
     }
+    await this.#publish(change);
+  }
+
+  async #publish(change: PresenceChange): Promise<void> {
     const at = this.#d.clock.now();
     await Promise.all(
       [change.closed, change.opened]

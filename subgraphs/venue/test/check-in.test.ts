@@ -427,7 +427,23 @@ describe('presence journal', () => {
     assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), null, 'the venue step has not run');
     assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 0);
     assert.equal(await t.app.jobs.saveJournal(60_000), 0, 'in-flight changes are left to their request');
-    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1);
+    // Subscribers learn the headcount the sweeper applied (the dead request never published it).
+    const subscriber = new Redis(t.redisUrl);
+    const published: Array<Record<string, unknown>> = [];
+    const channel = channels.occupancy.name(t.config.PUBSUB_PREFIX, venue.id);
+    subscriber.on('message', (ch, payload) => ch === channel && published.push(JSON.parse(payload)));
+    try {
+      await subscriber.subscribe(channel);
+      assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1);
+      const deadline = Date.now() + 10_000;
+      while (published.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        published.map((m) => m.currentCount),
+        [1],
+      );
+    } finally {
+      subscriber.disconnect();
+    }
     assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
     assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
     assert.deepEqual(
