@@ -34,6 +34,10 @@ export function kafkaLogLevelOf(level: number, message: string, error: unknown):
   if (level <= kafkaLogLevel.ERROR) {
     if (message.startsWith('Response ') && typeof error === 'string' && retriableKafkaErrors.has(error))
       return 'debug';
+    // Parts starting together create the same topics: the loser's broker answer lists "already
+    // exists", which createTopics accepts; any other per-topic failure makes createTopics throw to
+    // its caller (ensureTopics), which reports it.
+    if (message.startsWith('Response CreateTopics') && error === 'Topic creation errors') return 'debug';
     return 'error';
   }
   // Our idempotent producer (the outbox relay) limits its retries on purpose: an unsent row stays

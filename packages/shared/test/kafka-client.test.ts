@@ -54,6 +54,27 @@ describe('shared Kafka client', () => {
     assert.deepEqual(loud, [], 'no warning or error line on a healthy start');
   });
 
+  it('parts creating the same topics at once all succeed with no error line', async () => {
+    const { lines, logger } = capturingLogger();
+    const topics = [uniqueId('client-race.'), uniqueId('client-race.')];
+    const clients = Array.from({ length: 4 }, (_, i) =>
+      createKafka(testServices.kafkaBrokers, uniqueId(`client-race-${i}-`), logger),
+    );
+    await Promise.all(clients.map((kafka) => ensureTopics(kafka, topics)));
+    const admin = clients[0]!.admin();
+    await admin.connect();
+    try {
+      const listed = new Set(await admin.listTopics());
+      assert.ok(topics.every((t) => listed.has(t)));
+    } finally {
+      await admin.disconnect();
+    }
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50).map((l) => l.msg),
+      [],
+    );
+  });
+
   it('logs retriable protocol errors kafkajs retries at debug, other errors at error', () => {
     const response = 'Response GroupCoordinator(key: 10, version: 2)';
     assert.equal(
@@ -75,6 +96,11 @@ describe('shared Kafka client', () => {
         'Not authorized to access topics: [Topic authorization failed]',
       ),
       'error',
+    );
+    assert.equal(
+      kafkaLogLevelOf(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', 'Topic creation errors'),
+      'debug',
+      'two parts creating the same topic at once',
     );
     assert.equal(
       kafkaLogLevelOf(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded', undefined),
