@@ -88,13 +88,15 @@ class PartitionRelay {
   }
 
   async relayOnce(): Promise<number> {
-    const producer = await this.#ensureProducer();
     return this.#o.db.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#table}
           WHERE publishedAt IS NULL ORDER BY seq LIMIT ${this.#o.batchSize} FOR UPDATE`;
         if (rows.length === 0) return 0;
+        // Connected only once there is something to send: a loop whose shard is down (its SELECT
+        // fails) opens no Kafka connections while it retries.
+        const producer = await this.#ensureProducer();
         const byTopic = new Map<
           string,
           Array<{ key: string; value: string; headers: Record<string, string> }>
