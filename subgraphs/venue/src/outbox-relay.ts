@@ -1,7 +1,11 @@
-// Relays the outbox to Kafka. Rows are read in `seq` order under row locks (READ COMMITTED: no
-// gap locks, so check-ins keep inserting while a batch is in flight), sent with an idempotent
-// producer, and marked published in the same transaction; a failed send rolls back and the batch
-// is retried after a backoff. Delivery is at-least-once: consumers dedupe on the event id.
+// Relays the outbox to Kafka, one independent loop per partition of `OutboxEvent` (behind the
+// Spider front one partition is one shard, docs/decisions/0021), so a dead or hung shard stalls
+// only its own events while the other shards' keep flowing. Each loop reads its partition's rows
+// in `seq` order under row locks (READ COMMITTED: no gap locks, so check-ins keep inserting while a
+// batch is in flight), sends them with its own idempotent producer, and marks them published in
+// the same transaction; a failed send rolls back and that loop retries after its own backoff.
+// Delivery is at-least-once: consumers dedupe on the event id. Order is kept per shard, hence per
+// venue; a user's events from venues on different shards may interleave (docs/events.md).
 import type { Kafka, Producer } from 'kafkajs';
 import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
@@ -28,56 +32,71 @@ interface OutboxRow {
 
 const MAX_BACKOFF_MS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+const PARTITION_NAME = /^[A-Za-z0-9_]+$/;
 
-export class OutboxRelay {
-  readonly #o: Required<OutboxRelayOptions>;
-  #producer: Producer | null = null;
-  #running = false;
-  #loop: Promise<void> | null = null;
+/** `OutboxEvent`, or one named partition of it (`OutboxEvent PARTITION (s1)`). */
+function outboxTable(partition: string | null): Prisma.Sql {
+  if (partition === null) return Prisma.raw('OutboxEvent');
+  // Names come from the table's DDL; checked anyway since they are spliced into SQL.
+  if (!PARTITION_NAME.test(partition)) throw new Error(`unexpected outbox partition name ${partition}`);
+  return Prisma.raw(`OutboxEvent PARTITION (\`${partition}\`)`);
+}
+
+/** Something that sleeps between rounds and can be woken early. */
+class Pause {
   #wakeUp: (() => void) | null = null;
   #woken = false;
-  #outage = false;
-  #lastPrune = 0;
 
-  constructor(options: OutboxRelayOptions) {
-    this.#o = { batchSize: 500, ...options };
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
-    await this.#dropProducer();
-  }
-
-  /** Something was just written to the outbox: relay now instead of at the next tick. */
   wake(): void {
     this.#woken = true;
     this.#wakeUp?.();
   }
 
-  /** Events not yet acknowledged by Kafka. */
-  async pending(): Promise<number> {
-    const [row] = await this.#o.db.$queryRaw<Array<{ n: bigint }>>`
-      SELECT COUNT(*) AS n FROM OutboxEvent WHERE publishedAt IS NULL`;
-    return Number(row?.n ?? 0);
+  sleep(ms: number, running: () => boolean): Promise<void> {
+    if (this.#woken || !running()) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakeUp = null;
+        this.#woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.#wakeUp = done;
+    });
+  }
+}
+
+/** The relay of one partition: its own producer, backoff and outage state. */
+class PartitionRelay {
+  readonly pause = new Pause();
+  readonly #o: Required<OutboxRelayOptions>;
+  readonly #partition: string | null;
+  readonly #table: Prisma.Sql;
+  #producer: Producer | null = null;
+  #outage = false;
+  #lastPrune = 0;
+
+  constructor(options: Required<OutboxRelayOptions>, partition: string | null) {
+    this.#o = options;
+    this.#partition = partition;
+    this.#table = outboxTable(partition);
   }
 
-  /** Sends one batch; returns how many events were published. Throws when Kafka or the DB fail. */
   async relayOnce(): Promise<number> {
-    const producer = await this.#ensureProducer();
     return this.#o.db.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT seq, id, topic, msgKey, payload, traceparent FROM OutboxEvent
+          SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#table}
           WHERE publishedAt IS NULL ORDER BY seq LIMIT ${this.#o.batchSize} FOR UPDATE`;
         if (rows.length === 0) return 0;
+        // Connected only once there is something to send: a loop whose shard is down (its SELECT
+        // fails) opens no Kafka connections while it retries.
+        const producer = await this.#ensureProducer();
         const byTopic = new Map<
           string,
           Array<{ key: string; value: string; headers: Record<string, string> }>
@@ -94,29 +113,30 @@ export class OutboxRelay {
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
         await tx.$executeRaw`
-          UPDATE OutboxEvent SET publishedAt = NOW(3) WHERE seq IN (${Prisma.join(rows.map((r) => r.seq))})`;
+          UPDATE ${this.#table} SET publishedAt = NOW(3)
+          WHERE seq IN (${Prisma.join(rows.map((r) => r.seq))})`;
         return rows.length;
       },
       { isolationLevel: 'ReadCommitted', timeout: 30_000, maxWait: 10_000 },
     );
   }
 
-  /** Deletes published events past their retention. */
-  async prune(): Promise<number> {
+  prune(): Promise<number> {
     return this.#o.db.$executeRaw`
-      DELETE FROM OutboxEvent
+      DELETE FROM ${this.#table}
       WHERE publishedAt IS NOT NULL AND publishedAt < NOW(3) - INTERVAL ${this.#o.retentionHours} HOUR
       LIMIT 10000`;
   }
 
-  async #run(): Promise<void> {
+  async run(running: () => boolean): Promise<void> {
     let backoff = 0;
-    while (this.#running) {
+    const where = this.#partition === null ? '' : ` (partition ${this.#partition})`;
+    while (running()) {
       // Each relayed batch is a unit of work: its lines share a trace id of their own.
       const next = await withLogContext(newLogContext(), async () => {
         try {
           const published = await this.relayOnce();
-          if (this.#outage) this.#o.logger.info('outbox relay: Kafka reachable again, resuming');
+          if (this.#outage) this.#o.logger.info(`outbox relay${where}: publishing again, resuming`);
           this.#outage = false;
           backoff = 0;
           if (Date.now() - this.#lastPrune > PRUNE_EVERY_MS) {
@@ -126,35 +146,17 @@ export class OutboxRelay {
           return published < this.#o.batchSize ? this.#o.intervalMs : 0;
         } catch (err) {
           if (!this.#outage)
-            this.#o.logger.warn({ err }, 'outbox relay: publishing failed; events stay queued');
+            this.#o.logger.warn({ err }, `outbox relay${where}: publishing failed; events stay queued`);
           this.#outage = true;
           // A fresh producer after a failure: kafkajs' idempotent producer can stay wedged on
           // sequence numbers after a broker restart. Duplicates this may cause are deduped by id.
-          await this.#dropProducer();
+          await this.dropProducer();
           backoff = Math.min(Math.max(200, backoff * 2), MAX_BACKOFF_MS);
           return backoff;
         }
       });
-      if (next > 0) await this.#sleep(next);
+      if (next > 0) await this.pause.sleep(next, running);
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#woken || !this.#running) {
-      this.#woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wakeUp = null;
-        this.#woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.#wakeUp = done;
-    });
   }
 
   async #ensureProducer(): Promise<Producer> {
@@ -171,9 +173,84 @@ export class OutboxRelay {
     return producer;
   }
 
-  async #dropProducer(): Promise<void> {
+  async dropProducer(): Promise<void> {
     const producer = this.#producer;
     this.#producer = null;
     await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+export class OutboxRelay {
+  readonly #o: Required<OutboxRelayOptions>;
+  readonly #pause = new Pause();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #parts: PartitionRelay[] = [];
+
+  constructor(options: OutboxRelayOptions) {
+    this.#o = { batchSize: 500, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+  }
+
+  /** Something was just written to the outbox: relay now instead of at the next tick. */
+  wake(): void {
+    this.#pause.wake();
+    for (const part of this.#parts) part.pause.wake();
+  }
+
+  /** Events not yet acknowledged by Kafka (every shard: fails while one is down). */
+  async pending(): Promise<number> {
+    const [row] = await this.#o.db.$queryRaw<Array<{ n: bigint }>>`
+      SELECT COUNT(*) AS n FROM OutboxEvent WHERE publishedAt IS NULL`;
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The partitions of `OutboxEvent` (one per shard behind the Spider front), or `[null]` for an
+   * unpartitioned table. Read from `SHOW CREATE TABLE`, which the front answers from its own
+   * dictionary: `information_schema.PARTITIONS` asks every shard for statistics and fails while
+   * one is down.
+   */
+  async partitions(): Promise<Array<string | null>> {
+    const [row] = await this.#o.db.$queryRawUnsafe<Array<Record<string, string>>>(
+      'SHOW CREATE TABLE OutboxEvent',
+    );
+    const ddl = row?.['Create Table'] ?? '';
+    const names = [...ddl.matchAll(/(?<!SUB)PARTITION `([^`]+)`/g)].map((m) => m[1]!);
+    return names.length > 0 ? names : [null];
+  }
+
+  async #run(): Promise<void> {
+    // The partition list is needed once; retried while the front itself is unreachable.
+    let backoff = 0;
+    let partitions: Array<string | null> | null = null;
+    while (this.#running && partitions === null) {
+      try {
+        partitions = await this.partitions();
+      } catch (err) {
+        if (backoff === 0) this.#o.logger.warn({ err }, 'outbox relay: cannot list outbox partitions');
+        backoff = Math.min(Math.max(200, backoff * 2), MAX_BACKOFF_MS);
+        await this.#pause.sleep(backoff, () => this.#running);
+      }
+    }
+    if (partitions === null) return;
+    this.#parts = partitions.map((p) => new PartitionRelay(this.#o, p));
+    try {
+      await Promise.all(this.#parts.map((part) => part.run(() => this.#running)));
+    } finally {
+      await Promise.all(this.#parts.map((part) => part.dropProducer()));
+      this.#parts = [];
+    }
   }
 }
