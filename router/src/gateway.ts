@@ -8,6 +8,7 @@ import { IDENTITY_HEADER, childTraceparent, type RequestInfo, type Viewer } from
 import type { AuthenticationError } from './auth.ts';
 import { authorisationScope, type FetchDedup } from './fetch-dedup.ts';
 import { cachedIdentitySigner } from './token-cache.ts';
+import { responseLike, type SubgraphSend } from './subgraph-transport.ts';
 import { withoutSecurityPurpose } from './security.ts';
 
 export interface RouterContext extends RequestInfo {
@@ -27,58 +28,100 @@ export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', imp
 /**
  * Forwards to subgraphs only what they need: the request id and the router-signed identity.
  * Client headers (including any forged x-sv-identity) are never passed through.
+ *
+ * `process` is the gateway's own (RemoteGraphQLDataSource) minus what we never use — automatic
+ * persisted queries to subgraphs and node-fetch objects — with the fetch sent through the
+ * router's undici transport (subgraph-transport.ts). Error statuses become errors through the base
+ * class (`errorFromResponse`) as before; a subgraph's cache-control restricts the cache policy as
+ * the base class did.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #sign: (viewer: Viewer) => Promise<string>;
   readonly #name: string;
+  readonly #target: URL;
+  readonly #send: SubgraphSend;
   readonly #onFetch: ((subgraph: string, seconds: number) => void) | undefined;
   readonly #dedup: FetchDedup | undefined;
-  constructor(
-    name: string,
-    url: string,
-    secret: string,
-    timeoutMs: number,
-    onFetch?: (subgraph: string, seconds: number) => void,
-    dedup?: FetchDedup,
-  ) {
-    // Node's fetch keeps connections to each subgraph alive and pooled; every fetch has a deadline.
-    const timed = (input: string, init?: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const fetcher = dedup ? dedup.wrap(timed, name) : timed;
-    super({ url, fetcher: fetcher as never });
-    this.#sign = cachedIdentitySigner(secret);
-    this.#name = name;
-    this.#onFetch = onFetch;
-    this.#dedup = dedup;
+  constructor(opts: {
+    name: string;
+    url: string;
+    secret: string;
+    send: SubgraphSend;
+    onFetch?: (subgraph: string, seconds: number) => void;
+    dedup?: FetchDedup;
+  }) {
+    super({ url: opts.url });
+    this.#target = new URL(opts.url);
+    this.#send = opts.send;
+    this.#sign = cachedIdentitySigner(opts.secret);
+    this.#name = opts.name;
+    this.#onFetch = opts.onFetch;
+    this.#dedup = opts.dedup;
   }
 
-  override async process(options: Parameters<RemoteGraphQLDataSource<RouterContext>['process']>[0]) {
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     const started = performance.now();
     try {
-      return await super.process(options);
+      return await this.#process(options);
     } finally {
       this.#onFetch?.(this.#name, (performance.now() - started) / 1000);
     }
   }
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+  async #process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     const { request, context } = options;
-    const headers = request.http?.headers;
-    if (!headers || !('requestId' in context)) return;
-    // A query's fetches may be shared with identical ones of the same caller scope (fetch-dedup.ts).
-    if (
-      this.#dedup &&
-      'incomingRequestContext' in options &&
-      options.incomingRequestContext.operation?.operation === 'query'
-    )
-      this.#dedup.allow(headers, authorisationScope(context.viewer));
-    headers.set('x-request-id', context.requestId);
-    if (context.trace) headers.set('traceparent', childTraceparent(context.trace));
-    if (context.viewer) {
-      context.identity ??= this.#sign(context.viewer);
-      headers.set(IDENTITY_HEADER, await context.identity);
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = {};
+    // Only what the gateway itself adds (its trace request header); never a client's headers.
+    for (const [name, value] of request.http?.headers ?? []) headers[name.toLowerCase()] = value;
+    headers['content-type'] = 'application/json';
+    const incoming = 'incomingRequestContext' in options ? options : null;
+    let scope: string | null = null;
+    if ('requestId' in context) {
+      headers['x-request-id'] = context.requestId;
+      if (context.trace) headers.traceparent = childTraceparent(context.trace);
+      if (context.viewer) {
+        context.identity ??= this.#sign(context.viewer);
+        headers[IDENTITY_HEADER] = await context.identity;
+      }
+      // A query's fetches may be shared with identical ones of the same caller scope (fetch-dedup.ts).
+      if (this.#dedup && incoming?.incomingRequestContext.operation?.operation === 'query')
+        scope = authorisationScope(context.viewer);
     }
+    const { query, variables, operationName, extensions } = request;
+    const body = JSON.stringify({ query, variables, operationName, extensions });
+    const answer =
+      scope !== null
+        ? await this.#dedup!.send(this.#send, this.#name, this.#target, headers, body, scope)
+        : await this.#send(this.#target, headers, body);
+    const http = responseLike(this.#target, answer);
+    if (!http.ok) throw await this.errorFromResponse(http as never);
+    const type = http.headers.get('content-type') ?? '';
+    if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json'))
+      throw new Error(`Expected JSON response body, but received: ${answer.body}`);
+    // Each caller parses its own copy, also of a shared (merged) answer.
+    const parsed = JSON.parse(answer.body) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error(`Expected JSON response body, but received: ${answer.body}`);
+    // A subgraph's cache-control answer restricts the response's cache policy, as the gateway does.
+    const policy = incoming?.incomingRequestContext.overallCachePolicy;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
+      policy.restrict(cacheHint(http.headers.get('cache-control')));
+    return { ...(parsed as object), http: http as never };
   }
+}
+
+/** A subgraph's `cache-control` header as a cache hint (no header: not cacheable). */
+function cacheHint(header: string | null): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  for (const part of (header ?? '').trim().split(/\s*,\s*/)) {
+    const [key, value] = part.split(/\s*=\s*/, 2);
+    if (key === 'max-age' && value && /^[0-9]+$/.test(value.replace(/^"|"$/g, '')))
+      hint.maxAge = Number(value.replace(/^"|"$/g, ''));
+    if (key === 'private' && value === undefined) hint.scope = 'PRIVATE';
+    if (key === 'public' && value === undefined) hint.scope = 'PUBLIC';
+  }
+  return hint;
 }
 
 export function createGateway(opts: {
@@ -86,7 +129,8 @@ export function createGateway(opts: {
   supergraph: SupergraphSource;
   urlOverrides: Record<string, string | undefined>;
   identitySecret: string;
-  timeoutMs: number;
+  /** The connection pools every subgraph fetch goes through (subgraph-transport.ts). */
+  send: SubgraphSend;
   onFetch?: (subgraph: string, seconds: number) => void;
   /** Merges identical in-flight query fetches (fetch-dedup.ts); unset sends every fetch. */
   dedup?: FetchDedup;
@@ -100,14 +144,14 @@ export function createGateway(opts: {
       };
     },
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(
+      new SubgraphDataSource({
         name,
-        opts.urlOverrides[name] ?? url!,
-        opts.identitySecret,
-        opts.timeoutMs,
-        opts.onFetch,
-        opts.dedup,
-      ),
+        url: opts.urlOverrides[name] ?? url!,
+        secret: opts.identitySecret,
+        send: opts.send,
+        onFetch: opts.onFetch,
+        dedup: opts.dedup,
+      }),
   });
 }
 

@@ -16,7 +16,8 @@ import {
   withLogContext,
   type Logger,
 } from '@sport-venue/shared';
-import { checkLimits, type Limits } from './limits.ts';
+import type { Limits } from './limits.ts';
+import { createLimitsCache, type LimitsCache } from './limits-cache.ts';
 import { createPreflight } from './preflight.ts';
 import { createPersistedQueries } from './persisted-queries.ts';
 import { clientError, guardStatus } from './statuses.ts';
@@ -27,6 +28,8 @@ import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { httpContext, rejectBadTokens } from './context.ts';
 import { createFetchDedup } from './fetch-dedup.ts';
+import { createSubgraphTransport } from './subgraph-transport.ts';
+import { installSpanlessTracing } from './tracing.ts';
 import { cachedAuthenticator } from './token-cache.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
@@ -50,7 +53,7 @@ async function probe(url: string, timeoutMs: number) {
  * (docs/decisions/0013).
  */
 function guard(opts: {
-  limits: Limits;
+  limits: LimitsCache;
   policy: () => SecurityPolicy;
   rateLimit: ReturnType<typeof createRateLimiter>;
   logger: Logger;
@@ -77,7 +80,7 @@ function guard(opts: {
               'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
             );
           }
-          const overLimit = checkLimits(schema, document, operation, opts.limits, request.variables ?? {});
+          const overLimit = opts.limits.checkOperation(schema, document, operation, request.variables ?? {});
           if (overLimit) throw guardStatus(overLimit);
           const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
           if (denied) throw guardStatus(denied);
@@ -107,6 +110,8 @@ export interface RouterOptions {
 }
 
 export async function startRouter(config: RouterConfig, options: RouterOptions = {}) {
+  // The gateway's OpenTelemetry spans cost nothing unless an SDK was registered first (tracing.ts).
+  installSpanlessTracing();
   const logger = createLogger('router', config.LOG_LEVEL, undefined, options.logDestination);
   const overrides = subgraphUrlOverrides(config);
   const metrics = createRouterMetrics();
@@ -119,11 +124,12 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     if (!policy) throw new Error('the security policy is not loaded yet'); // fail closed
     return policy;
   };
+  const transport = createSubgraphTransport({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = createGateway({
     supergraph,
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
-    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    send: transport.send,
     onFetch: (subgraph, seconds) => metrics.subgraphSeconds.observe({ subgraph }, seconds),
     dedup: config.SUBGRAPH_FETCH_DEDUP
       ? createFetchDedup({ onMerged: (subgraph) => metrics.fetchesMerged.inc({ subgraph }) })
@@ -183,7 +189,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     logger,
   });
   const persistedQueries = createPersistedQueries();
-  const measure = createPreflight({ limits, schema: () => apiSchema, persistedQueries });
+  const limitsCache = createLimitsCache(limits);
+  const measure = createPreflight({ limits, schema: () => apiSchema, persistedQueries, cache: limitsCache });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     persistedQueries: persistedQueries.apollo,
@@ -199,7 +206,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       metricsPlugin(metrics),
       rejectBadTokens,
       serviceBusyStatus,
-      guard({ limits, policy: currentPolicy, rateLimit, logger }),
+      guard({ limits: limitsCache, policy: currentPolicy, rateLimit, logger }),
     ],
   });
   await apollo.start();
@@ -292,6 +299,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       await closeServer(server);
       await apollo.stop();
       await pubsub.close();
+      await transport.close();
     },
   };
 }

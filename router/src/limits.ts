@@ -102,13 +102,21 @@ export function exceedsTokenLimit(query: string, maxTokens: number): boolean {
   return false;
 }
 
-function sliceSize(node: FieldNode, variables: Record<string, unknown>): number | null {
+/** `onVariable` hears of every variable a measure read (a measure without one is the same for any variables). */
+function sliceSize(
+  node: FieldNode,
+  variables: Record<string, unknown>,
+  onVariable: () => void,
+): number | null {
   for (const arg of node.arguments ?? []) {
     if (!['first', 'last', 'limit'].includes(arg.name.value)) continue;
     const value: ValueNode = arg.value;
     let n: unknown = null;
     if (value.kind === Kind.INT) n = Number(value.value);
-    if (value.kind === Kind.VARIABLE) n = variables[value.name.value];
+    if (value.kind === Kind.VARIABLE) {
+      onVariable();
+      n = variables[value.name.value];
+    }
     if (typeof n === 'number' && Number.isFinite(n)) return Math.max(0, n);
   }
   return null;
@@ -151,6 +159,10 @@ export function createMeasurer(
   // Each with the response keys of its top level (what it adds to the set it is spread into).
   const fragments = new Map<string, Fragment | null>();
   const EMPTY: Fragment = { measure: ZERO, keys: NO_KEYS };
+  let readVariables = false;
+  const onVariable = () => {
+    readVariables = true;
+  };
 
   function fragment(name: string, slice: number | null = null): Fragment {
     const key = `${name}\0${slice ?? ''}`;
@@ -202,7 +214,7 @@ export function createMeasurer(
         const name = selection.name.value;
         const type = fieldDefinition(schema, parent, name)?.type ?? null;
         const many = type !== null && isListType(getNullableType(type));
-        const sliced = sliceSize(selection, variables);
+        const sliced = sliceSize(selection, variables, onVariable);
         inner = selection.selectionSet
           ? selectionSet(selection.selectionSet, type, many ? null : sliced)
           : ZERO;
@@ -267,6 +279,8 @@ export function createMeasurer(
       return { ...inner, directives: inner.directives + (operation.directives?.length ?? 0) };
     },
     fragment: (name: string) => fragment(name).measure,
+    /** Whether any measure so far depended on the variables (a `first: $n`). */
+    readVariables: () => readVariables,
   };
 }
 
@@ -341,8 +355,8 @@ export function checkDocument(
   limits: Limits,
   variables: Record<string, unknown> = {},
   operationName?: string | null,
+  measurer = createMeasurer(schema, document, limits, variables),
 ): { error: GraphQLError } | { error: null; selected: Measure | null } {
-  const measurer = createMeasurer(schema, document, limits, variables);
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );

@@ -4,15 +4,9 @@
 // batch. A refusal here costs microseconds however the document fans out, so a bomb cannot keep
 // the event loop (and every other client) waiting. The guard plugin checks the resolved operation
 // again after validation (the same linear measure), which also covers the WebSocket path.
-import { parse, type GraphQLSchema } from 'graphql';
-import {
-  checkBatch,
-  checkDocument,
-  exceedsTokenLimit,
-  LimitCode,
-  type Limits,
-  type Measure,
-} from './limits.ts';
+import type { GraphQLSchema } from 'graphql';
+import { checkBatch, exceedsTokenLimit, LimitCode, type Limits, type Measure } from './limits.ts';
+import type { LimitsCache } from './limits-cache.ts';
 import type { PersistedQueries } from './persisted-queries.ts';
 
 export interface Refusal {
@@ -40,6 +34,8 @@ export function createPreflight(opts: {
   /** The API schema; null before the supergraph is loaded (nothing is measured then). */
   schema: () => GraphQLSchema | null;
   persistedQueries: PersistedQueries;
+  /** Verdicts per document text that do not depend on variables (limits-cache.ts). */
+  cache: LimitsCache;
 }) {
   const { limits } = opts;
   return async function preflight(
@@ -61,20 +57,10 @@ export function createPreflight(opts: {
         };
       const schema = opts.schema();
       if (!schema) continue;
-      let document;
-      try {
-        document = parse(query, { maxTokens: limits.maxTokens });
-      } catch {
-        continue; // a syntax error: Apollo reports it with its position
-      }
       const operationName = typeof operation.operationName === 'string' ? operation.operationName : null;
-      const checked = checkDocument(
-        schema,
-        document,
-        limits,
-        objectOf(operation.variables) ?? {},
-        operationName,
-      );
+      // null: a syntax error, which Apollo reports with its position.
+      const checked = opts.cache.checkText(schema, query, operationName, objectOf(operation.variables) ?? {});
+      if (!checked) continue;
       if (checked.error)
         return { status: 400, code: String(checked.error.extensions.code), message: checked.error.message };
       if (checked.selected) measures.push(checked.selected);
