@@ -1,10 +1,18 @@
-// `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--no-router]`
+// `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--paced-rate 1000] [--paced-seconds 5] [--no-router]`
 //
 // Check-in mutations per second and latency (p50/p99), measured from this process against the
 // venue subgraph running as its own process (real MariaDB, Redis, Kafka relay), then through the
 // router in front of it, next to `redis-benchmark` INCR on the same Redis as the ceiling. Every
 // request is a first check-in of a fresh user: one Lua step, one MariaDB transaction (session +
 // outbox), one PUBLISH. Load generator and servers share this machine; prints one JSON object.
+// Through the router, three runs (docs/decisions/0027):
+//   - router: each user's token was already used once (a `{ __typename }` before the clock, as the
+//     app's earlier requests would): the router's verified-token cache answers, as for most requests;
+//   - routerFreshTokens: every check-in carries a token the router never saw (an RS256 verification each);
+//   - routerPaced: open loop at --paced-rate per second for --paced-seconds (the issue's "p99 at
+//     1,000/s"): the achieved rate and p99 from each request's due time.
+// Also two plain Node HTTP hops with a canned answer (bare-hops.ts): the machine's floor for any
+// request crossing a proxy. The generator (undici Pool, bench/support/load.ts) reports its own CPU.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,6 +34,7 @@ import {
   waitReady,
 } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
+import { paced, poster, selfCpuSeconds } from './support/load.ts';
 
 const run = promisify(execFile);
 
@@ -33,6 +42,8 @@ const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
 const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const WITH_ROUTER = !process.argv.includes('--no-router');
+const PACED_RATE = option('paced-rate', 1_000);
+const PACED_SECONDS = option('paced-seconds', 5);
 
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
 const VENUE = BENCH_VENUE;
@@ -79,20 +90,47 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** Runs `measure` and adds what each request cost the given processes in CPU milliseconds. */
-async function withCpu<T extends Measured>(
+/**
+ * Runs `measure` and adds what each request cost the given processes and this one (the load
+ * generator) in CPU milliseconds, and each one's share of a core over the run.
+ */
+async function withCpu<T extends { requests: number; seconds: number }>(
   processes: Record<string, ChildProcess>,
   measure: () => Promise<T>,
 ) {
   const before = Object.fromEntries(Object.entries(processes).map(([n, p]) => [n, cpuSeconds(p.pid)]));
+  const self = selfCpuSeconds();
   const result = await measure();
-  const cpuMsPerRequest = Object.fromEntries(
-    Object.entries(processes).map(([n, p]) => [
-      n,
-      round(((cpuSeconds(p.pid) - before[n]!) * 1000) / result.requests, 2),
-    ]),
+  const used: Record<string, number> = Object.fromEntries(
+    Object.entries(processes).map(([n, p]) => [n, cpuSeconds(p.pid) - before[n]!]),
   );
-  return { ...result, cpuMsPerRequest };
+  used.loadGenerator = selfCpuSeconds() - self;
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(used).map(([n, s]) => [n, round((s * 1000) / result.requests, 2)]),
+  );
+  const cpuShare = Object.fromEntries(Object.entries(used).map(([n, s]) => [n, round(s / result.seconds)]));
+  return { ...result, cpuMsPerRequest, cpuShare };
+}
+
+/** Router throughput over direct, and the router's CPU per request over the bare proxy's. */
+function ratios(
+  direct: { perSecond: number },
+  router: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
+  fresh: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
+  bare: { perSecond: number; cpuMsPerRequest: Record<string, number> },
+) {
+  const of = (r: typeof router) =>
+    'skipped' in r
+      ? null
+      : {
+          routerVsDirect: round(r.perSecond / direct.perSecond),
+          routerCpuVsBareProxyCpu: round(r.cpuMsPerRequest!.router! / bare.cpuMsPerRequest.proxy!),
+        };
+  return {
+    tokenSeen: of(router),
+    freshToken: of(fresh),
+    bareVsDirect: round(bare.perSecond / direct.perSecond),
+  };
 }
 
 const children: ChildProcess[] = [];
@@ -141,19 +179,21 @@ try {
       ),
     })),
   );
+  const venueClient = poster(`${venueUrl}/graphql`, CONCURRENCY);
   const direct = (offset: number) => async (i: number) => {
-    const res = await fetch(`${venueUrl}/graphql`, {
-      method: 'POST',
-      headers: directHeaders[offset + i]!,
-      body: checkInBody(),
-    });
-    const body = (await res.json()) as { errors?: unknown };
-    return res.ok && !body.errors;
+    const { status, json } = await venueClient.post(directHeaders[offset + i]!, checkInBody());
+    return status === 200 && !(json as { errors?: unknown }).errors;
   };
   await load(WARMUP, CONCURRENCY, direct(0));
   const subgraph = await withCpu({ venue }, () => load(REQUESTS, CONCURRENCY, direct(WARMUP)));
 
-  let router: Measured | { skipped: string };
+  type Through = Awaited<ReturnType<typeof withCpu<Measured>>>;
+  let router: Through | { skipped: string };
+  let routerFreshTokens: Through | { skipped: string } = { skipped: '--no-router' };
+  let routerPaced:
+    Awaited<ReturnType<typeof withCpu<Awaited<ReturnType<typeof paced>>>>> | { skipped: string } = {
+    skipped: '--no-router',
+  };
   if (WITH_ROUTER) {
     const routerPort = await freePort();
     const routerProcess = startProcess('router', 'router/src/index.ts', {
@@ -172,31 +212,82 @@ try {
     });
     children.push(routerProcess);
     const routerUrl = `http://127.0.0.1:${routerPort}`;
+    const routerClient = poster(`${routerUrl}/graphql`, CONCURRENCY);
+    const pacedClient = poster(`${routerUrl}/graphql`, 256);
     try {
       // The router's /ready needs every subgraph; only the venue one is running here.
       await waitReady(routerUrl, routerProcess, '/health');
-      const tokens = await Promise.all(
-        Array.from({ length: WARMUP + REQUESTS }, () => issuer.sign({ sub: String(nextUser++) })),
-      );
-      const viaRouter = (offset: number) => async (i: number) => {
-        const res = await fetch(`${routerUrl}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[offset + i]}` },
-          body: checkInBody(),
-        });
-        const body = (await res.json()) as { errors?: unknown };
-        return res.ok && !body.errors;
+      const signTokens = (n: number) =>
+        Promise.all(Array.from({ length: n }, () => issuer.sign({ sub: String(nextUser++) })));
+      const bearer = (token: string) => ({
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      });
+      const checkInWith = (client: typeof routerClient, tokens: string[]) => async (i: number) => {
+        const { status, json } = await client.post(bearer(tokens[i]!), checkInBody());
+        return status === 200 && !(json as { errors?: unknown }).errors;
       };
-      await load(WARMUP, CONCURRENCY, viaRouter(0));
+      // A client's requests before its check-in: the router verifies (and caches) its token then.
+      const seen = async (tokens: string[]) => {
+        const result = await load(tokens.length, CONCURRENCY, async (i) => {
+          const { status } = await routerClient.post(bearer(tokens[i]!), '{"query":"{ __typename }"}');
+          return status === 200;
+        });
+        if (result.errors) throw new Error(`${result.errors} token warm-up requests failed`);
+      };
+
+      const warm = await signTokens(WARMUP);
+      await load(WARMUP, CONCURRENCY, checkInWith(routerClient, warm));
+
+      const known = await signTokens(REQUESTS);
+      await seen(known);
       router = await withCpu({ venue, router: routerProcess }, () =>
-        load(REQUESTS, CONCURRENCY, viaRouter(WARMUP)),
+        load(REQUESTS, CONCURRENCY, checkInWith(routerClient, known)),
+      );
+
+      const fresh = await signTokens(REQUESTS);
+      routerFreshTokens = await withCpu({ venue, router: routerProcess }, () =>
+        load(REQUESTS, CONCURRENCY, checkInWith(routerClient, fresh)),
+      );
+
+      const pacedTokens = await signTokens(PACED_RATE * PACED_SECONDS);
+      await seen(pacedTokens);
+      routerPaced = await withCpu({ venue, router: routerProcess }, () =>
+        paced(PACED_RATE, pacedTokens.length, checkInWith(pacedClient, pacedTokens)),
       );
     } catch (err) {
       router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
+    } finally {
+      await Promise.all([routerClient.close(), pacedClient.close()]);
     }
   } else {
     router = { skipped: '--no-router' };
   }
+  await venueClient.close();
+
+  // Two bare HTTP hops (proxy → upstream, canned answer): the floor of any proxied request here.
+  const [upstreamPort, proxyPort] = [await freePort(), await freePort()];
+  const upstream = startProcess('bare-upstream', 'bench/support/bare-hops.ts', {}, [
+    'upstream',
+    String(upstreamPort),
+  ]);
+  children.push(upstream);
+  const proxy = startProcess('bare-proxy', 'bench/support/bare-hops.ts', {}, [
+    'proxy',
+    String(proxyPort),
+    `http://127.0.0.1:${upstreamPort}`,
+  ]);
+  children.push(proxy);
+  await waitReady(`http://127.0.0.1:${upstreamPort}`, upstream, '/health');
+  await waitReady(`http://127.0.0.1:${proxyPort}`, proxy, '/health');
+  const bareClient = poster(`http://127.0.0.1:${proxyPort}/graphql`, CONCURRENCY);
+  const bareCall = async () => {
+    const { status, json } = await bareClient.post({ 'content-type': 'application/json' }, checkInBody());
+    return status === 200 && !(json as { errors?: unknown }).errors;
+  };
+  await load(WARMUP, CONCURRENCY, bareCall);
+  const bareHops = await withCpu({ proxy, upstream }, () => load(REQUESTS, CONCURRENCY, bareCall));
+  await bareClient.close();
 
   const stored = await db.checkIn.count();
   console.log(
@@ -211,11 +302,19 @@ try {
         },
         workload: 'first check-in of a fresh user (Lua step + MariaDB session/outbox transaction + PUBLISH)',
         note:
-          'load generator, subgraph, router, MariaDB, Redis and Kafka all share this machine; ' +
-          'cpuMsPerRequest is what each check-in cost each process, whatever share of the CPU it got',
+          'load generator (undici Pool in this process), subgraph, router, MariaDB, Redis and Kafka all share ' +
+          'this machine; cpuMsPerRequest is what each check-in cost each process (loadGenerator: this one), ' +
+          'whatever share of the CPU it got; cpuShare: cores each used over the run',
         redisIncrCeiling: ceiling,
         subgraph,
         router,
+        routerFreshTokens,
+        routerPaced,
+        bareTwoHops: {
+          note: 'node:http proxy (undici Pool) → node:http server with a canned check-in answer: two plain hops, no work',
+          ...bareHops,
+        },
+        ratios: ratios(subgraph, router, routerFreshTokens, bareHops),
         checkInsStored: stored,
       },
       null,
