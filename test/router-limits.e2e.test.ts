@@ -105,6 +105,18 @@ describe('router limits', () => {
     assert.equal(ok.errors, undefined);
   });
 
+  it('a document served with a small page size is refused when its variables ask for an expensive one', async () => {
+    // The limits' verdicts are remembered per document (router/src/limits-cache.ts); a measure that
+    // reads a variable is taken again for every request.
+    const query = `query Page($n: Int) { venues(first: $n) { edges { node { challenges { creator { challenges { title } } } } } } }`;
+    const small = await post({ query, variables: { n: 1 } });
+    assert.equal(codeOf(small), undefined, JSON.stringify(small.body.errors));
+    const large = await post({ query, variables: { n: 100 } });
+    assert.equal(large.status, 400);
+    assert.equal(codeOf(large), 'COST_LIMIT_EXCEEDED');
+    assert.equal(codeOf(await post({ query, variables: { n: 1 } })), undefined);
+  });
+
   describe('the bomb family: refused before validation, with a query beside it served', () => {
     /** `levels` fragments on City, each spreading the next `fanout` times. */
     const fanOut = (levels: number, fanout: number, leaf: string) => {

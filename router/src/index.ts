@@ -11,6 +11,7 @@ import {
   listen,
   loadConfig,
   maskUnexpectedErrors,
+  parseRedisUrl,
   requestLogContext,
   startSpan,
   withLogContext,
@@ -161,7 +162,12 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   );
 
   // Separate connections: a subscribed Redis connection cannot publish or run commands.
-  const publisher = createRedis(config.REDIS_URL);
+  // Auto-pipelining on a single node: the commands of one event-loop turn (every request's
+  // rate-limit call among them) leave in one socket write instead of one write each. (ioredis
+  // refuses to auto-pipeline keys of different slots together on a cluster.)
+  const publisher = createRedis(config.REDIS_URL, {
+    enableAutoPipelining: parseRedisUrl(config.REDIS_URL).kind === 'node',
+  });
   const subscriber = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
   for (const client of [publisher, subscriber])
     client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));

@@ -3,14 +3,21 @@
 // `rl:ip:{ip:<addr>}` and `rl:user:{u:<id>}` (docs/redis-keys.md). If Redis is unreachable the router
 // serves anyway (fail open) and says so in its logs: rate limits protect capacity, not security.
 import type { RedisClient } from '@sport-venue/shared';
-import { domainError, ErrorCode } from '@sport-venue/shared';
+import { domainError, ErrorCode, isCluster } from '@sport-venue/shared';
 
-// One budget per call: each key is its own owner (docs/decisions/0012), so on Redis Cluster the two
-// budgets of a request may live on different nodes. Both calls are sent at once.
+// Each key is its own owner (docs/decisions/0012): on Redis Cluster the two budgets of a request
+// may live on different nodes, so each is counted by its own call (both sent at once). On a single
+// node one call counts both (KEYS[1..n]): half the commands, one reply. Either way every budget of
+// the request is incremented exactly once.
 const SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return { count, redis.call('PTTL', KEYS[1]) }
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  out[#out + 1] = count
+  out[#out + 1] = redis.call('PTTL', key)
+end
+return out
 `;
 
 export interface RateLimits {
@@ -19,8 +26,8 @@ export interface RateLimits {
 }
 
 interface WithRateLimitCommand {
-  /** KEYS[1]: the budget to count; ARGV[1]: window (ms). Returns count, ttl (ms). */
-  rateLimitConsume(numKeys: 1, key: string, windowMs: number): Promise<[number, number]>;
+  /** KEYS: the budgets to count; ARGV[1]: window (ms). Returns count, ttl (ms) per key, flat. */
+  rateLimitConsume(numKeys: number, ...args: Array<string | number>): Promise<number[]>;
 }
 
 /** Budget keys, tagged by what they count (an address, a user). */
@@ -33,6 +40,11 @@ export function createRateLimiter(redis: RedisClient, limits: RateLimits, window
   // ioredis runs a defined command with EVALSHA and falls back to EVAL when Redis lacks the script.
   redis.defineCommand('rateLimitConsume', { lua: SCRIPT });
   const client = redis as RedisClient & WithRateLimitCommand;
+  const oneCall = !isCluster(redis);
+  const count = async (keys: string[]): Promise<number[]> =>
+    oneCall
+      ? client.rateLimitConsume(keys.length, ...keys, windowMs)
+      : (await Promise.all(keys.map((key) => client.rateLimitConsume(1, key, windowMs)))).flat();
   return async function consume(who: { userId: string | null; ip: string }) {
     const keys = [rateLimitKeys.ip(who.ip)];
     const caps = [limits.perIpPerMinute];
@@ -40,9 +52,10 @@ export function createRateLimiter(redis: RedisClient, limits: RateLimits, window
       keys.push(rateLimitKeys.user(who.userId));
       caps.push(limits.perUserPerMinute);
     }
-    const result = await Promise.all(keys.map((key) => client.rateLimitConsume(1, key, windowMs)));
+    const result = await count(keys);
     for (let i = 0; i < keys.length; i++) {
-      const [count, ttl] = result[i]!;
+      const count = result[2 * i]!;
+      const ttl = result[2 * i + 1]!;
       if (count > caps[i]!) {
         const retryAfterSeconds = Math.max(1, Math.ceil(ttl / 1000));
         const error = domainError(ErrorCode.RATE_LIMITED, 'too many requests; retry later', {

@@ -132,7 +132,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The request target split at '?' (no WHATWG URL object per request: routing needs the path only).
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const url = {
+      pathname: query < 0 ? target : target.slice(0, query),
+      search: query < 0 ? '' : target.slice(query),
+    };
     try {
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/ready') {
@@ -170,7 +176,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       }
       if (opts.preflight) {
         // A GET carries its operation in the query string (its body is empty).
-        const single = req.method === 'GET' ? Object.fromEntries(url.searchParams) : body;
+        const single = req.method === 'GET' ? Object.fromEntries(new URLSearchParams(url.search)) : body;
         const operations = (Array.isArray(body) ? body : [single]).filter(
           (operation): operation is Record<string, unknown> =>
             operation !== null && typeof operation === 'object' && !Array.isArray(operation),
