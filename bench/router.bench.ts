@@ -1,9 +1,13 @@
-// `npm run bench -- router [--requests 3000] [--concurrency 32]`
+// `npm run bench -- router [--requests 3000] [--concurrency 32] [--merge off]`
 //
 // A representative cross-subgraph query through the router, and the same data fetched directly
 // from the subgraphs the way the router's query plan does (venue list, then one _entities batch
-// to the prediction subgraph), in one run. Reports requests/s and p50/p99 for both and the
-// router's overhead ratio. Load generator, router, subgraphs and stores share the machine.
+// to the prediction subgraph), in one run. Reports requests/s and p50/p99 for both, the router's
+// overhead ratio and the CPU milliseconds per request of each process (the load generator, an
+// undici Pool per target, included). `--merge off` runs the router with SUBGRAPH_FETCH_DEDUP off:
+// every request then costs the subgraphs what the direct path does (with merging on, concurrent
+// identical requests share fetches and the router can beat the direct path). Load generator,
+// router, subgraphs and stores share the machine.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -11,15 +15,31 @@ import { Redis } from 'ioredis';
 import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
-import { load, option, round, startVenuePredictionRouter, stopAll } from './support/harness.ts';
+import { readFileSync } from 'node:fs';
+import {
+  load,
+  option,
+  round,
+  startVenuePredictionRouter,
+  stopAll,
+  type Measured,
+} from './support/harness.ts';
+import { poster, selfCpuSeconds, type Poster } from './support/load.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { nextId } from '@sport-venue/shared';
 
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
 const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
+const MERGE = process.argv[process.argv.indexOf('--merge') + 1] === 'off' ? 'off' : 'on';
 
 const QUERY = `query Venues { venues(cityCode: "310000", first: 10) { edges { node { id name city { name } currentCount predictedNow } } } }`;
+
+/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await startTokenIssuer();
@@ -56,20 +76,37 @@ try {
     );
   }
 
-  const { venuePort, predictionPort, routerPort } = await startVenuePredictionRouter(children, {
+  const { venuePort, predictionPort, routerPort, pids } = await startVenuePredictionRouter(children, {
     databaseUrl: database.url,
     redisUrl: redisDb.url,
     secret,
     jwksUrl: issuer.jwksUrl,
+    routerEnv: { SUBGRAPH_FETCH_DEDUP: MERGE === 'on' ? 'true' : 'false' },
   });
 
+  const clients = new Map<string, Poster>();
   const post = async (url: string, query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+    let client = clients.get(url);
+    if (!client) clients.set(url, (client = poster(url, CONCURRENCY)));
+    const { json } = await client.post(
+      { 'content-type': 'application/json' },
+      JSON.stringify({ query, variables }),
+    );
+    return (json ?? {}) as { data?: Record<string, unknown>; errors?: unknown };
+  };
+  /** Runs `measure`; CPU milliseconds per request of each process and of this one (the generator). */
+  const withCpu = async (measure: () => Promise<Measured>) => {
+    const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
+    const self = selfCpuSeconds();
+    const result = await measure();
+    const used: Record<string, number> = Object.fromEntries(
+      Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid) - before[n]!]),
+    );
+    used.loadGenerator = selfCpuSeconds() - self;
+    const cpuMsPerRequest = Object.fromEntries(
+      Object.entries(used).map(([n, sec]) => [n, round((sec * 1000) / result.requests, 2)]),
+    );
+    return { ...result, cpuMsPerRequest };
   };
 
   const viaRouter = async () => {
@@ -107,16 +144,20 @@ try {
   };
 
   await load(WARMUP, CONCURRENCY, direct);
-  const directResult = await load(REQUESTS, CONCURRENCY, direct);
+  const directResult = await withCpu(() => load(REQUESTS, CONCURRENCY, direct));
   await load(WARMUP, CONCURRENCY, viaRouter);
-  const routerResult = await load(REQUESTS, CONCURRENCY, viaRouter);
+  const routerResult = await withCpu(() => load(REQUESTS, CONCURRENCY, viaRouter));
+  await Promise.all([...clients.values()].map((c) => c.close()));
   console.log(
     JSON.stringify(
       {
         bench: 'router',
         machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
         query: QUERY,
-        note: 'load generator, router, subgraphs and stores share this machine (2 cores)',
+        subgraphFetchMerging: MERGE,
+        note:
+          'load generator (undici Pool in this process), router, subgraphs and stores share this machine (2 cores); ' +
+          'cpuMsPerRequest: what one request cost each process',
         direct: directResult,
         router: routerResult,
         overhead: {

@@ -50,6 +50,9 @@ if (mode === 'upstream') {
 }
 server.keepAliveTimeout = 30_000;
 server.listen(port, '127.0.0.1');
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -146,6 +146,7 @@ export async function startVenuePredictionRouter(
     secret: string;
     jwksUrl: string;
     predictionEnv?: Record<string, string>;
+    routerEnv?: Record<string, string>;
   },
 ) {
   const [venuePort, predictionPort, routerPort] = [await freePort(), await freePort(), await freePort()];
@@ -183,8 +184,14 @@ export async function startVenuePredictionRouter(
     PREDICTION_SUBGRAPH_URL: `http://127.0.0.1:${predictionPort}/graphql`,
     USER_JWKS_URL: options.jwksUrl,
     RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+    ...options.routerEnv,
   });
   children.push(router);
   await waitReady(`http://127.0.0.1:${routerPort}`, router, '/health');
-  return { venuePort, predictionPort, routerPort };
+  return {
+    venuePort,
+    predictionPort,
+    routerPort,
+    pids: { venue: venue.pid!, prediction: prediction.pid!, router: router.pid! },
+  };
 }
