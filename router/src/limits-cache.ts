@@ -5,7 +5,7 @@
 //    empty (the limits themselves are fixed for the life of the process);
 //  - a measure that read a variable (`first: $n`) is never reused: the cached part is the parsed
 //    document, and the measure runs again with the request's variables (linear in the document);
-//  - the key is the exact document text and operation name; a refusal is rebuilt per request
+//  - the key is the exact document text and operation name (length-prefixed: unambiguous); a refusal is rebuilt per request
 //    from its code and message, so no request sees another's error object.
 // Memory is bounded by entries and by the characters of the texts kept (least recently used
 // dropped first): a client sending endless distinct documents only causes misses.
@@ -93,7 +93,8 @@ export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars
     ): { error: GraphQLError; selected?: undefined } | { error: null; selected: Measure | null } | null {
       let texts = byText.get(schema);
       if (!texts) byText.set(schema, (texts = new Lru(maxEntries, maxChars)));
-      const key = `${operationName ?? ''}\n${query}`;
+      // The name's length first: no other (name, text) pair spells the same key.
+      const key = operationName === null ? `-${query}` : `${operationName.length}:${operationName}${query}`;
       let entry = texts.get(key);
       if (!entry) {
         let document: DocumentNode;

@@ -89,6 +89,17 @@ describe('limits cache', () => {
     assert.equal(cache.checkOperation(schema, document, small!, {}), null);
   });
 
+  it('does not let a name and text borrow the verdict of another pair they spell the same with', () => {
+    const cache = createLimitsCache(limits);
+    const schema = listSchema();
+    // In `cheap` the bomb sits inside a block string (a variable's default); alone, its tail is a comment.
+    const bomb = '{ items(first: 99) { a b } } # """) { items(first: 1) { a } }';
+    const head = 'query Q($s: String = """';
+    const cheap = `${head}\n${bomb}`;
+    assert.equal(code(cache.checkText(schema, cheap, 'a', {})), 'ok');
+    assert.equal(code(cache.checkText(schema, bomb, `a\n${head}`, {})), 'COST_LIMIT_EXCEEDED');
+  });
+
   it('leaves a syntax error to Apollo, also when it is sent again', () => {
     const cache = createLimitsCache(limits);
     const schema = listSchema();
