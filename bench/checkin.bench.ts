@@ -19,6 +19,7 @@ import {
   createBenchVenue,
   load,
   type Measured,
+  metric,
   option,
   round,
   startProcess,
@@ -26,6 +27,7 @@ import {
   waitReady,
 } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
+import { infraCpu } from './support/infra-cpu.ts';
 
 const run = promisify(execFile);
 
@@ -95,6 +97,20 @@ async function withCpu<T extends Measured>(
   return { ...result, cpuMsPerRequest };
 }
 
+/** The venue's presence write counters (group commit, docs/decisions/0026) from its /metrics. */
+async function presenceWrites(venueUrl: string) {
+  const text = await (await fetch(`${venueUrl}/metrics`)).text();
+  return {
+    transactions: metric(text, 'presence_write_transactions_total{outcome="committed"}'),
+    rows: metric(text, 'presence_write_rows_total'),
+  };
+}
+
+function presenceWritesSince(before: { transactions: number; rows: number }, after: typeof before) {
+  const transactions = after.transactions - before.transactions;
+  return { transactions, rowsPerTransaction: round((after.rows - before.rows) / transactions) };
+}
+
 const children: ChildProcess[] = [];
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await startTokenIssuer();
@@ -151,7 +167,11 @@ try {
     return res.ok && !body.errors;
   };
   await load(WARMUP, CONCURRENCY, direct(0));
+  // Infrastructure CPU (MariaDB front + shards, Redis, Kafka) joins the venue's in cpuMsPerRequest.
+  const [directInfra, writesBefore] = [infraCpu(), await presenceWrites(venueUrl)];
   const subgraph = await withCpu({ venue }, () => load(REQUESTS, CONCURRENCY, direct(WARMUP)));
+  Object.assign(subgraph.cpuMsPerRequest, directInfra.perRequest(subgraph.requests));
+  const groupCommit = presenceWritesSince(writesBefore, await presenceWrites(venueUrl));
 
   let router: Measured | { skipped: string };
   if (WITH_ROUTER) {
@@ -214,7 +234,7 @@ try {
           'load generator, subgraph, router, MariaDB, Redis and Kafka all share this machine; ' +
           'cpuMsPerRequest is what each check-in cost each process, whatever share of the CPU it got',
         redisIncrCeiling: ceiling,
-        subgraph,
+        subgraph: { ...subgraph, groupCommit },
         router,
         checkInsStored: stored,
       },
