@@ -21,9 +21,11 @@ import { resyncGeoIndex } from './geo-index.ts';
 import { OccupancyInsights } from './occupancy-insights.ts';
 import { OccupancyPublisher } from './occupancy-publisher.ts';
 import { sampleOccupancy } from './occupancy-sampler.ts';
+import { outboxPartitions } from './outbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
+import { PresenceWriter } from './presence-writer.ts';
 import { createResolvers } from './resolvers.ts';
 import { createSearchClient } from './search-index.ts';
 import { createSearchIndexer } from './search-indexer.ts';
@@ -111,15 +113,32 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     retentionHours: config.OUTBOX_RETENTION_HOURS,
   });
   const presenceRules = presenceRulesFrom(config);
-  const presence = new PresenceService({
+  // Shards behind the front, learnt from the outbox's partitions: until then (or on a plain
+  // MariaDB) presence writes group per venue bucket, which never spans two shards either.
+  let shardCount: number | null = null;
+  const learnShards = () =>
+    outboxPartitions(db).then(
+      (parts) => (shardCount = parts.length),
+      (err) => logger.warn({ err }, 'outbox partitions unknown; grouping presence writes by venue bucket'),
+    );
+  void learnShards();
+  const presenceWriter = new PresenceWriter({
     db,
+    topic: config.CHECKIN_EVENTS_TOPIC,
+    shards: () => shardCount,
+    onTransaction: (outcome, rows) => {
+      venueMetrics.presenceWriteTransactions.inc({ outcome });
+      if (outcome === 'committed') venueMetrics.presenceWriteRows.inc(rows);
+    },
+  });
+  const presence = new PresenceService({
     store: new PresenceStore(redis, presenceRules),
+    writer: presenceWriter,
     venues: catalog,
     publisher: new OccupancyPublisher(redis, config.PUBSUB_PREFIX, catalog, insights, logger),
     relay,
     clock,
     rules: presenceRules,
-    checkinTopic: config.CHECKIN_EVENTS_TOPIC,
     logger,
   });
   const bookings = new BookingService({
@@ -151,7 +170,10 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       venueMetrics.checkins.inc({ type: 'auto_out' }, ended);
       return ended;
     },
-    saveJournal: (graceMs?: number) => presence.saveJournal(graceMs),
+    saveJournal: (graceMs?: number) => {
+      if (shardCount === null) void learnShards();
+      return presence.saveJournal(graceMs);
+    },
     sampleOccupancy: () => sampleOccupancy(db, redis, clock.now(), config.OCCUPANCY_SAMPLE_INTERVAL_MS),
     /** Incremental after the first run; venues' updatedAt is written with this host's clock. */
     resyncGeo: async () => {
@@ -213,6 +235,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     redis,
     relay,
     presence,
+    presenceWriter,
     bookings,
     jobs,
     search,

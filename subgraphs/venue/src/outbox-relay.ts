@@ -9,6 +9,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
+import { outboxPartitions } from './outbox.ts';
 
 export interface OutboxRelayOptions {
   db: PrismaClient;
@@ -216,19 +217,9 @@ export class OutboxRelay {
     return Number(row?.n ?? 0);
   }
 
-  /**
-   * The partitions of `OutboxEvent` (one per shard behind the Spider front), or `[null]` for an
-   * unpartitioned table. Read from `SHOW CREATE TABLE`, which the front answers from its own
-   * dictionary: `information_schema.PARTITIONS` asks every shard for statistics and fails while
-   * one is down.
-   */
-  async partitions(): Promise<Array<string | null>> {
-    const [row] = await this.#o.db.$queryRawUnsafe<Array<Record<string, string>>>(
-      'SHOW CREATE TABLE OutboxEvent',
-    );
-    const ddl = row?.['Create Table'] ?? '';
-    const names = [...ddl.matchAll(/(?<!SUB)PARTITION `([^`]+)`/g)].map((m) => m[1]!);
-    return names.length > 0 ? names : [null];
+  /** The partitions of `OutboxEvent` (one per shard behind the Spider front), `[null]` if none. */
+  partitions(): Promise<Array<string | null>> {
+    return outboxPartitions(this.#o.db);
   }
 
   async #run(): Promise<void> {

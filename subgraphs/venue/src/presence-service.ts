@@ -11,13 +11,11 @@ import {
 } from '@sport-venue/shared';
 import { assertAccuracy, assertIdempotencyKey, sessionExpiry, type PresenceRules } from './check-in-rules.ts';
 import type { Clock } from './clock.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
 import { assertCoordinates, checkGeofence } from './geo.ts';
 import { heatWeight } from './heat.ts';
 import { localParts } from './local-time.ts';
 import type { OccupancyPublisher } from './occupancy-publisher.ts';
 import { closesAt, readOpeningHours } from './opening-hours.ts';
-import { persistPresenceChange } from './presence-persistence.ts';
 import type {
   EndReason,
   PendingChange,
@@ -26,6 +24,7 @@ import type {
   PresenceStore,
   SessionFacts,
 } from './presence-store.ts';
+import type { PresenceWriter } from './presence-writer.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 import {
   alreadyCheckedIn,
@@ -60,15 +59,15 @@ export interface CheckInArgs {
 }
 
 export interface PresenceServiceDeps {
-  db: PrismaClient;
   store: PresenceStore;
+  /** Makes changes durable in MariaDB (session rows + outbox), group-committed per shard. */
+  writer: Pick<PresenceWriter, 'persist'>;
   venues: VenueCatalog;
   publisher: OccupancyPublisher;
   /** Nudged after every outbox write so events leave promptly. */
   relay: { wake(): void };
   clock: Clock;
   rules: PresenceRules;
-  checkinTopic: string;
   logger: Logger;
 }
 
@@ -218,30 +217,33 @@ export class PresenceService {
     const { pending, stale } = await this.#d.store.pendingJournal(Date.now() - graceMs);
     await this.#d.store.dropStaleIndex(stale);
     let saved = 0;
-    for (const { userId, version, changes } of pending) {
-      const done: string[] = [];
-      for (const change of changes) {
-        try {
-          await this.#d.store.applyToVenues(change);
-          await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
-          done.push(change.batchId);
-          // The request that died may never have published the new headcount; subscribers would
-          // then wait for the venue's next change. Publishing again is harmless (same seq: dropped).
-          await this.#publish(change);
-        } catch (err) {
-          // One entry that cannot be written must not hold back the others; it is retried next time.
-          this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+    // Users in parallel, so their writes share group commits; each user's changes in order.
+    await Promise.all(
+      pending.map(async ({ userId, version, changes }) => {
+        const done: string[] = [];
+        for (const change of changes) {
+          try {
+            await this.#d.store.applyToVenues(change);
+            await this.#d.writer.persist(change);
+            done.push(change.batchId);
+            // The request that died may never have published the new headcount; subscribers would
+            // then wait for the venue's next change. Publishing again is harmless (same seq: dropped).
+            await this.#publish(change);
+          } catch (err) {
+            // One entry that cannot be written must not hold back the others; it is retried next time.
+            this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+          }
         }
-      }
-      if (done.length === 0) continue;
-      saved += done.length;
-      try {
-        await this.#d.store.settle(userId, done, version);
-      } catch (err) {
-        // Entries left behind are applied and persisted again next time (idempotent).
-        this.#d.logger.error({ err, batchIds: done }, 'journal entries persisted but not cleared');
-      }
-    }
+        if (done.length === 0) return;
+        saved += done.length;
+        try {
+          await this.#d.store.settle(userId, done, version);
+        } catch (err) {
+          // Entries left behind are applied and persisted again next time (idempotent).
+          this.#d.logger.error({ err, batchIds: done }, 'journal entries persisted but not cleared');
+        }
+      }),
+    );
     if (saved > 0) this.#d.relay.wake();
     return saved;
   }
@@ -250,7 +252,7 @@ export class PresenceService {
     const userId = (change.opened ?? change.closed)!.userId;
     try {
       await this.#d.store.applyToVenues(change);
-      await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change, trace && childTraceparent(trace));
+      await this.#d.writer.persist(change, trace && childTraceparent(trace));
       await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
       this.#d.relay.wake();
     } catch (err) {
