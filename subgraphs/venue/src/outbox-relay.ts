@@ -8,6 +8,7 @@
 // venue; a user's events from venues on different shards may interleave (docs/events.md).
 import type { Kafka, Producer } from 'kafkajs';
 import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
+import { shardOfVenueId } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { outboxPartitions } from './outbox.ts';
 
@@ -32,6 +33,12 @@ interface OutboxRow {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * A woken loop starts its next batch no sooner than this after the previous one started: under a
+ * stream of check-ins the wakes of many requests make one batch (one transaction, one send)
+ * instead of one each, for at most this much added delay.
+ */
+const COALESCE_MS = 10;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PARTITION_NAME = /^[A-Za-z0-9_]+$/;
 
@@ -131,8 +138,12 @@ class PartitionRelay {
 
   async run(running: () => boolean): Promise<void> {
     let backoff = 0;
+    let started = 0;
     const where = this.#partition === null ? '' : ` (partition ${this.#partition})`;
     while (running()) {
+      const since = Date.now() - started;
+      if (since < COALESCE_MS) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS - since));
+      started = Date.now();
       // Each relayed batch is a unit of work: its lines share a trace id of their own.
       const next = await withLogContext(newLogContext(), async () => {
         try {
@@ -204,10 +215,19 @@ export class OutboxRelay {
     await this.#loop;
   }
 
-  /** Something was just written to the outbox: relay now instead of at the next tick. */
-  wake(): void {
+  /**
+   * Something was just written to the outbox: relay now instead of at the next tick. `venueIds`
+   * (the rows' shard keys) wakes only the loops of their partitions; without it, every loop.
+   */
+  wake(venueIds?: readonly string[]): void {
     this.#pause.wake();
-    for (const part of this.#parts) part.pause.wake();
+    const parts = this.#parts;
+    // Partition N of the front is shard N (shards.ts deals buckets to shards in order).
+    const chosen =
+      venueIds && parts.length > 1
+        ? venueIds.map((id) => parts[shardOfVenueId(BigInt(id), parts.length)])
+        : parts;
+    for (const part of chosen.includes(undefined) ? parts : chosen) part!.pause.wake();
   }
 
   /** Events not yet acknowledged by Kafka (every shard: fails while one is down). */

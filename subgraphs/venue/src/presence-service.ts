@@ -64,8 +64,8 @@ export interface PresenceServiceDeps {
   writer: Pick<PresenceWriter, 'persist'>;
   venues: VenueCatalog;
   publisher: OccupancyPublisher;
-  /** Nudged after every outbox write so events leave promptly. */
-  relay: { wake(): void };
+  /** Nudged after every outbox write (with the rows' venues) so events leave promptly. */
+  relay: { wake(venueIds?: readonly string[]): void };
   clock: Clock;
   rules: PresenceRules;
   logger: Logger;
@@ -254,7 +254,7 @@ export class PresenceService {
       await this.#d.store.applyToVenues(change);
       await this.#d.writer.persist(change, trace && childTraceparent(trace));
       await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
-      this.#d.relay.wake();
+      this.#d.relay.wake([change.closed, change.opened].flatMap((s) => (s ? [s.venueId] : [])));
     } catch (err) {
       // The change stands (the user step decided it); the journal keeps it until the sweeper has
       // applied it to the venues and MariaDB.
