@@ -67,7 +67,9 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const logger = createLogger('venue', config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const db = options.db ?? createVenueDb(config.VENUE_DATABASE_URL, config.VENUE_DB_POOL_SIZE);
-  const redis = createRedis(config.REDIS_URL);
+  // Auto-pipelining: the commands of all requests issued in one event-loop turn leave in one
+  // write (per node on a cluster) instead of one write each; replies and errors stay per command.
+  const redis = createRedis(config.REDIS_URL, { enableAutoPipelining: true });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   // Row ids are made here (docs/decisions/0021): this process's id worker number, leased in Redis.
   const releaseIds = await acquireProcessIds(redis);

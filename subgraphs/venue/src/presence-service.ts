@@ -117,13 +117,41 @@ export class PresenceService {
     assertIdempotencyKey(input.idempotencyKey);
 
     // A repeated request answers what the first one did, even if the rules would now refuse it.
-    // The venue is read meanwhile: a first check-in (the common case) waits for one round trip,
-    // not two; a replay does not depend on that read.
+    // The venue is read and the user registered in the journal index meanwhile: a first check-in
+    // (the common case) waits for one round trip, not three; a replay depends on neither.
     const venueRead = parseVenueId(input.venueId) ? this.#d.venues.get(input.venueId) : Promise.resolve(null);
     venueRead.catch(() => undefined); // awaited below unless replayed
-    const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
-    if (stored) return this.#replayedCheckIn(stored, input.venueId);
-    const venue = await venueRead;
+    const registered = this.#d.store.register(userId);
+    registered.catch(() => undefined); // awaited by the user step, or given back below
+    let stepped = false;
+    try {
+      const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
+      if (stored) return this.#replayedCheckIn(stored, input.venueId);
+      const venue = await venueRead;
+      const outcome = await this.#userStep(userId, input, venue, registered, () => (stepped = true));
+      if (!outcome.ok) throw rejection(outcome);
+      if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
+      await this.#afterChange(outcome.change, trace);
+      return {
+        session: sessionView(outcome.change.opened!),
+        previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
+        replayed: false,
+      };
+    } finally {
+      // Refused or replayed before the user step: the registration has nothing to guard.
+      if (!stepped)
+        await registered.then((version) => this.#d.store.unregister(userId, version)).catch(() => undefined);
+    }
+  }
+
+  /** The rules that need the venue, then the user step (which takes over the registration). */
+  async #userStep(
+    userId: string,
+    input: CheckInArgs,
+    venue: Awaited<ReturnType<VenueCatalog['get']>>,
+    registered: Promise<number>,
+    stepping: () => void,
+  ) {
     if (!venue) throw venueNotFound();
     const { rules } = this.#d;
     const fence = checkGeofence(
@@ -140,27 +168,23 @@ export class PresenceService {
     if (closing === 'closed') throw venueClosed();
     const localDate = localParts(now, venue.timeZone).date;
 
-    const outcome = await this.#d.store.checkIn({
-      userId,
-      venueId: input.venueId,
-      cityCode: venue.cityCode,
-      venueLat: venue.lat,
-      venueLng: venue.lng,
-      now,
-      expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
-      heatDate: localDate,
-      heatWeight: heatWeight(localDate),
-      source: 'GPS',
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (!outcome.ok) throw rejection(outcome);
-    if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
-    await this.#afterChange(outcome.change, trace);
-    return {
-      session: sessionView(outcome.change.opened!),
-      previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
-      replayed: false,
-    };
+    stepping();
+    return this.#d.store.checkIn(
+      {
+        userId,
+        venueId: input.venueId,
+        cityCode: venue.cityCode,
+        venueLat: venue.lat,
+        venueLng: venue.lng,
+        now,
+        expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
+        heatDate: localDate,
+        heatWeight: heatWeight(localDate),
+        source: 'GPS',
+        idempotencyKey: input.idempotencyKey,
+      },
+      registered,
+    );
   }
 
   #replayedCheckIn(change: PresenceChange, venueId: string) {
@@ -250,8 +274,12 @@ export class PresenceService {
 
   async #afterChange(change: PendingChange, trace?: TraceContext): Promise<void> {
     const userId = (change.opened ?? change.closed)!.userId;
+    // The new headcount is live once the venue steps ran: subscribers learn it while MariaDB
+    // writes (its commands share Redis writes with the settle of other requests).
+    let published: Promise<void> | null = null;
     try {
       await this.#d.store.applyToVenues(change);
+      published = this.#publish(change);
       await this.#d.writer.persist(change, trace && childTraceparent(trace));
       await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
       this.#d.relay.wake([change.closed, change.opened].flatMap((s) => (s ? [s.venueId] : [])));
@@ -263,7 +291,7 @@ export class PresenceService {
         'presence change not applied yet; journal keeps it',
       );
     }
-    await this.#publish(change);
+    await (published ?? this.#publish(change));
   }
 
   async #publish(change: PresenceChange): Promise<void> {
