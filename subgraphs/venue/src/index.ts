@@ -125,7 +125,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     );
   void learnShards();
   const presenceWriter = new PresenceWriter({
-    db,
+    databaseUrl: config.VENUE_DATABASE_URL,
     topic: config.CHECKIN_EVENTS_TOPIC,
     shards: () => shardCount,
     onTransaction: (outcome, rows) => {
@@ -251,6 +251,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       await searchClient.close();
       await indexClient.close();
       await relay.stop();
+      await presenceWriter.close();
       await db.$disconnect();
       await releaseIds();
       redis.disconnect();

@@ -57,6 +57,14 @@ describe('group commit of presence writes', () => {
       select: { id: true, payload: true },
     });
 
+  const writers: PresenceWriter[] = [];
+  /** A writer of the test's own on the app's database (closed after the file). */
+  const newWriter = (options: Omit<ConstructorParameters<typeof PresenceWriter>[0], 'databaseUrl'>) => {
+    const writer = new PresenceWriter({ databaseUrl: t.config.VENUE_DATABASE_URL, ...options });
+    writers.push(writer);
+    return writer;
+  };
+
   /** A check-in change as the user step makes it, without Redis: only the writer is under test. */
   const change = (venue: TestVenue): PresenceChange => ({
     batchId: randomUUID(),
@@ -101,6 +109,7 @@ describe('group commit of presence writes', () => {
     await eventually(() => t.app.presenceWriter.laneOf(venues[1]!.id) === 'shard1');
   });
   after(async () => {
+    await Promise.all(writers.map((w) => w.close()));
     redis?.disconnect();
     await t?.stop();
     await infra('down', 'mariadb').catch(() => {});
@@ -108,8 +117,7 @@ describe('group commit of presence writes', () => {
   });
 
   it('writes changes queued together for one shard in one transaction with one row and one event each', async () => {
-    const writer = new PresenceWriter({
-      db: t.app.db,
+    const writer = newWriter({
       topic: t.config.CHECKIN_EVENTS_TOPIC,
       shards: () => 2,
     });
@@ -122,6 +130,12 @@ describe('group commit of presence writes', () => {
     assert.equal((await commits(0)) - before, 1, 'the shard committed once');
     const rows = await rowsOf(venue);
     assert.deepEqual(rows.map((r) => r.id).sort(), changes.map((c) => c.opened!.sessionId).sort());
+    const row = await t.app.db.checkIn.findFirstOrThrow({ where: { id: changes[0]!.opened!.sessionId } });
+    assert.deepEqual(
+      [row.userId.toString(), row.startedAt.getTime(), row.expiresAt.getTime(), row.counted, row.endedAt],
+      [changes[0]!.opened!.userId, changes[0]!.opened!.startedAt, changes[0]!.opened!.expiresAt, true, null],
+      'the instants and values the change carried',
+    );
     const events = await eventsOf(venue);
     assert.deepEqual(events.map((e) => e.id).sort(), changes.map((c) => c.opened!.eventId).sort());
 
@@ -133,8 +147,7 @@ describe('group commit of presence writes', () => {
   });
 
   it('caps a transaction at maxRows session rows, never splitting one change', async () => {
-    const writer = new PresenceWriter({
-      db: t.app.db,
+    const writer = newWriter({
       topic: t.config.CHECKIN_EVENTS_TOPIC,
       shards: () => 2,
       maxRows: 20,
@@ -153,9 +166,29 @@ describe('group commit of presence writes', () => {
     assert.equal((await rowsOf(venue)).length, 45);
   });
 
+  it('a transaction whose second statement fails leaves nothing of its first behind', async () => {
+    const writer = newWriter({ topic: t.config.CHECKIN_EVENTS_TOPIC, shards: () => 2 });
+    const venue = venues[0]!;
+    const first = change(venue);
+    await writer.persist(first);
+    // A change whose session is new but whose event id is taken, and that event row locked on the
+    // shard: the session insert succeeds, the event insert waits, times out (1205) and fails.
+    const second = change(venue);
+    second.opened!.eventId = first.opened!.eventId;
+    await withMariadbConnection(shardUrls[0]!, async (holder) => {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM OutboxEvent WHERE id = ? FOR UPDATE', [first.opened!.eventId]);
+      await assert.rejects(writer.persist(second), /Lock wait timeout|1205/);
+    }); // closing the connection ends its transaction
+    const session = { where: { id: second.opened!.sessionId } };
+    assert.equal(await t.app.db.checkIn.count(session), 0, 'the session row was rolled back with it');
+    await writer.persist(second);
+    assert.equal(await t.app.db.checkIn.count(session), 1);
+    assert.equal(await t.app.db.outboxEvent.count({ where: { id: first.opened!.eventId } }), 1);
+  });
+
   it('never puts changes of venues on two shards in one transaction', async () => {
-    const writer = new PresenceWriter({
-      db: t.app.db,
+    const writer = newWriter({
       topic: t.config.CHECKIN_EVENTS_TOPIC,
       shards: () => 2,
     });
@@ -239,8 +272,7 @@ describe('group commit of presence writes', () => {
     let results;
     try {
       // A transaction carrying ten changes fails as a whole: each of its writers learns it.
-      const writer = new PresenceWriter({
-        db: t.app.db,
+      const writer = newWriter({
         topic: t.config.CHECKIN_EVENTS_TOPIC,
         shards: () => 2,
       });
