@@ -108,6 +108,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const forecastInputs = new ForecastInputsSource(db, clock);
   const relay = new OutboxRelay({
     db,
+    databaseUrl: config.VENUE_DATABASE_URL,
     kafka,
     logger,
     topics: [config.CHECKIN_EVENTS_TOPIC, config.BOOKING_EVENTS_TOPIC, config.VENUE_EVENTS_TOPIC],
@@ -250,7 +251,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       await lag.close();
       await searchClient.close();
       await indexClient.close();
-      await relay.stop();
+      await relay.close();
       await presenceWriter.close();
       await db.$disconnect();
       await releaseIds();

@@ -7,13 +7,19 @@
 // Delivery is at-least-once: consumers dedupe on the event id. Order is kept per shard, hence per
 // venue; a user's events from venues on different shards may interleave (docs/events.md).
 import type { Kafka, Producer } from 'kafkajs';
-import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
+import { ensureTopics, mariadbPool, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
 import { shardOfVenueId } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { outboxPartitions } from './outbox.ts';
 
 export interface OutboxRelayOptions {
   db: PrismaClient;
+  /**
+   * The database URL: batches run on a small driver pool of the relay's own (READ COMMITTED, two
+   * requests per batch) rather than through Prisma (isolation SET, BEGIN, prepared SELECT and
+   * UPDATE, COMMIT: a dozen socket writes per batch).
+   */
+  databaseUrl: string;
   kafka: Kafka;
   logger: Logger;
   /** Topics created (if missing) before the first send. */
@@ -82,51 +88,68 @@ class Pause {
 /** The relay of one partition: its own producer, backoff and outage state. */
 class PartitionRelay {
   readonly pause = new Pause();
-  readonly #o: Required<OutboxRelayOptions>;
+  readonly #o: RelaySettings;
   readonly #partition: string | null;
   readonly #table: Prisma.Sql;
+  readonly #tableName: string;
   #producer: Producer | null = null;
   #outage = false;
   #lastPrune = 0;
 
-  constructor(options: Required<OutboxRelayOptions>, partition: string | null) {
+  constructor(options: RelaySettings, partition: string | null) {
     this.#o = options;
     this.#partition = partition;
     this.#table = outboxTable(partition);
+    this.#tableName = this.#table.sql;
   }
 
+  /**
+   * One batch in two requests on the relay's own driver connection: `START TRANSACTION; SELECT …
+   * FOR UPDATE`, then (after Kafka acknowledged) `UPDATE …; COMMIT`. MariaDB stops at the first
+   * failing statement, so COMMIT runs only after the UPDATE; any failure rolls back.
+   */
   async relayOnce(): Promise<number> {
-    return this.#o.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#table}
-          WHERE publishedAt IS NULL ORDER BY seq LIMIT ${this.#o.batchSize} FOR UPDATE`;
-        if (rows.length === 0) return 0;
-        // Connected only once there is something to send: a loop whose shard is down (its SELECT
-        // fails) opens no Kafka connections while it retries.
-        const producer = await this.#ensureProducer();
-        const byTopic = new Map<
-          string,
-          Array<{ key: string; value: string; headers: Record<string, string> }>
-        >();
-        for (const row of rows) {
-          const messages = byTopic.get(row.topic) ?? [];
-          const headers: Record<string, string> = { 'event-id': row.id };
-          if (row.traceparent) headers.traceparent = row.traceparent;
-          messages.push({ key: row.msgKey, value: row.payload, headers });
-          byTopic.set(row.topic, messages);
-        }
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-        await tx.$executeRaw`
-          UPDATE ${this.#table} SET publishedAt = NOW(3)
-          WHERE seq IN (${Prisma.join(rows.map((r) => r.seq))})`;
-        return rows.length;
-      },
-      { isolationLevel: 'ReadCommitted', timeout: 30_000, maxWait: 10_000 },
-    );
+    const conn = await this.#o.pool.getConnection();
+    let healthy = true;
+    try {
+      const [, rows] = (await conn.query(
+        `START TRANSACTION; SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#tableName}
+         WHERE publishedAt IS NULL ORDER BY seq LIMIT ? FOR UPDATE`,
+        [this.#o.batchSize],
+      )) as [unknown, OutboxRow[]];
+      if (rows.length === 0) {
+        await conn.query('COMMIT');
+        return 0;
+      }
+      // Connected only once there is something to send: a loop whose shard is down (its SELECT
+      // fails) opens no Kafka connections while it retries.
+      const producer = await this.#ensureProducer();
+      const byTopic = new Map<
+        string,
+        Array<{ key: string; value: string; headers: Record<string, string> }>
+      >();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        const headers: Record<string, string> = { 'event-id': row.id };
+        if (row.traceparent) headers.traceparent = row.traceparent;
+        messages.push({ key: row.msgKey, value: row.payload, headers });
+        byTopic.set(row.topic, messages);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await conn.query(`UPDATE ${this.#tableName} SET publishedAt = NOW(3) WHERE seq IN (?); COMMIT`, [
+        rows.map((r) => r.seq),
+      ]);
+      return rows.length;
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => (healthy = false));
+      throw err;
+    } finally {
+      if (healthy) await conn.release();
+      else await conn.destroy();
+    }
   }
 
   prune(): Promise<number> {
@@ -192,15 +215,29 @@ class PartitionRelay {
   }
 }
 
+type RelaySettings = Required<Omit<OutboxRelayOptions, 'databaseUrl'>> & {
+  pool: ReturnType<typeof mariadbPool>;
+};
+
 export class OutboxRelay {
-  readonly #o: Required<OutboxRelayOptions>;
+  readonly #o: RelaySettings;
   readonly #pause = new Pause();
   #running = false;
   #loop: Promise<void> | null = null;
   #parts: PartitionRelay[] = [];
 
   constructor(options: OutboxRelayOptions) {
-    this.#o = { batchSize: 500, ...options };
+    this.#o = {
+      batchSize: 500,
+      ...options,
+      pool: mariadbPool(options.databaseUrl, {
+        connectionLimit: 4,
+        minimumIdle: 1,
+        multipleStatements: true,
+        // Row locks only on the rows read (no gap locks): check-ins keep inserting meanwhile.
+        initSql: 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+      }),
+    };
   }
 
   start(): void {
@@ -213,6 +250,12 @@ export class OutboxRelay {
     this.#running = false;
     this.wake();
     await this.#loop;
+  }
+
+  /** Ends the relay's connections (after the last `stop`; a closed relay cannot start again). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.#o.pool.end();
   }
 
   /**
