@@ -27,6 +27,7 @@ import {
   createBenchVenue,
   load,
   type Measured,
+  metric,
   option,
   round,
   startProcess,
@@ -34,6 +35,7 @@ import {
   waitReady,
 } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
+import { infraCpu } from './support/infra-cpu.ts';
 import { paced, poster, selfCpuSeconds } from './support/load.ts';
 
 const run = promisify(execFile);
@@ -133,6 +135,20 @@ function ratios(
   };
 }
 
+/** The venue's presence write counters (group commit, docs/decisions/0026) from its /metrics. */
+async function presenceWrites(venueUrl: string) {
+  const text = await (await fetch(`${venueUrl}/metrics`)).text();
+  return {
+    transactions: metric(text, 'presence_write_transactions_total{outcome="committed"}'),
+    rows: metric(text, 'presence_write_rows_total'),
+  };
+}
+
+function presenceWritesSince(before: { transactions: number; rows: number }, after: typeof before) {
+  const transactions = after.transactions - before.transactions;
+  return { transactions, rowsPerTransaction: round((after.rows - before.rows) / transactions) };
+}
+
 const children: ChildProcess[] = [];
 const [database, redis] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await startTokenIssuer();
@@ -185,7 +201,11 @@ try {
     return status === 200 && !(json as { errors?: unknown }).errors;
   };
   await load(WARMUP, CONCURRENCY, direct(0));
+  // Infrastructure CPU (MariaDB front + shards, Redis, Kafka) joins the venue's in cpuMsPerRequest.
+  const [directInfra, writesBefore] = [infraCpu(), await presenceWrites(venueUrl)];
   const subgraph = await withCpu({ venue }, () => load(REQUESTS, CONCURRENCY, direct(WARMUP)));
+  Object.assign(subgraph.cpuMsPerRequest, directInfra.perRequest(subgraph.requests));
+  const groupCommit = presenceWritesSince(writesBefore, await presenceWrites(venueUrl));
 
   type Through = Awaited<ReturnType<typeof withCpu<Measured>>>;
   let router: Through | { skipped: string };
@@ -306,7 +326,7 @@ try {
           'this machine; cpuMsPerRequest is what each check-in cost each process (loadGenerator: this one), ' +
           'whatever share of the CPU it got; cpuShare: cores each used over the run',
         redisIncrCeiling: ceiling,
-        subgraph,
+        subgraph: { ...subgraph, groupCommit },
         router,
         routerFreshTokens,
         routerPaced,

@@ -373,11 +373,14 @@ mariadb_launch() {
   if [[ $inst == mariadb ]]; then
     # The front holds no rows: Spider tables route each statement to the shard its key says.
     # Low timeouts make a dead or hung shard an error within seconds for its keys only.
+    # direct-dup-insert: INSERT IGNORE / ON DUPLICATE KEY UPDATE go to the shard as one statement
+    # (the shard checks the keys) instead of one remote statement per row (docs/decisions/0026).
     opts+=(
       --plugin-load-add=ha_spider.so
       --loose-spider-connect-timeout=2 --loose-spider-net-read-timeout="$MYSQL_SHARD_TIMEOUT"
       --loose-spider-net-write-timeout="$MYSQL_SHARD_TIMEOUT"
       --loose-spider-connect-retry-count=0
+      --loose-spider-direct-dup-insert=1
     )
   fi
   spawn "$inst" mariadbd "${opts[@]}"

@@ -185,6 +185,21 @@ export function mariadbOptions(databaseUrl: string) {
   };
 }
 
+/**
+ * A driver pool of its own (no Prisma) for a hot write path that sends whole transactions as one
+ * text-protocol request: values are escaped by the driver (`?` placeholders), never spliced.
+ */
+export function mariadbPool(databaseUrl: string, options: mariadb.PoolConfig = {}): mariadb.Pool {
+  return mariadb.createPool({
+    ...mariadbOptions(databaseUrl),
+    connectTimeout: 3_000,
+    acquireTimeout: 5_000,
+    // DATETIME columns hold UTC, as through the Prisma adapter (mariadbAdapter).
+    timezone: 'Z',
+    ...options,
+  });
+}
+
 /** One short-lived connection for administrative work (tests, tooling); always closed. */
 export async function withMariadbConnection<T>(
   databaseUrl: string,

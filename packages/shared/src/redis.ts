@@ -84,11 +84,13 @@ export function createRedis(url: string, options: RedisOptions = {}): RedisClien
       ...(target.keyPrefix ? { keyPrefix: target.keyPrefix } : {}),
     });
   }
-  const { keyPrefix, lazyConnect, ...redisOptions } = nodeOptions;
+  const { keyPrefix, lazyConnect, enableAutoPipelining, ...redisOptions } = nodeOptions;
   return new Cluster(target.nodes, {
     redisOptions: { ...redisOptions, username: target.username, password: target.password },
     keyPrefix: target.keyPrefix ?? keyPrefix,
     lazyConnect,
+    // A cluster client pipelines per node: commands of one turn for one node's slots go together.
+    enableAutoPipelining,
     clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     // Learning the slot map takes a fresh connection: 1 s (the default) is too short on a busy host.
     slotsRefreshTimeout: 5_000,

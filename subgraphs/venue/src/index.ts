@@ -21,9 +21,11 @@ import { resyncGeoIndex } from './geo-index.ts';
 import { OccupancyInsights } from './occupancy-insights.ts';
 import { OccupancyPublisher } from './occupancy-publisher.ts';
 import { sampleOccupancy } from './occupancy-sampler.ts';
+import { outboxPartitions } from './outbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
+import { PresenceWriter } from './presence-writer.ts';
 import { createResolvers } from './resolvers.ts';
 import { createSearchClient } from './search-index.ts';
 import { createSearchIndexer } from './search-indexer.ts';
@@ -65,7 +67,9 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const logger = createLogger('venue', config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const db = options.db ?? createVenueDb(config.VENUE_DATABASE_URL, config.VENUE_DB_POOL_SIZE);
-  const redis = createRedis(config.REDIS_URL);
+  // Auto-pipelining: the commands of all requests issued in one event-loop turn leave in one
+  // write (per node on a cluster) instead of one write each; replies and errors stay per command.
+  const redis = createRedis(config.REDIS_URL, { enableAutoPipelining: true });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   // Row ids are made here (docs/decisions/0021): this process's id worker number, leased in Redis.
   const releaseIds = await acquireProcessIds(redis);
@@ -104,6 +108,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
   const forecastInputs = new ForecastInputsSource(db, clock);
   const relay = new OutboxRelay({
     db,
+    databaseUrl: config.VENUE_DATABASE_URL,
     kafka,
     logger,
     topics: [config.CHECKIN_EVENTS_TOPIC, config.BOOKING_EVENTS_TOPIC, config.VENUE_EVENTS_TOPIC],
@@ -111,15 +116,32 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     retentionHours: config.OUTBOX_RETENTION_HOURS,
   });
   const presenceRules = presenceRulesFrom(config);
+  // Shards behind the front, learnt from the outbox's partitions: until then (or on a plain
+  // MariaDB) presence writes group per venue bucket, which never spans two shards either.
+  let shardCount: number | null = null;
+  const learnShards = () =>
+    outboxPartitions(db).then(
+      (parts) => (shardCount = parts.length),
+      (err) => logger.warn({ err }, 'outbox partitions unknown; grouping presence writes by venue bucket'),
+    );
+  void learnShards();
+  const presenceWriter = new PresenceWriter({
+    databaseUrl: config.VENUE_DATABASE_URL,
+    topic: config.CHECKIN_EVENTS_TOPIC,
+    shards: () => shardCount,
+    onTransaction: (outcome, rows) => {
+      venueMetrics.presenceWriteTransactions.inc({ outcome });
+      if (outcome === 'committed') venueMetrics.presenceWriteRows.inc(rows);
+    },
+  });
   const presence = new PresenceService({
-    db,
     store: new PresenceStore(redis, presenceRules),
+    writer: presenceWriter,
     venues: catalog,
     publisher: new OccupancyPublisher(redis, config.PUBSUB_PREFIX, catalog, insights, logger),
     relay,
     clock,
     rules: presenceRules,
-    checkinTopic: config.CHECKIN_EVENTS_TOPIC,
     logger,
   });
   const bookings = new BookingService({
@@ -151,7 +173,10 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       venueMetrics.checkins.inc({ type: 'auto_out' }, ended);
       return ended;
     },
-    saveJournal: (graceMs?: number) => presence.saveJournal(graceMs),
+    saveJournal: (graceMs?: number) => {
+      if (shardCount === null) void learnShards();
+      return presence.saveJournal(graceMs);
+    },
     sampleOccupancy: () => sampleOccupancy(db, redis, clock.now(), config.OCCUPANCY_SAMPLE_INTERVAL_MS),
     /** Incremental after the first run; venues' updatedAt is written with this host's clock. */
     resyncGeo: async () => {
@@ -213,6 +238,7 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
     redis,
     relay,
     presence,
+    presenceWriter,
     bookings,
     jobs,
     search,
@@ -225,7 +251,8 @@ export async function startVenueSubgraph(config: VenueConfig, options: VenueSubg
       await lag.close();
       await searchClient.close();
       await indexClient.close();
-      await relay.stop();
+      await relay.close();
+      await presenceWriter.close();
       await db.$disconnect();
       await releaseIds();
       redis.disconnect();

@@ -7,11 +7,19 @@
 // Delivery is at-least-once: consumers dedupe on the event id. Order is kept per shard, hence per
 // venue; a user's events from venues on different shards may interleave (docs/events.md).
 import type { Kafka, Producer } from 'kafkajs';
-import { ensureTopics, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
+import { ensureTopics, mariadbPool, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
+import { shardOfVenueId } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
+import { outboxPartitions } from './outbox.ts';
 
 export interface OutboxRelayOptions {
   db: PrismaClient;
+  /**
+   * The database URL: batches run on a small driver pool of the relay's own (READ COMMITTED, two
+   * requests per batch) rather than through Prisma (isolation SET, BEGIN, prepared SELECT and
+   * UPDATE, COMMIT: a dozen socket writes per batch).
+   */
+  databaseUrl: string;
   kafka: Kafka;
   logger: Logger;
   /** Topics created (if missing) before the first send. */
@@ -31,6 +39,12 @@ interface OutboxRow {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * A woken loop starts its next batch no sooner than this after the previous one started: under a
+ * stream of check-ins the wakes of many requests make one batch (one transaction, one send)
+ * instead of one each, for at most this much added delay.
+ */
+const COALESCE_MS = 10;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PARTITION_NAME = /^[A-Za-z0-9_]+$/;
 
@@ -74,51 +88,68 @@ class Pause {
 /** The relay of one partition: its own producer, backoff and outage state. */
 class PartitionRelay {
   readonly pause = new Pause();
-  readonly #o: Required<OutboxRelayOptions>;
+  readonly #o: RelaySettings;
   readonly #partition: string | null;
   readonly #table: Prisma.Sql;
+  readonly #tableName: string;
   #producer: Producer | null = null;
   #outage = false;
   #lastPrune = 0;
 
-  constructor(options: Required<OutboxRelayOptions>, partition: string | null) {
+  constructor(options: RelaySettings, partition: string | null) {
     this.#o = options;
     this.#partition = partition;
     this.#table = outboxTable(partition);
+    this.#tableName = this.#table.sql;
   }
 
+  /**
+   * One batch in two requests on the relay's own driver connection: `START TRANSACTION; SELECT …
+   * FOR UPDATE`, then (after Kafka acknowledged) `UPDATE …; COMMIT`. MariaDB stops at the first
+   * failing statement, so COMMIT runs only after the UPDATE; any failure rolls back.
+   */
   async relayOnce(): Promise<number> {
-    return this.#o.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#table}
-          WHERE publishedAt IS NULL ORDER BY seq LIMIT ${this.#o.batchSize} FOR UPDATE`;
-        if (rows.length === 0) return 0;
-        // Connected only once there is something to send: a loop whose shard is down (its SELECT
-        // fails) opens no Kafka connections while it retries.
-        const producer = await this.#ensureProducer();
-        const byTopic = new Map<
-          string,
-          Array<{ key: string; value: string; headers: Record<string, string> }>
-        >();
-        for (const row of rows) {
-          const messages = byTopic.get(row.topic) ?? [];
-          const headers: Record<string, string> = { 'event-id': row.id };
-          if (row.traceparent) headers.traceparent = row.traceparent;
-          messages.push({ key: row.msgKey, value: row.payload, headers });
-          byTopic.set(row.topic, messages);
-        }
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-        await tx.$executeRaw`
-          UPDATE ${this.#table} SET publishedAt = NOW(3)
-          WHERE seq IN (${Prisma.join(rows.map((r) => r.seq))})`;
-        return rows.length;
-      },
-      { isolationLevel: 'ReadCommitted', timeout: 30_000, maxWait: 10_000 },
-    );
+    const conn = await this.#o.pool.getConnection();
+    let healthy = true;
+    try {
+      const [, rows] = (await conn.query(
+        `START TRANSACTION; SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#tableName}
+         WHERE publishedAt IS NULL ORDER BY seq LIMIT ? FOR UPDATE`,
+        [this.#o.batchSize],
+      )) as [unknown, OutboxRow[]];
+      if (rows.length === 0) {
+        await conn.query('COMMIT');
+        return 0;
+      }
+      // Connected only once there is something to send: a loop whose shard is down (its SELECT
+      // fails) opens no Kafka connections while it retries.
+      const producer = await this.#ensureProducer();
+      const byTopic = new Map<
+        string,
+        Array<{ key: string; value: string; headers: Record<string, string> }>
+      >();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        const headers: Record<string, string> = { 'event-id': row.id };
+        if (row.traceparent) headers.traceparent = row.traceparent;
+        messages.push({ key: row.msgKey, value: row.payload, headers });
+        byTopic.set(row.topic, messages);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await conn.query(`UPDATE ${this.#tableName} SET publishedAt = NOW(3) WHERE seq IN (?); COMMIT`, [
+        rows.map((r) => r.seq),
+      ]);
+      return rows.length;
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => (healthy = false));
+      throw err;
+    } finally {
+      if (healthy) await conn.release();
+      else await conn.destroy();
+    }
   }
 
   prune(): Promise<number> {
@@ -130,8 +161,12 @@ class PartitionRelay {
 
   async run(running: () => boolean): Promise<void> {
     let backoff = 0;
+    let started = 0;
     const where = this.#partition === null ? '' : ` (partition ${this.#partition})`;
     while (running()) {
+      const since = Date.now() - started;
+      if (since < COALESCE_MS) await new Promise((resolve) => setTimeout(resolve, COALESCE_MS - since));
+      started = Date.now();
       // Each relayed batch is a unit of work: its lines share a trace id of their own.
       const next = await withLogContext(newLogContext(), async () => {
         try {
@@ -180,15 +215,29 @@ class PartitionRelay {
   }
 }
 
+type RelaySettings = Required<Omit<OutboxRelayOptions, 'databaseUrl'>> & {
+  pool: ReturnType<typeof mariadbPool>;
+};
+
 export class OutboxRelay {
-  readonly #o: Required<OutboxRelayOptions>;
+  readonly #o: RelaySettings;
   readonly #pause = new Pause();
   #running = false;
   #loop: Promise<void> | null = null;
   #parts: PartitionRelay[] = [];
 
   constructor(options: OutboxRelayOptions) {
-    this.#o = { batchSize: 500, ...options };
+    this.#o = {
+      batchSize: 500,
+      ...options,
+      pool: mariadbPool(options.databaseUrl, {
+        connectionLimit: 4,
+        minimumIdle: 1,
+        multipleStatements: true,
+        // Row locks only on the rows read (no gap locks): check-ins keep inserting meanwhile.
+        initSql: 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+      }),
+    };
   }
 
   start(): void {
@@ -203,10 +252,25 @@ export class OutboxRelay {
     await this.#loop;
   }
 
-  /** Something was just written to the outbox: relay now instead of at the next tick. */
-  wake(): void {
+  /** Ends the relay's connections (after the last `stop`; a closed relay cannot start again). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.#o.pool.end();
+  }
+
+  /**
+   * Something was just written to the outbox: relay now instead of at the next tick. `venueIds`
+   * (the rows' shard keys) wakes only the loops of their partitions; without it, every loop.
+   */
+  wake(venueIds?: readonly string[]): void {
     this.#pause.wake();
-    for (const part of this.#parts) part.pause.wake();
+    const parts = this.#parts;
+    // Partition N of the front is shard N (shards.ts deals buckets to shards in order).
+    const chosen =
+      venueIds && parts.length > 1
+        ? venueIds.map((id) => parts[shardOfVenueId(BigInt(id), parts.length)])
+        : parts;
+    for (const part of chosen.includes(undefined) ? parts : chosen) part!.pause.wake();
   }
 
   /** Events not yet acknowledged by Kafka (every shard: fails while one is down). */
@@ -216,19 +280,9 @@ export class OutboxRelay {
     return Number(row?.n ?? 0);
   }
 
-  /**
-   * The partitions of `OutboxEvent` (one per shard behind the Spider front), or `[null]` for an
-   * unpartitioned table. Read from `SHOW CREATE TABLE`, which the front answers from its own
-   * dictionary: `information_schema.PARTITIONS` asks every shard for statistics and fails while
-   * one is down.
-   */
-  async partitions(): Promise<Array<string | null>> {
-    const [row] = await this.#o.db.$queryRawUnsafe<Array<Record<string, string>>>(
-      'SHOW CREATE TABLE OutboxEvent',
-    );
-    const ddl = row?.['Create Table'] ?? '';
-    const names = [...ddl.matchAll(/(?<!SUB)PARTITION `([^`]+)`/g)].map((m) => m[1]!);
-    return names.length > 0 ? names : [null];
+  /** The partitions of `OutboxEvent` (one per shard behind the Spider front), `[null]` if none. */
+  partitions(): Promise<Array<string | null>> {
+    return outboxPartitions(this.#o.db);
   }
 
   async #run(): Promise<void> {

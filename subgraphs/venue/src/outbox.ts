@@ -22,3 +22,18 @@ export function insertOutbox(db: RawExecutor, m: OutboxMessage) {
     VALUES (${nextId()}, ${m.id}, ${BigInt(m.venueId)}, ${m.topic}, ${m.key}, ${JSON.stringify(m.payload)}, ${m.traceparent ?? null})
     ON DUPLICATE KEY UPDATE id = id`;
 }
+
+/**
+ * The partitions of `OutboxEvent` (one per shard behind the Spider front, named as the front's
+ * DDL names them), or `[null]` for an unpartitioned table. Read from `SHOW CREATE TABLE`, which the
+ * front answers from its own dictionary: `information_schema.PARTITIONS` asks every shard for
+ * statistics and fails while one is down. Every venue-owned table is partitioned alike (shards.ts).
+ */
+export async function outboxPartitions(
+  db: Pick<PrismaClient, '$queryRawUnsafe'>,
+): Promise<Array<string | null>> {
+  const [row] = await db.$queryRawUnsafe<Array<Record<string, string>>>('SHOW CREATE TABLE OutboxEvent');
+  const ddl = row?.['Create Table'] ?? '';
+  const names = [...ddl.matchAll(/(?<!SUB)PARTITION `([^`]+)`/g)].map((m) => m[1]!);
+  return names.length > 0 ? names : [null];
+}

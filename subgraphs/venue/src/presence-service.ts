@@ -11,13 +11,11 @@ import {
 } from '@sport-venue/shared';
 import { assertAccuracy, assertIdempotencyKey, sessionExpiry, type PresenceRules } from './check-in-rules.ts';
 import type { Clock } from './clock.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
 import { assertCoordinates, checkGeofence } from './geo.ts';
 import { heatWeight } from './heat.ts';
 import { localParts } from './local-time.ts';
 import type { OccupancyPublisher } from './occupancy-publisher.ts';
 import { closesAt, readOpeningHours } from './opening-hours.ts';
-import { persistPresenceChange } from './presence-persistence.ts';
 import type {
   EndReason,
   PendingChange,
@@ -26,6 +24,7 @@ import type {
   PresenceStore,
   SessionFacts,
 } from './presence-store.ts';
+import type { PresenceWriter } from './presence-writer.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 import {
   alreadyCheckedIn,
@@ -60,15 +59,15 @@ export interface CheckInArgs {
 }
 
 export interface PresenceServiceDeps {
-  db: PrismaClient;
   store: PresenceStore;
+  /** Makes changes durable in MariaDB (session rows + outbox), group-committed per shard. */
+  writer: Pick<PresenceWriter, 'persist'>;
   venues: VenueCatalog;
   publisher: OccupancyPublisher;
-  /** Nudged after every outbox write so events leave promptly. */
-  relay: { wake(): void };
+  /** Nudged after every outbox write (with the rows' venues) so events leave promptly. */
+  relay: { wake(venueIds?: readonly string[]): void };
   clock: Clock;
   rules: PresenceRules;
-  checkinTopic: string;
   logger: Logger;
 }
 
@@ -118,13 +117,41 @@ export class PresenceService {
     assertIdempotencyKey(input.idempotencyKey);
 
     // A repeated request answers what the first one did, even if the rules would now refuse it.
-    // The venue is read meanwhile: a first check-in (the common case) waits for one round trip,
-    // not two; a replay does not depend on that read.
+    // The venue is read and the user registered in the journal index meanwhile: a first check-in
+    // (the common case) waits for one round trip, not three; a replay depends on neither.
     const venueRead = parseVenueId(input.venueId) ? this.#d.venues.get(input.venueId) : Promise.resolve(null);
     venueRead.catch(() => undefined); // awaited below unless replayed
-    const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
-    if (stored) return this.#replayedCheckIn(stored, input.venueId);
-    const venue = await venueRead;
+    const registered = this.#d.store.register(userId);
+    registered.catch(() => undefined); // awaited by the user step, or given back below
+    let stepped = false;
+    try {
+      const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
+      if (stored) return this.#replayedCheckIn(stored, input.venueId);
+      const venue = await venueRead;
+      const outcome = await this.#userStep(userId, input, venue, registered, () => (stepped = true));
+      if (!outcome.ok) throw rejection(outcome);
+      if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
+      await this.#afterChange(outcome.change, trace);
+      return {
+        session: sessionView(outcome.change.opened!),
+        previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
+        replayed: false,
+      };
+    } finally {
+      // Refused or replayed before the user step: the registration has nothing to guard.
+      if (!stepped)
+        await registered.then((version) => this.#d.store.unregister(userId, version)).catch(() => undefined);
+    }
+  }
+
+  /** The rules that need the venue, then the user step (which takes over the registration). */
+  async #userStep(
+    userId: string,
+    input: CheckInArgs,
+    venue: Awaited<ReturnType<VenueCatalog['get']>>,
+    registered: Promise<number>,
+    stepping: () => void,
+  ) {
     if (!venue) throw venueNotFound();
     const { rules } = this.#d;
     const fence = checkGeofence(
@@ -141,27 +168,23 @@ export class PresenceService {
     if (closing === 'closed') throw venueClosed();
     const localDate = localParts(now, venue.timeZone).date;
 
-    const outcome = await this.#d.store.checkIn({
-      userId,
-      venueId: input.venueId,
-      cityCode: venue.cityCode,
-      venueLat: venue.lat,
-      venueLng: venue.lng,
-      now,
-      expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
-      heatDate: localDate,
-      heatWeight: heatWeight(localDate),
-      source: 'GPS',
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (!outcome.ok) throw rejection(outcome);
-    if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
-    await this.#afterChange(outcome.change, trace);
-    return {
-      session: sessionView(outcome.change.opened!),
-      previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
-      replayed: false,
-    };
+    stepping();
+    return this.#d.store.checkIn(
+      {
+        userId,
+        venueId: input.venueId,
+        cityCode: venue.cityCode,
+        venueLat: venue.lat,
+        venueLng: venue.lng,
+        now,
+        expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
+        heatDate: localDate,
+        heatWeight: heatWeight(localDate),
+        source: 'GPS',
+        idempotencyKey: input.idempotencyKey,
+      },
+      registered,
+    );
   }
 
   #replayedCheckIn(change: PresenceChange, venueId: string) {
@@ -218,41 +241,48 @@ export class PresenceService {
     const { pending, stale } = await this.#d.store.pendingJournal(Date.now() - graceMs);
     await this.#d.store.dropStaleIndex(stale);
     let saved = 0;
-    for (const { userId, version, changes } of pending) {
-      const done: string[] = [];
-      for (const change of changes) {
-        try {
-          await this.#d.store.applyToVenues(change);
-          await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change);
-          done.push(change.batchId);
-          // The request that died may never have published the new headcount; subscribers would
-          // then wait for the venue's next change. Publishing again is harmless (same seq: dropped).
-          await this.#publish(change);
-        } catch (err) {
-          // One entry that cannot be written must not hold back the others; it is retried next time.
-          this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+    // Users in parallel, so their writes share group commits; each user's changes in order.
+    await Promise.all(
+      pending.map(async ({ userId, version, changes }) => {
+        const done: string[] = [];
+        for (const change of changes) {
+          try {
+            await this.#d.store.applyToVenues(change);
+            await this.#d.writer.persist(change);
+            done.push(change.batchId);
+            // The request that died may never have published the new headcount; subscribers would
+            // then wait for the venue's next change. Publishing again is harmless (same seq: dropped).
+            await this.#publish(change);
+          } catch (err) {
+            // One entry that cannot be written must not hold back the others; it is retried next time.
+            this.#d.logger.error({ err, batchId: change.batchId }, 'journal entry not persisted');
+          }
         }
-      }
-      if (done.length === 0) continue;
-      saved += done.length;
-      try {
-        await this.#d.store.settle(userId, done, version);
-      } catch (err) {
-        // Entries left behind are applied and persisted again next time (idempotent).
-        this.#d.logger.error({ err, batchIds: done }, 'journal entries persisted but not cleared');
-      }
-    }
+        if (done.length === 0) return;
+        saved += done.length;
+        try {
+          await this.#d.store.settle(userId, done, version);
+        } catch (err) {
+          // Entries left behind are applied and persisted again next time (idempotent).
+          this.#d.logger.error({ err, batchIds: done }, 'journal entries persisted but not cleared');
+        }
+      }),
+    );
     if (saved > 0) this.#d.relay.wake();
     return saved;
   }
 
   async #afterChange(change: PendingChange, trace?: TraceContext): Promise<void> {
     const userId = (change.opened ?? change.closed)!.userId;
+    // The new headcount is live once the venue steps ran: subscribers learn it while MariaDB
+    // writes (its commands share Redis writes with the settle of other requests).
+    let published: Promise<void> | null = null;
     try {
       await this.#d.store.applyToVenues(change);
-      await persistPresenceChange(this.#d.db, this.#d.checkinTopic, change, trace && childTraceparent(trace));
+      published = this.#publish(change);
+      await this.#d.writer.persist(change, trace && childTraceparent(trace));
       await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
-      this.#d.relay.wake();
+      this.#d.relay.wake([change.closed, change.opened].flatMap((s) => (s ? [s.venueId] : [])));
     } catch (err) {
       // The change stands (the user step decided it); the journal keeps it until the sweeper has
       // applied it to the venues and MariaDB.
@@ -261,7 +291,7 @@ export class PresenceService {
         'presence change not applied yet; journal keeps it',
       );
     }
-    await this.#publish(change);
+    await (published ?? this.#publish(change));
   }
 
   async #publish(change: PresenceChange): Promise<void> {

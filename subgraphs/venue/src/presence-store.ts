@@ -153,16 +153,17 @@ export class PresenceStore {
 
   /**
    * Registers the user in the journal index BEFORE a user step that may write a journal entry, so
-   * that a process dying right after the step leaves an entry the sweeper can find.
+   * that a process dying right after the step leaves an entry the sweeper can find. A caller that
+   * registers ahead (`checkIn`'s `registered`) and then runs no step gives it back (`unregister`).
    */
-  async #register(userId: string): Promise<number> {
+  async register(userId: string): Promise<number> {
     const version = newVersion();
     await this.#redis.zadd(presenceKeys.journalIndexOf(userId), version, userId);
     return version;
   }
 
   /** Drops the user's index entry if nobody registered since `version` (one-key compare-and-delete). */
-  async #unregister(userId: string, version: number): Promise<void> {
+  async unregister(userId: string, version: number): Promise<void> {
     await indexCasScript.run(this.#redis, [presenceKeys.journalIndexOf(userId)], [userId, version, '']);
   }
 
@@ -174,12 +175,15 @@ export class PresenceStore {
     return outcome.ok ? outcome.change : null;
   }
 
-  /** The user step of a check-in. An accepted change still needs applyToVenues and settle. */
-  async checkIn(cmd: CheckInCommand): Promise<PresenceOutcome> {
+  /**
+   * The user step of a check-in. An accepted change still needs applyToVenues and settle.
+   * `registered`: the version of a `register` the caller started earlier (saves a round trip).
+   */
+  async checkIn(cmd: CheckInCommand, registered?: Promise<number>): Promise<PresenceOutcome> {
     const now = cmd.now.getTime();
     const rate = this.#rate(cmd.userId, now);
     const sessionId = randomUUID();
-    const version = await this.#register(cmd.userId);
+    const version = await (registered ?? this.register(cmd.userId));
     const raw = await checkInScript.run(
       this.#redis,
       [
@@ -214,13 +218,13 @@ export class PresenceStore {
     );
     const replayed = raw.startsWith('R');
     const outcome = toOutcome(JSON.parse(raw.slice(1)) as RawResult, replayed, version);
-    if (!outcome.ok || replayed) await this.#unregister(cmd.userId, version);
+    if (!outcome.ok || replayed) await this.unregister(cmd.userId, version);
     return outcome;
   }
 
   async #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
     const rate = this.#rate(userId, now.getTime());
-    const version = await this.#register(userId);
+    const version = await this.register(userId);
     const raw = await checkOutScript.run(
       this.#redis,
       [presenceKeys.session(userId), presenceKeys.last(userId), presenceKeys.journal(userId), rate.key],
@@ -237,7 +241,7 @@ export class PresenceStore {
       ],
     );
     const outcome = toOutcome(JSON.parse(raw) as RawResult, false, version);
-    if (!outcome.ok || outcome.replayed) await this.#unregister(userId, version);
+    if (!outcome.ok || outcome.replayed) await this.unregister(userId, version);
     return outcome;
   }
 
@@ -300,7 +304,7 @@ export class PresenceStore {
     pipeline.hlen(journal);
     const replies = (await pipeline.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
-    if (replies.at(-1)?.[1] === 0) await this.#unregister(userId, indexVersion);
+    if (replies.at(-1)?.[1] === 0) await this.unregister(userId, indexVersion);
   }
 
   /** Users whose session expiry has passed, with the expiry the index holds, oldest first. */
@@ -379,6 +383,6 @@ export class PresenceStore {
 
   /** Drops index entries of users with an empty journal, unless they registered again. */
   async dropStaleIndex(entries: Array<{ userId: string; version: number }>): Promise<void> {
-    await Promise.all(entries.map((e) => this.#unregister(e.userId, e.version)));
+    await Promise.all(entries.map((e) => this.unregister(e.userId, e.version)));
   }
 }

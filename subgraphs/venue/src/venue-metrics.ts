@@ -42,6 +42,17 @@ export function createVenueMetrics(registry: Registry, db: PrismaClient, redis: 
       labelNames: ['type'],
       registers,
     }),
+    presenceWriteTransactions: new Counter({
+      name: 'presence_write_transactions_total',
+      help: 'Group-committed presence transactions (session rows + outbox events of one shard), by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    presenceWriteRows: new Counter({
+      name: 'presence_write_rows_total',
+      help: 'Session rows (each with its outbox event) committed by presence transactions',
+      registers,
+    }),
   };
 }
 
