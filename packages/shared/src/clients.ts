@@ -198,14 +198,35 @@ export async function withMariadbConnection<T>(
   }
 }
 
-/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
-export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
-  return new PrismaMariaDb({
+/**
+ * The connection pool every Prisma client of the project uses (mariadb driver options).
+ *
+ * The driver pings a connection idle for more than `minDelayValidation` before handing it out,
+ * and destroys it when the answer has not been *processed* within `pingTimeout` (250 ms by
+ * default). That timer runs on the event loop: a process that was not scheduled for 250 ms (a
+ * busy machine, or one long task) finds the timer due before it reads the answer already in its
+ * socket, and drops a healthy connection (packages/shared/test/mariadb-pool.test.ts). On a loaded
+ * machine requests then keep opening new connections, each racing `connectTimeout`, until one
+ * fails with "pool timeout" (before: INTERNAL_SERVER_ERROR; now SERVICE_BUSY, errors.ts). A dead
+ * connection announces itself by its socket closing, so the ping only has to catch a server that
+ * hangs: it gets as long as opening a connection does. `acquireTimeout` still bounds the whole
+ * wait (booking-store.ts sheds load on it).
+ */
+export function mariadbPoolOptions(databaseUrl: string, connectionLimit = 10) {
+  // pingTimeout is a pool option the driver's typings lack (mariadb 3.4 lib/config/pool-options.js).
+  const options: mariadb.PoolConfig & { pingTimeout: number } = {
     ...mariadbOptions(databaseUrl),
     connectionLimit,
     connectTimeout: 3_000,
+    pingTimeout: 3_000,
     acquireTimeout: 5_000,
     // DATETIME columns hold UTC; keep the driver from applying the host's zone.
     timezone: 'Z',
-  });
+  };
+  return options;
+}
+
+/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
+export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
+  return new PrismaMariaDb(mariadbPoolOptions(databaseUrl, connectionLimit));
 }
