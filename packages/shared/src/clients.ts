@@ -213,8 +213,9 @@ export async function withMariadbConnection<T>(
  * wait (booking-store.ts sheds load on it).
  */
 export function mariadbPoolOptions(databaseUrl: string, connectionLimit = 10) {
-  // pingTimeout is a pool option the driver's typings lack (mariadb 3.4 lib/config/pool-options.js).
-  const options: mariadb.PoolConfig & { pingTimeout: number } = {
+  // pingTimeout is a pool option the driver's typings lack (mariadb 3.4 lib/config/pool-options.js),
+  // hence no PoolConfig annotation (it would refuse the literal).
+  const options = {
     ...mariadbOptions(databaseUrl),
     connectionLimit,
     connectTimeout: 3_000,
