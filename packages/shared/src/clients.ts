@@ -185,12 +185,18 @@ export function mariadbOptions(databaseUrl: string) {
   };
 }
 
-/** One short-lived connection for administrative work (tests, tooling); always closed. */
+/**
+ * One short-lived connection for administrative work (migrations, tests, tooling); always closed.
+ * The driver's default connect timeout (1 s) is event-loop time too: a process not scheduled for
+ * a second while the handshake is under way gave up on a healthy server (test set-ups and
+ * migrations failed with "Connection timeout: failed to create socket after 1058ms" at load 20).
+ * The bound here only guards against a server that never answers.
+ */
 export async function withMariadbConnection<T>(
   databaseUrl: string,
   fn: (conn: mariadb.Connection) => Promise<T>,
 ): Promise<T> {
-  const conn = await mariadb.createConnection(mariadbOptions(databaseUrl));
+  const conn = await mariadb.createConnection({ ...mariadbOptions(databaseUrl), connectTimeout: 20_000 });
   try {
     return await fn(conn);
   } finally {
@@ -205,7 +211,7 @@ export async function withMariadbConnection<T>(
  * and destroys it when the answer has not been *processed* within `pingTimeout` (250 ms by
  * default). That timer runs on the event loop: a process that was not scheduled for 250 ms (a
  * busy machine, or one long task) finds the timer due before it reads the answer already in its
- * socket, and drops a healthy connection (packages/shared/test/mariadb-pool.test.ts). On a loaded
+ * socket, and drops a healthy connection (packages/shared/test/mariadb-connections.test.ts). On a loaded
  * machine requests then keep opening new connections, each racing `connectTimeout`, until one
  * fails with "pool timeout" (before: INTERNAL_SERVER_ERROR; now SERVICE_BUSY, errors.ts). A dead
  * connection announces itself by its socket closing, so the ping only has to catch a server that

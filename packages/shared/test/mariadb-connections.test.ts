@@ -1,11 +1,18 @@
-// The MariaDB pool every Prisma client uses keeps its healthy connections when the process is not
-// scheduled for a while (a busy machine): it must not take its own late reading of a ping answer
-// for a dead server, drop the connection and race to open new ones (clients.ts).
+// MariaDB connections survive a process that is not scheduled for a while (a busy machine): the
+// driver's timers run on the event loop, so a late reading of a healthy server's answer must not
+// pass for a dead server (clients.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import mariadb from 'mariadb';
 import { testServices } from '@sport-venue/shared/testing';
-import { mariadbPoolOptions } from '../src/clients.ts';
+import { mariadbOptions, mariadbPoolOptions, withMariadbConnection } from '../src/clients.ts';
+
+/** Blocks the event loop for `ms` once the current I/O is done: the process is busy elsewhere. */
+const stallSoon = (ms: number) =>
+  setImmediate(() => {
+    const until = Date.now() + ms;
+    while (Date.now() < until); // nothing else runs
+  });
 
 /**
  * Connections a pool opens beyond its first ten while, five times, a connection idle long enough
@@ -22,10 +29,7 @@ async function connectionsOpenedAcrossStalls(options: mariadb.PoolConfig): Promi
     for (let round = 0; round < 5; round++) {
       await new Promise((resolve) => setTimeout(resolve, 700)); // > minDelayValidation: pinged
       const query = pool.query('SELECT 1');
-      setImmediate(() => {
-        const until = Date.now() + 400;
-        while (Date.now() < until); // the process is busy: nothing else runs
-      });
+      stallSoon(400);
       assert.deepEqual(await query, [{ 1: 1 }]);
     }
     return opened - warm;
@@ -44,5 +48,19 @@ describe('the MariaDB connection pool', () => {
       'the stall never outlasted a ping: this test would prove nothing',
     );
     assert.equal(await connectionsOpenedAcrossStalls(options), 0, 'connections were dropped and reopened');
+  });
+});
+
+describe('an administrative MariaDB connection', () => {
+  it('opens although the process stalls past the driver’s default connect timeout', async () => {
+    const url = `${testServices.mysqlUrl}/`;
+    // The stall is real: with the driver's default connect timeout (1 s) it fails the handshake.
+    const defaults = mariadb.createConnection(mariadbOptions(url));
+    stallSoon(1_500);
+    await assert.rejects(defaults, /Connection timeout/);
+
+    const opened = withMariadbConnection(url, (conn) => conn.query('SELECT 1 AS one'));
+    stallSoon(1_500);
+    assert.deepEqual(await opened, [{ one: 1 }]);
   });
 });
