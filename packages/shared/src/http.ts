@@ -89,9 +89,24 @@ export async function runReadiness(checks: Record<string, ReadinessCheck>, timeo
 
 /**
  * `service_ready` (1 while every check passes, as /ready would answer 200) and
- * `service_ready_check{check}`, evaluated at scrape time.
+ * `service_ready_check{check}`. A scrape reports the latest finished evaluation of the checks and
+ * starts the next one; only the first scrape waits for one. Evaluating them inside the scrape
+ * made /metrics as slow as the slowest store probe (up to 1.5 s each; the router's probe every
+ * subgraph's /ready): on a busy machine scrapes outlasted Prometheus' scrape_timeout, which marks
+ * every series of the process stale (monitoring.e2e lost service_ready at load 30). The value is
+ * at most one scrape interval old.
  */
 export function registerReadiness(registry: Registry, checks: Record<string, ReadinessCheck>) {
+  let latest: Awaited<ReturnType<typeof runReadiness>> | undefined;
+  let evaluating: Promise<void> | undefined;
+  const evaluate = () =>
+    (evaluating ??= runReadiness(checks)
+      .then((result) => {
+        latest = result;
+      })
+      .finally(() => {
+        evaluating = undefined;
+      }));
   const perCheck = new Gauge({
     name: 'service_ready_check',
     help: 'Whether each store the process needs answers (1) or not (0)',
@@ -103,7 +118,9 @@ export function registerReadiness(registry: Registry, checks: Record<string, Rea
     help: 'Whether the process is ready (every readiness check passes)',
     registers: [registry],
     async collect() {
-      const { ready, checks: results } = await runReadiness(checks);
+      const next = evaluate();
+      if (!latest) await next;
+      const { ready, checks: results } = latest!;
       for (const [check, state] of Object.entries(results)) perCheck.set({ check }, state === 'ok' ? 1 : 0);
       this.set(ready ? 1 : 0);
     },
