@@ -4,7 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import { withLogContext } from './log-context.ts';
 import { requestInfo, requestLogContext } from './request.ts';
-import { Gauge, metricsRoute, type Registry } from './metrics.ts';
+import { Gauge, latestReading, metricsRoute, type Registry } from './metrics.ts';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -89,24 +89,13 @@ export async function runReadiness(checks: Record<string, ReadinessCheck>, timeo
 
 /**
  * `service_ready` (1 while every check passes, as /ready would answer 200) and
- * `service_ready_check{check}`. A scrape reports the latest finished evaluation of the checks and
- * starts the next one; only the first scrape waits for one. Evaluating them inside the scrape
- * made /metrics as slow as the slowest store probe (up to 1.5 s each; the router's probe every
- * subgraph's /ready): on a busy machine scrapes outlasted Prometheus' scrape_timeout, which marks
- * every series of the process stale (monitoring.e2e lost service_ready at load 30). The value is
- * at most one scrape interval old.
+ * `service_ready_check{check}`, from the latest finished evaluation of the checks (latestReading):
+ * evaluated inside the scrape, /metrics was as slow as the slowest probe (up to 1.5 s each; the
+ * router's probe every subgraph's /ready), past Prometheus' scrape_timeout on a busy machine
+ * (monitoring.e2e lost service_ready at load 30).
  */
 export function registerReadiness(registry: Registry, checks: Record<string, ReadinessCheck>) {
-  let latest: Awaited<ReturnType<typeof runReadiness>> | undefined;
-  let evaluating: Promise<void> | undefined;
-  const evaluate = () =>
-    (evaluating ??= runReadiness(checks)
-      .then((result) => {
-        latest = result;
-      })
-      .finally(() => {
-        evaluating = undefined;
-      }));
+  const readiness = latestReading(() => runReadiness(checks));
   const perCheck = new Gauge({
     name: 'service_ready_check',
     help: 'Whether each store the process needs answers (1) or not (0)',
@@ -118,9 +107,7 @@ export function registerReadiness(registry: Registry, checks: Record<string, Rea
     help: 'Whether the process is ready (every readiness check passes)',
     registers: [registry],
     async collect() {
-      const next = evaluate();
-      if (!latest) await next;
-      const { ready, checks: results } = latest!;
+      const { ready, checks: results } = await readiness();
       for (const [check, state] of Object.entries(results)) perCheck.set({ check }, state === 'ok' ? 1 : 0);
       this.set(ready ? 1 : 0);
     },
