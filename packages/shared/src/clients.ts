@@ -190,22 +190,22 @@ export function mariadbOptions(databaseUrl: string) {
  * text-protocol request: values are escaped by the driver (`?` placeholders), never spliced.
  */
 export function mariadbPool(databaseUrl: string, options: mariadb.PoolConfig = {}): mariadb.Pool {
-  return mariadb.createPool({
-    ...mariadbOptions(databaseUrl),
-    connectTimeout: 3_000,
-    acquireTimeout: 5_000,
-    // DATETIME columns hold UTC, as through the Prisma adapter (mariadbAdapter).
-    timezone: 'Z',
-    ...options,
-  });
+  // The same timers as the Prisma pools (mariadbPoolOptions: a healthy connection survives a stalled loop).
+  return mariadb.createPool({ ...mariadbPoolOptions(databaseUrl), ...options });
 }
 
-/** One short-lived connection for administrative work (tests, tooling); always closed. */
+/**
+ * One short-lived connection for administrative work (migrations, tests, tooling); always closed.
+ * The driver's default connect timeout (1 s) is event-loop time too: a process not scheduled for
+ * a second while the handshake is under way gave up on a healthy server (test set-ups and
+ * migrations failed with "Connection timeout: failed to create socket after 1058ms" at load 20).
+ * The bound here only guards against a server that never answers.
+ */
 export async function withMariadbConnection<T>(
   databaseUrl: string,
   fn: (conn: mariadb.Connection) => Promise<T>,
 ): Promise<T> {
-  const conn = await mariadb.createConnection(mariadbOptions(databaseUrl));
+  const conn = await mariadb.createConnection({ ...mariadbOptions(databaseUrl), connectTimeout: 20_000 });
   try {
     return await fn(conn);
   } finally {
@@ -213,14 +213,36 @@ export async function withMariadbConnection<T>(
   }
 }
 
-/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
-export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
-  return new PrismaMariaDb({
+/**
+ * The connection pool every Prisma client of the project uses (mariadb driver options).
+ *
+ * The driver pings a connection idle for more than `minDelayValidation` before handing it out,
+ * and destroys it when the answer has not been *processed* within `pingTimeout` (250 ms by
+ * default). That timer runs on the event loop: a process that was not scheduled for 250 ms (a
+ * busy machine, or one long task) finds the timer due before it reads the answer already in its
+ * socket, and drops a healthy connection (packages/shared/test/mariadb-connections.test.ts). On a loaded
+ * machine requests then keep opening new connections, each racing `connectTimeout`, until one
+ * fails with "pool timeout" (before: INTERNAL_SERVER_ERROR; now SERVICE_BUSY, errors.ts). A dead
+ * connection announces itself by its socket closing, so the ping only has to catch a server that
+ * hangs: it gets as long as opening a connection does. `acquireTimeout` still bounds the whole
+ * wait (booking-store.ts sheds load on it).
+ */
+export function mariadbPoolOptions(databaseUrl: string, connectionLimit = 10) {
+  // pingTimeout is a pool option the driver's typings lack (mariadb 3.4 lib/config/pool-options.js),
+  // hence no PoolConfig annotation (it would refuse the literal).
+  const options = {
     ...mariadbOptions(databaseUrl),
     connectionLimit,
     connectTimeout: 3_000,
+    pingTimeout: 3_000,
     acquireTimeout: 5_000,
     // DATETIME columns hold UTC; keep the driver from applying the host's zone.
     timezone: 'Z',
-  });
+  };
+  return options;
+}
+
+/** Prisma 7 driver adapter for MariaDB/MySQL from a `mysql://user:pass@host:port/db` URL. */
+export function mariadbAdapter(databaseUrl: string, connectionLimit = 10): PrismaMariaDb {
+  return new PrismaMariaDb(mariadbPoolOptions(databaseUrl, connectionLimit));
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isShardUnavailable } from './transactions.ts';
+import { isDatabaseBusy, isShardUnavailable } from './transactions.ts';
 import type { InputErrorDetails } from './input-errors.ts';
 
 /**
@@ -54,8 +54,9 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * Apollo Server `formatError`: known GraphQL errors pass through; anything else is an internal
- * error whose message and stack stay in the logs, never in the response.
+ * Apollo Server `formatError`: known GraphQL errors pass through; anything else is reported, and
+ * answered as SERVICE_UNAVAILABLE (a data shard is down), SERVICE_BUSY (no database connection in
+ * time) or else an internal error, its message and stack in the logs, never in the response.
  */
 export function maskUnexpectedErrors(onUnexpected: (error: unknown) => void) {
   return (formatted: { message: string; extensions?: Record<string, unknown> }, error: unknown) => {
@@ -73,6 +74,12 @@ export function maskUnexpectedErrors(onUnexpected: (error: unknown) => void) {
     onUnexpected(original ?? error);
     if (isShardUnavailable(original ?? error)) {
       const e = shardUnavailable();
+      return { message: e.message, extensions: e.extensions };
+    }
+    // No connection to the database in time (a saturated pool, a server slow to accept one):
+    // nothing reached it, and the same request can succeed a moment later.
+    if (isDatabaseBusy(original ?? error)) {
+      const e = serviceBusy();
       return { message: e.message, extensions: e.extensions };
     }
     return { message: 'internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -4,7 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import { withLogContext } from './log-context.ts';
 import { requestInfo, requestLogContext } from './request.ts';
-import { Gauge, metricsRoute, type Registry } from './metrics.ts';
+import { Gauge, latestReading, metricsRoute, type Registry } from './metrics.ts';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -89,9 +89,13 @@ export async function runReadiness(checks: Record<string, ReadinessCheck>, timeo
 
 /**
  * `service_ready` (1 while every check passes, as /ready would answer 200) and
- * `service_ready_check{check}`, evaluated at scrape time.
+ * `service_ready_check{check}`, from the latest finished evaluation of the checks (latestReading):
+ * evaluated inside the scrape, /metrics was as slow as the slowest probe (up to 1.5 s each; the
+ * router's probe every subgraph's /ready), past Prometheus' scrape_timeout on a busy machine
+ * (monitoring.e2e lost service_ready at load 30).
  */
 export function registerReadiness(registry: Registry, checks: Record<string, ReadinessCheck>) {
+  const readiness = latestReading(() => runReadiness(checks));
   const perCheck = new Gauge({
     name: 'service_ready_check',
     help: 'Whether each store the process needs answers (1) or not (0)',
@@ -103,7 +107,7 @@ export function registerReadiness(registry: Registry, checks: Record<string, Rea
     help: 'Whether the process is ready (every readiness check passes)',
     registers: [registry],
     async collect() {
-      const { ready, checks: results } = await runReadiness(checks);
+      const { ready, checks: results } = await readiness();
       for (const [check, state] of Object.entries(results)) perCheck.set({ check }, state === 'ok' ? 1 : 0);
       this.set(ready ? 1 : 0);
     },

@@ -60,7 +60,18 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url
 
 const hmac = (secret: string, input: string) => createHmac('sha256', secret).update(input).digest();
 
-export async function signIdentity(viewer: Viewer, secret: string, now = Date.now()): Promise<string> {
+/**
+ * The router signs for LIFETIME_SECONDS (60 s): it sends the header at once, with a fetch deadline
+ * well inside that. A caller standing in for the router without such a deadline (a test that
+ * waits as long as a starved subgraph takes to read its requests) gives a lifetime that covers
+ * its own patience.
+ */
+export async function signIdentity(
+  viewer: Viewer,
+  secret: string,
+  now = Date.now(),
+  lifetimeSeconds = LIFETIME_SECONDS,
+): Promise<string> {
   const iat = Math.floor(now / 1000);
   const payload = Buffer.from(
     JSON.stringify({
@@ -70,7 +81,7 @@ export async function signIdentity(viewer: Viewer, secret: string, now = Date.no
       iss: ISSUER,
       aud: AUDIENCE,
       iat,
-      exp: iat + LIFETIME_SECONDS,
+      exp: iat + lifetimeSeconds,
     }),
   ).toString('base64url');
   const input = `${HEADER}.${payload}`;

@@ -39,6 +39,29 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A value a scrape reports without waiting for it to be read: each call returns the latest
+ * finished reading and starts the next (one at a time); only the first call waits. Reading a
+ * store inside the scrape made /metrics as slow as that store (seconds on a busy machine), past
+ * Prometheus' scrape_timeout, which marks every series of the process stale. The value is at
+ * most one scrape interval old. `read` must not throw (it reports failures in its value).
+ */
+export function latestReading<T>(read: () => Promise<T>): () => Promise<T> {
+  let latest: { value: T } | undefined;
+  let reading: Promise<void> | undefined;
+  return async () => {
+    const next = (reading ??= read()
+      .then((value) => {
+        latest = { value };
+      })
+      .finally(() => {
+        reading = undefined;
+      }));
+    if (!latest) await next;
+    return latest!.value;
+  };
+}
+
 export interface LaggingConsumer {
   groupId: string;
   topics: readonly string[];
@@ -47,8 +70,8 @@ export interface LaggingConsumer {
 /**
  * `kafka_consumer_lag{group,topic}`: messages in the topic not yet committed by the group (sum
  * over partitions; a partition the group never committed counts from its first offset), read
- * from the broker at scrape time, so a stuck consumer shows a growing lag. Absent while Kafka is
- * unreachable (the scrape itself still succeeds).
+ * from the broker as the scrapes come (the previous scrape's reading), so a stuck consumer shows a
+ * growing lag. Absent while Kafka is unreachable (the scrape itself still succeeds).
  */
 export function registerConsumerLag(
   registry: Registry,
@@ -85,25 +108,34 @@ export function registerConsumerLag(
     return lag;
   };
 
+  // Read in the background of the scrapes (latestReading): up to 2 s per broker round trip.
+  const lags = latestReading(async () => {
+    const read: Array<{ group: string; topic: string; lag: number }> = [];
+    try {
+      const a = await within(connect(), 2_000, 'kafka admin connect');
+      for (const { groupId, topics } of consumers())
+        for (const topic of topics)
+          read.push({ group: groupId, topic, lag: await within(lagOf(a, groupId, topic), 2_000, 'lag') });
+      return read;
+    } catch (err) {
+      logger?.debug({ err: (err as Error).message }, 'consumer lag unavailable');
+      const a = admin;
+      admin = null;
+      connecting = null;
+      await a?.disconnect().catch(() => undefined);
+      return [];
+    }
+  });
+
   const gauge = new Gauge({
     name: 'kafka_consumer_lag',
     help: 'Messages not yet processed by a consumer group, per topic',
     labelNames: ['group', 'topic'],
     registers: [registry],
     async collect() {
+      const read = await lags();
       this.reset();
-      try {
-        const a = await within(connect(), 2_000, 'kafka admin connect');
-        for (const { groupId, topics } of consumers())
-          for (const topic of topics)
-            this.set({ group: groupId, topic }, await within(lagOf(a, groupId, topic), 2_000, 'lag'));
-      } catch (err) {
-        logger?.debug({ err: (err as Error).message }, 'consumer lag unavailable');
-        const a = admin;
-        admin = null;
-        connecting = null;
-        await a?.disconnect().catch(() => undefined);
-      }
+      for (const { group, topic, lag } of read) this.set({ group, topic }, lag);
     },
   });
   return {

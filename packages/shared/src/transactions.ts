@@ -42,8 +42,10 @@ export function isDatabaseBusy(err: unknown): boolean {
  * A shard behind the Spider front is down or does not answer (docs/decisions/0021): Spider's
  * 12701 "remote server has gone away", 1429 "unable to connect to foreign data source", 1430
  * "error on the foreign data source", 1159/1161 and 12719/12720 timeouts reading from or writing
- * to the shard. The
- * front gives up within its shard timeout; rows of the other shards keep being served.
+ * to the shard, and what Spider relays from its client library when the shard's socket breaks
+ * mid-query: 1158/1160 errors reading or writing communication packets, "lost connection
+ * to server during query". The front gives up within its shard timeout; rows of the other shards
+ * keep being served.
  */
 export function isShardUnavailable(err: unknown): boolean {
   // Walks wrappers: a GraphQL error's originalError, a driver error's cause.
@@ -53,7 +55,7 @@ export function isShardUnavailable(err: unknown): boolean {
     if (typeof e !== 'object') return false;
     const text = `${(e as { code?: unknown }).code ?? ''} ${(e as { errno?: unknown }).errno ?? ''} ${(e as { message?: unknown }).message ?? ''}`;
     if (
-      /\b(12701|1429|1430|1159|1161|12719|12720)\b|foreign data source|Remote MySQL server has gone away|server has gone away/i.test(
+      /\b(12701|1429|1430|1158|1159|1160|1161|12719|12720)\b|foreign data source|server has gone away|Lost connection to (MySQL )?server|error (reading|writing) communication packets/i.test(
         text,
       )
     )

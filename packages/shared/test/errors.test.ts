@@ -27,6 +27,33 @@ describe('error masking', () => {
     assert.equal(seen.at(-1), boom);
   });
 
+  it('answers a database that gave no connection in time with SERVICE_BUSY, and reports it', () => {
+    const timeout = new Error(
+      '(conn:-1, no: 45028, SQLState: HY000) pool timeout: failed to retrieve a connection from pool after 5001ms',
+    );
+    const wrapped = new GraphQLError(timeout.message, { originalError: timeout });
+    const out = format({ message: timeout.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped);
+    assert.deepEqual(out, {
+      message: 'the service is busy; try again shortly',
+      extensions: { code: 'SERVICE_BUSY', retryAfterSeconds: 1 },
+    });
+    assert.equal(seen.at(-1), timeout);
+  });
+
+  it('answers a shard that is down with SERVICE_UNAVAILABLE, naming no shard', () => {
+    const down = new Error(
+      'Database error. Code: `1429`. Message: `Unable to connect to foreign data source: shard1`',
+    );
+    const out = format(
+      { message: down.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      new GraphQLError(down.message, { originalError: down }),
+    );
+    assert.deepEqual(out, {
+      message: 'a data shard is unavailable; try again shortly',
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 },
+    });
+  });
+
   it('keeps validation errors raised by GraphQL itself', () => {
     const error = badInput('first must be between 1 and 100', 'first');
     const out = format({ message: error.message, extensions: error.extensions }, error);

@@ -74,4 +74,12 @@ describe('identity header', () => {
       .sign(key);
     assert.equal(await verifyIdentity(other, SECRET), null);
   });
+
+  it('lives 60 s unless its signer gives it a longer lifetime, and never past that', async () => {
+    const signedAt = Date.now() - 61_000;
+    const long = await signIdentity(viewer, SECRET, signedAt, 600);
+    assert.deepEqual(await verifyIdentity(long, SECRET), viewer);
+    assert.equal(await verifyIdentity(long, SECRET, signedAt + 600_000), null);
+    assert.equal(await verifyIdentity(await signIdentity(viewer, SECRET, signedAt), SECRET), null);
+  });
 });

@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDatabaseBusy, isLockConflict, retryOnLockConflict } from '../src/transactions.ts';
+import {
+  isDatabaseBusy,
+  isLockConflict,
+  isShardUnavailable,
+  retryOnLockConflict,
+} from '../src/transactions.ts';
 
 const withCode = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
@@ -86,5 +91,46 @@ describe('isDatabaseBusy', () => {
     assert.equal(isDatabaseBusy(new Error('Deadlock found when trying to get lock')), false);
     assert.equal(isDatabaseBusy(new Error('slot 450280 not found')), false);
     assert.equal(isDatabaseBusy('pool timeout'), false);
+  });
+});
+
+describe('isShardUnavailable', () => {
+  /** What Prisma (mariadb adapter) throws for an error the front answered, and its driver cause. */
+  const prismaError = (code: number, message: string) =>
+    Object.assign(
+      new Error(
+        `\nInvalid \`prisma.user.findMany()\` invocation:\n\n\nDatabase error. Code: \`${code}\`. Message: \`${message}\``,
+      ),
+      { code: 'P2010' },
+    );
+
+  it('recognises every way the Spider front says a shard is gone or does not answer', () => {
+    const gone = [
+      prismaError(1429, 'Unable to connect to foreign data source: shard1'),
+      prismaError(12701, 'Remote MySQL server has gone away'),
+      prismaError(1430, 'There was a problem processing the query on the foreign data source.'),
+      prismaError(1159, 'Got timeout reading communication packets'),
+      prismaError(1158, 'Got an error reading communication packets'),
+      prismaError(1160, 'Got an error writing communication packets'),
+      prismaError(2013, 'Lost connection to server during query'),
+      prismaError(12719, 'Table open timeout'),
+    ];
+    for (const err of gone) assert.equal(isShardUnavailable(err), true, err.message);
+  });
+
+  it('finds the shard error behind a GraphQL error or a driver error’s cause', () => {
+    const shard = prismaError(1429, 'Unable to connect to foreign data source: shard0');
+    assert.equal(isShardUnavailable({ message: 'wrapped', originalError: shard }), true);
+    assert.equal(isShardUnavailable(new Error('query failed', { cause: shard })), true);
+  });
+
+  it('leaves other errors, and numbers that merely contain a shard error code, alone', () => {
+    assert.equal(isShardUnavailable(prismaError(1062, "Duplicate entry '1' for key 'PRIMARY'")), false);
+    assert.equal(isShardUnavailable(new Error('venue 214290 not found')), false);
+    assert.equal(
+      isShardUnavailable(new Error('pool timeout: failed to retrieve a connection from pool after 5001ms')),
+      false,
+    );
+    assert.equal(isShardUnavailable(null), false);
   });
 });
