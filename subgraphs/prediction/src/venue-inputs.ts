@@ -7,6 +7,18 @@ import type { VenueInputMessage } from './predictor-proto.ts';
 
 const HOUR_MS = 3_600_000;
 
+// The same few hundred hours recur in every venue's history and bookings: format each once.
+const isoHours = new Map<number, string>();
+function isoHour(ms: number): string {
+  let iso = isoHours.get(ms);
+  if (iso === undefined) {
+    if (isoHours.size >= 10_000) isoHours.clear();
+    iso = new Date(ms).toISOString();
+    isoHours.set(ms, iso);
+  }
+  return iso;
+}
+
 export interface VenueRef {
   id: string;
   timeZone?: string;
@@ -66,10 +78,10 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
     const n = history.length;
     // Unknown hours are left out rather than sent as 0: absent means "no data" to the model.
     input.history = history.flatMap((occupancy, i) =>
-      occupancy === null ? [] : [{ at: new Date(current - (n - i) * HOUR_MS).toISOString(), occupancy }],
+      occupancy === null ? [] : [{ at: isoHour(current - (n - i) * HOUR_MS), occupancy }],
     );
     input.bookings = decodeOrEmpty(inputs.hourlyBookings).flatMap((count, i) =>
-      count !== null && count > 0 ? [{ at: new Date(current + i * HOUR_MS).toISOString(), count }] : [],
+      count !== null && count > 0 ? [{ at: isoHour(current + i * HOUR_MS), count }] : [],
     );
   }
   return input;

@@ -1,5 +1,5 @@
 import type { RedisClient } from '@sport-venue/shared';
-import { badInput, domainError, encodeHourlySeries, notFound } from '@sport-venue/shared';
+import { badInput, domainError, notFound } from '@sport-venue/shared';
 import { parseInstant } from './booking-rules.ts';
 import type { BookingService } from './booking-service.ts';
 import type { Clock } from './clock.ts';
@@ -217,14 +217,8 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         checkInHistory(db, ctx.viewer, venue.id, { from, to, first: pageSize(first), after }),
       bookingStats: (venue, { from, to }, ctx) =>
         bookingStats(db, ctx.viewer, venue.id, deps.bookings.range(from, to), clock.now()),
-      forecastInputs: async (venue, _args, ctx) => {
-        const inputs = await ctx.forecastInputs.load(venue.id.toString());
-        return {
-          currentHour: inputs.currentHour.toISOString(),
-          hourlyOccupancy: encodeHourlySeries(inputs.hourlyOccupancy),
-          hourlyBookings: encodeHourlySeries(inputs.hourlyBookings),
-        };
-      },
+      // Served in the wire form the source caches (decision 0029).
+      forecastInputs: (venue, _args, ctx) => ctx.forecastInputs.load(venue.id.toString()),
     },
     City: {
       code: (city) => city.code,

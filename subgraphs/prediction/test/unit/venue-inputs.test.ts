@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeCountSeries, encodeHistorySeries, encodeHourlySeries } from '@sport-venue/shared';
 import { hasOpeningHours, holidayRegionFor, toVenueInput } from '../../src/venue-inputs.ts';
 
 describe('venue fields required from the venue subgraph → model input', () => {
@@ -40,6 +41,23 @@ describe('venue fields required from the venue subgraph → model input', () => 
       ],
       bookings: [{ at: '2026-11-24T09:00:00.000Z', count: 3 }],
     });
+  });
+
+  it('makes the same model input from the compact wire form as from the dense series', () => {
+    const history = Array.from({ length: 360 }, (_, i) => (i < 200 || i % 24 < 7 ? null : (i % 17) + 0.25));
+    const bookings = Array.from({ length: 168 }, (_, i) => (i === 5 || i === 30 ? 2 : 0));
+    const venue = (hourlyOccupancy: string, hourlyBookings: string) =>
+      toVenueInput({
+        id: '7',
+        timeZone: 'Asia/Shanghai',
+        forecastInputs: { currentHour: '2026-11-24T08:00:00.000Z', hourlyOccupancy, hourlyBookings },
+      });
+    const dense = venue(encodeHourlySeries(history), encodeHourlySeries(bookings));
+    const compact = venue(encodeHistorySeries(history), encodeCountSeries(bookings));
+    assert.ok(encodeHistorySeries(history).length < encodeHourlySeries(history).length - 190);
+    assert.equal(dense.history!.length, history.filter((v) => v !== null).length);
+    assert.equal(dense.history!.at(-1)!.at, '2026-11-24T07:00:00.000Z');
+    assert.deepEqual(compact, dense);
   });
 
   it('treats a malformed series as no history rather than failing the forecast', () => {
