@@ -198,8 +198,8 @@ try {
   const entities = (
     await post(
       `http://127.0.0.1:${venuePort}/graphql`,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity location { lat lng }
-      openingHours { weekday spans { openMinute closeMinute } } forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } }`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity sports location { lat lng }
+      forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } } }`,
       { r: venueIds.map((id) => ({ __typename: 'Venue', id })) },
     )
   )._entities as Array<VenueRef & { __typename: string }>;
@@ -225,7 +225,7 @@ try {
   };
   // The venue subgraph's part of the router's plan: the page with every field `forecast` @requires.
   const venueQuery = `{ venues(cityCode: "310000", first: ${VENUES}) { edges { node { __typename id name timeZone capacity sports
-    location { lat lng } openingHours { weekday spans { openMinute closeMinute } } forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } } }`;
+    location { lat lng } forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } } } }`;
   const venueSubgraphForRequires = async () => {
     const data = await post(`http://127.0.0.1:${venuePort}/graphql`, venueQuery);
     if ((data.venues as { edges: unknown[] }).edges.length !== VENUES) throw new Error('short response');

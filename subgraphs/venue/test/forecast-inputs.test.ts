@@ -29,7 +29,7 @@ after(async () => {
 });
 
 const ENTITIES = `query($reps: [_Any!]!) {
-  _entities(representations: $reps) { ... on Venue { id forecastInputs { currentHour hourlyOccupancy hourlyBookings } } }
+  _entities(representations: $reps) { ... on Venue { id forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } }
 }`;
 
 interface Inputs {
@@ -37,6 +37,7 @@ interface Inputs {
   hourlyOccupancy: Array<number | null>;
   hourlyBookings: Array<number | null>;
   wire: { hourlyOccupancy: string; hourlyBookings: string };
+  openingSpans: string;
 }
 
 /** The wire form leaves out leading unknown hours and trailing unbooked ones: put them back. */
@@ -48,7 +49,12 @@ const dense = <T>(values: T[], length: number, fill: T, at: 'start' | 'end') => 
 async function inputsOf(...venueIds: string[]): Promise<Inputs[]> {
   const r = await t.graphql<{
     _entities: Array<{
-      forecastInputs: { currentHour: string; hourlyOccupancy: string; hourlyBookings: string };
+      forecastInputs: {
+        currentHour: string;
+        hourlyOccupancy: string;
+        hourlyBookings: string;
+        openingSpans: string;
+      };
     }>;
   }>(ENTITIES, { reps: venueIds.map((id) => ({ __typename: 'Venue', id })) });
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -57,6 +63,7 @@ async function inputsOf(...venueIds: string[]): Promise<Inputs[]> {
     hourlyOccupancy: dense(decodeHourlySeries(f.hourlyOccupancy), FORECAST_HISTORY_HOURS, null, 'start'),
     hourlyBookings: dense(decodeHourlySeries(f.hourlyBookings), FORECAST_BOOKING_HOURS, 0, 'end'),
     wire: { hourlyOccupancy: f.hourlyOccupancy, hourlyBookings: f.hourlyBookings },
+    openingSpans: f.openingSpans,
   }));
 }
 
@@ -178,5 +185,22 @@ describe('forecast inputs', () => {
     });
     t.clock.advance(60_000);
     assert.deepEqual((await inputsOf(venue.id))[0]!.hourlyBookings.slice(0, 4), [0, 0, 3, 0]);
+  });
+
+  it('carry the opening hours in their compact form, and a change of them at once', async () => {
+    t.clock.set(start + 30 * 60_000);
+    const venue = await t.createVenue({
+      openingHours: {
+        '1': [
+          [420, 720],
+          [840, 1320],
+        ],
+        '6': [[1200, 1560]],
+      },
+    });
+    const before = await inputsOf(venue.id);
+    assert.equal(before[0]!.openingSpans, '1:420-720,1:840-1320,6:1200-1560');
+    await t.app.db.venue.update({ where: { id: BigInt(venue.id) }, data: { openingHours: {} } });
+    assert.equal((await inputsOf(venue.id))[0]!.openingSpans, '');
   });
 });

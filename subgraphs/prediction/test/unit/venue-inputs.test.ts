@@ -9,20 +9,11 @@ describe('venue fields required from the venue subgraph → model input', () => 
       id: '7',
       timeZone: 'Asia/Shanghai',
       capacity: 120,
-      openingHours: [
-        {
-          weekday: 1,
-          spans: [
-            { openMinute: 360, closeMinute: 720 },
-            { openMinute: 840, closeMinute: 1320 },
-          ],
-        },
-        { weekday: 2, spans: [] },
-      ],
       forecastInputs: {
         currentHour: '2026-11-24T08:00:00.000Z',
         hourlyOccupancy: ',14.5,0,',
         hourlyBookings: '0,3,0',
+        openingSpans: '1:360-720,1:840-1320',
       },
     });
     assert.deepEqual(input, {
@@ -74,7 +65,30 @@ describe('venue fields required from the venue subgraph → model input', () => 
 
   it('sends just the id when the router supplied nothing else', () => {
     assert.deepEqual(toVenueInput({ id: '7' }), { venueId: '7' });
-    assert.equal(hasOpeningHours({ id: '7', openingHours: [{ weekday: 1, spans: [] }] }), false);
+    const withSpans = (openingSpans: string) => ({
+      id: '7',
+      forecastInputs: {
+        currentHour: '2026-11-24T08:00:00.000Z',
+        hourlyOccupancy: '',
+        hourlyBookings: '',
+        openingSpans,
+      },
+    });
+    assert.equal(hasOpeningHours(withSpans('')), false);
+    assert.equal(hasOpeningHours(withSpans('3:0-1440')), true);
+  });
+
+  it('treats malformed opening hours as unknown rather than failing the forecast', () => {
+    const input = toVenueInput({
+      id: '7',
+      forecastInputs: {
+        currentHour: '2026-11-24T08:00:00.000Z',
+        hourlyOccupancy: '',
+        hourlyBookings: '',
+        openingSpans: '1:360-720,8:0-60',
+      },
+    });
+    assert.equal(input.openingHours, undefined);
   });
 
   it('uses the Chinese holiday calendar for mainland zones only', () => {
