@@ -44,6 +44,9 @@ function parseForecast(venueId: string, text: string): CachedForecast | null {
   let forecast: CachedForecast | null;
   try {
     forecast = JSON.parse(text) as CachedForecast;
+    // Stamped once here, so forecastWindow hands out these points instead of copies.
+    const basis = forecast.basis ?? 'MODEL';
+    for (const point of forecast.points) point.basis = basis;
   } catch {
     forecast = null;
   }
@@ -113,7 +116,7 @@ export function forecastWindow(
   for (let h = 0; h < hours; h++) {
     const point = byHour.get(start + h * HOUR_MS);
     if (!point) return null;
-    out.push({ ...point, basis });
+    out.push(point.basis === basis ? point : { ...point, basis });
   }
   return out;
 }
