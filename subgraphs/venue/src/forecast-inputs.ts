@@ -81,8 +81,11 @@ function byVenueId<T extends { venueId: bigint }>(rows: readonly T[]): Map<strin
 }
 
 export class ForecastInputsSource {
-  /** Per venue: the history's wire form for the hour `historyHour`, and when it was read. */
-  private readonly history = new Map<string, { text: string; readAt: number }>();
+  /**
+   * Per venue: the history's wire form, the hour it ends before and when it was read. The hour is
+   * kept per entry: a read started just before the hour turned may finish after it.
+   */
+  private readonly history = new Map<string, { hour: number; text: string; readAt: number }>();
   private historyHour = 0;
   private readonly bookings = new Map<string, { hour: number; until: number; text: string }>();
 
@@ -110,8 +113,8 @@ export class ForecastInputsSource {
     const iso = currentHour.toISOString();
     return venueIds.map((id) => ({
       currentHour: iso,
-      hourlyOccupancy: history.get(id)!.text,
-      hourlyBookings: bookings.get(id)!.text,
+      hourlyOccupancy: history.get(id)!,
+      hourlyBookings: bookings.get(id)!,
     }));
   }
 
@@ -120,12 +123,19 @@ export class ForecastInputsSource {
     return readAt < currentHour + HISTORY_SETTLE_MS && now - readAt >= HISTORY_RECHECK_MS;
   }
 
+  /**
+   * Each venue's history for `currentHour`. Returns its own map: the shared cache may be cleared or
+   * move on to the next hour while this read is in flight.
+   */
   private async loadHistory(venueIds: readonly string[], currentHour: Date, now: number) {
     const hour = currentHour.getTime();
-    const missing = venueIds.filter((id) => {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of venueIds) {
       const hit = this.history.get(id);
-      return !hit || this.unsettled(hit.readAt, hour, now);
-    });
+      if (!hit || hit.hour !== hour || this.unsettled(hit.readAt, hour, now)) missing.push(id);
+      else out.set(id, hit.text);
+    }
     if (missing.length > 0) {
       const from = new Date(hour - FORECAST_HISTORY_HOURS * HOUR_MS);
       const rows = await this.db.$queryRaw<Array<{ venueId: bigint; h: bigint | number; mean: unknown }>>`
@@ -136,36 +146,40 @@ export class ForecastInputsSource {
       const byVenue = byVenueId(
         rows.map((r) => ({ venueId: r.venueId, hour: Number(r.h), mean: Number(r.mean) })),
       );
-      for (const id of missing)
-        this.history.set(id, {
-          text: encodeHistorySeries(hourlySeries(byVenue.get(id) ?? [], from, FORECAST_HISTORY_HOURS)),
-          readAt: now,
-        });
+      for (const id of missing) {
+        const text = encodeHistorySeries(hourlySeries(byVenue.get(id) ?? [], from, FORECAST_HISTORY_HOURS));
+        this.history.set(id, { hour, text, readAt: now });
+        out.set(id, text);
+      }
     }
-    return this.history;
+    return out;
   }
 
+  /** Each venue's bookings from `currentHour` on, in its own map (see loadHistory). */
   private async loadBookings(venueIds: readonly string[], currentHour: Date, now: number) {
     const hour = currentHour.getTime();
-    const stale = venueIds.filter((id) => {
+    const out = new Map<string, string>();
+    const stale: string[] = [];
+    for (const id of venueIds) {
       const hit = this.bookings.get(id);
-      return !hit || hit.hour !== hour || hit.until <= now;
-    });
+      if (!hit || hit.hour !== hour || hit.until <= now) stale.push(id);
+      else out.set(id, hit.text);
+    }
     if (stale.length > 0) {
       const fresh = await this.queryBookings(
         stale.map((id) => BigInt(id)),
         currentHour,
       );
       if (this.bookings.size > 50_000) this.bookings.clear();
-      for (const id of stale)
-        this.bookings.set(id, {
-          hour,
-          until: now + BOOKINGS_FRESH_MS,
-          text: encodeCountSeries(fresh.get(id) ?? []),
-        });
+      for (const id of stale) {
+        const text = encodeCountSeries(fresh.get(id) ?? []);
+        this.bookings.set(id, { hour, until: now + BOOKINGS_FRESH_MS, text });
+        out.set(id, text);
+      }
     }
-    return this.bookings;
+    return out;
   }
+
   private async queryBookings(ids: bigint[], currentHour: Date) {
     const to = new Date(currentHour.getTime() + FORECAST_BOOKING_HOURS * HOUR_MS);
     // A slot that started before the current hour may still be running: look back a day.

@@ -6,9 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeHourlySeries } from '@sport-venue/shared';
 import { countSqlRoundTrips, type RoundTripCounter } from '@sport-venue/shared/testing';
+import { manualClock } from '../src/clock.ts';
 import {
   FORECAST_BOOKING_HOURS,
   FORECAST_HISTORY_HOURS,
+  ForecastInputsSource,
   HISTORY_RECHECK_MS,
   HISTORY_SETTLE_MS,
 } from '../src/forecast-inputs.ts';
@@ -202,5 +204,26 @@ describe('forecast inputs', () => {
     assert.equal(before[0]!.openingSpans, '1:420-720,1:840-1320,6:1200-1560');
     await t.app.db.venue.update({ where: { id: BigInt(venue.id) }, data: { openingHours: {} } });
     assert.equal((await inputsOf(venue.id))[0]!.openingSpans, '');
+  });
+
+  it('never mix two hours when a read started before the hour turned finishes after it', async () => {
+    const venue = await t.createVenue();
+    const turn = start + 5 * HOUR;
+    await sample(venue.id, turn - 90 * 60_000, 5); // the last complete hour before the turn
+    await sample(venue.id, turn - 30 * 60_000, 8); // the hour that completes at the turn
+    const clock = manualClock(turn - 1_000);
+    const source = new ForecastInputsSource(t.app.db as never, clock);
+    const before = source.load([venue.id]); // reads the clock now: the hour before the turn
+    clock.set(turn + HISTORY_SETTLE_MS + 1_000);
+    const after = source.load([venue.id]);
+    const last = (text: string) => decodeHourlySeries(text).at(-1);
+    for (const [inputs, hour, value] of [
+      [(await before)[0]!, turn - HOUR, 5],
+      [(await after)[0]!, turn, 8],
+      [(await source.load([venue.id]))[0]!, turn, 8], // whichever read finished last, the cache holds the new hour
+    ] as const) {
+      assert.equal(inputs.currentHour, new Date(hour).toISOString());
+      assert.equal(last(inputs.hourlyOccupancy), value);
+    }
   });
 });
