@@ -4,12 +4,16 @@
 // `venues(first: 50) { … forecast(hours: 24) }` — against its parts in the same run: the model
 // server's Forecast alone (direct gRPC with the same inputs), and the prediction subgraph alone
 // (`_entities` with the representations the router sends). Each with a cold forecast cache (every
-// request reaches the model server) and a warm one. The venues are real rows: opening hours and
+// request reaches the model server) and a warm one. The warm router path is also set against the
+// venue subgraph's part alone (the list with every field `forecast` @requires, as the router asks
+// for it) and the same list through the router without forecasts, and reports what each request
+// cost each process in CPU milliseconds (whatever share of the busy machine it got). The venues are real rows: opening hours and
 // two weeks of hourly headcounts in MariaDB, which the router fetches from the venue subgraph for
 // @requires. The model server serves `--artifact-dir`, or a model of the production architecture
 // trained for one epoch on packages/forecast's fixture (inference cost does not depend on how well
 // it was trained). Everything runs as its own process on this machine; prints one JSON object.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,13 +64,41 @@ async function measure(fn: () => Promise<void>, before?: () => Promise<unknown>)
   };
 }
 
+/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
+  } catch {
+    return NaN;
+  }
+}
+
+/** `measure` plus what each request cost each named process in CPU milliseconds. */
+async function withCpu(processes: Record<string, ChildProcess>, run: () => ReturnType<typeof measure>) {
+  const before = Object.fromEntries(Object.entries(processes).map(([n, p]) => [n, cpuSeconds(p.pid)]));
+  const result = await run();
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(processes).map(([n, p]) => [
+      n,
+      round(((cpuSeconds(p.pid) - before[n]!) * 1000) / (result.requests + WARMUP), 2),
+    ]),
+  );
+  return { ...result, cpuMsPerRequest };
+}
+
+/** Bytes of the last response body `post` read, by URL. */
+const responseBytes = new Map<string, number>();
+
 async function post(url: string, query: string, variables: Record<string, unknown> = {}) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  const text = await res.text();
+  responseBytes.set(url, Buffer.byteLength(text));
+  const body = JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 }
@@ -130,15 +162,14 @@ try {
   }
 
   const modelPort = await freePort();
-  children.push(
-    startProcess('model-server', 'subgraphs/prediction/src/model-server/index.ts', {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      MODEL_SERVER_PORT: String(modelPort),
-      MODEL_SERVER_METRICS_PORT: '0',
-      MODEL_ARTIFACT_DIR: artifactDir,
-    }),
-  );
+  const modelServer = startProcess('model-server', 'subgraphs/prediction/src/model-server/index.ts', {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    MODEL_SERVER_PORT: String(modelPort),
+    MODEL_SERVER_METRICS_PORT: '0',
+    MODEL_ARTIFACT_DIR: artifactDir,
+  });
+  children.push(modelServer);
   const { venuePort, predictionPort, routerPort } = await startVenuePredictionRouter(children, {
     databaseUrl: database.url,
     redisUrl: redisDb.url,
@@ -150,6 +181,14 @@ try {
       FORECAST_FETCH_HOURS: String(HOURS),
     },
   });
+  // Pushed in start order: venue, prediction, router.
+  const [venueProcess, predictionProcess, routerProcess] = children.slice(1);
+  const processes = {
+    router: routerProcess!,
+    venue: venueProcess!,
+    prediction: predictionProcess!,
+    modelServer,
+  };
   client = new PredictorClient(`127.0.0.1:${modelPort}`, 10_000);
   await eventually(async () => (await client!.health().catch(() => 'DOWN')) === 'SERVING', {
     timeoutMs: 60_000,
@@ -159,8 +198,8 @@ try {
   const entities = (
     await post(
       `http://127.0.0.1:${venuePort}/graphql`,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity location { lat lng }
-      openingHours { weekday spans { openMinute closeMinute } } forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } }`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { __typename id timeZone capacity sports location { lat lng }
+      forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } } }`,
       { r: venueIds.map((id) => ({ __typename: 'Venue', id })) },
     )
   )._entities as Array<VenueRef & { __typename: string }>;
@@ -184,10 +223,28 @@ try {
     if (edges.length !== VENUES || edges.some((e) => e.node.forecast?.length !== HOURS))
       throw new Error('short response');
   };
+  // The venue subgraph's part of the router's plan: the page with every field `forecast` @requires.
+  const venueQuery = `{ venues(cityCode: "310000", first: ${VENUES}) { edges { node { __typename id name timeZone capacity sports
+    location { lat lng } forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } } } }`;
+  const venueSubgraphForRequires = async () => {
+    const data = await post(`http://127.0.0.1:${venuePort}/graphql`, venueQuery);
+    if ((data.venues as { edges: unknown[] }).edges.length !== VENUES) throw new Error('short response');
+  };
+  const listQuery = `{ venues(cityCode: "310000", first: ${VENUES}) { edges { node { id name } } } }`;
+  const routerWithoutForecast = async () => {
+    const data = await post(`http://127.0.0.1:${routerPort}/graphql`, listQuery);
+    if ((data.venues as { edges: unknown[] }).edges.length !== VENUES) throw new Error('short response');
+  };
+  await venueSubgraphForRequires();
+  const venueFetchBytes = responseBytes.get(`http://127.0.0.1:${venuePort}/graphql`);
+  await viaRouter();
+  const routerResponseBytes = responseBytes.get(`http://127.0.0.1:${routerPort}/graphql`);
   const subgraphColdCache = await measure(viaSubgraph, coldCache);
-  const subgraphWarmCache = await measure(viaSubgraph);
+  const subgraphWarmCache = await withCpu(processes, () => measure(viaSubgraph));
   const routerColdCache = await measure(viaRouter, coldCache);
-  const routerWarmCache = await measure(viaRouter);
+  const routerWarmCache = await withCpu(processes, () => measure(viaRouter));
+  const venueSubgraphWarm = await withCpu(processes, () => measure(venueSubgraphForRequires));
+  const routerListWithoutForecast = await withCpu(processes, () => measure(routerWithoutForecast));
 
   console.log(
     JSON.stringify(
@@ -197,13 +254,23 @@ try {
         venues: VENUES,
         hours: HOURS,
         artifactDir,
-        note: 'one client, sequential requests; model server, subgraphs, router and stores share this machine',
+        note: 'one client, sequential requests; model server, subgraphs, router and stores share this machine; cpuMsPerRequest: CPU each request cost each process (warm-up included)',
         grpcDirect,
         subgraphColdCache,
         subgraphWarmCache,
         routerColdCache,
         routerWarmCache,
+        venueSubgraphWarm,
+        routerListWithoutForecast,
+        bytes: {
+          venueFetch: venueFetchBytes,
+          representations: Buffer.byteLength(JSON.stringify(entities)),
+          routerResponse: routerResponseBytes,
+        },
         routerOverWarmSubgraph: { p50Ms: round(routerWarmCache.p50Ms - subgraphWarmCache.p50Ms) },
+        routerOverWarmParts: {
+          p50Ms: round(routerWarmCache.p50Ms - subgraphWarmCache.p50Ms - venueSubgraphWarm.p50Ms),
+        },
       },
       null,
       1,

@@ -119,8 +119,8 @@ try {
     const page = await post(
       `http://127.0.0.1:${venuePort}/graphql`,
       `{ venues(cityCode: "310000", first: 10) { edges { node { __typename id name city { name } currentCount
-        timeZone capacity location { lat lng } openingHours { weekday spans { openMinute closeMinute } }
-        forecastInputs { currentHour hourlyOccupancy hourlyBookings } } } } }`,
+        timeZone capacity location { lat lng }
+        forecastInputs { currentHour hourlyOccupancy hourlyBookings openingSpans } } } } }`,
     );
     const nodes = (page.data?.venues as { edges: Array<{ node: Record<string, unknown> }> }).edges.map(
       (e) => e.node,
@@ -129,13 +129,12 @@ try {
       `http://127.0.0.1:${predictionPort}/graphql`,
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Venue { predictedNow } } }`,
       {
-        r: nodes.map(({ __typename, id, timeZone, capacity, location, openingHours, forecastInputs }) => ({
+        r: nodes.map(({ __typename, id, timeZone, capacity, location, forecastInputs }) => ({
           __typename,
           id,
           timeZone,
           capacity,
           location,
-          openingHours,
           forecastInputs,
         })),
       },

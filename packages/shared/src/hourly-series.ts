@@ -19,3 +19,20 @@ export function decodeHourlySeries(text: string): Array<number | null> {
     return value;
   });
 }
+
+/**
+ * A history (values of the hours before a reference hour, oldest first) without its leading
+ * unknown hours: readers place items by counting back from the end, so nothing moves, and a
+ * venue without samples sends "". Decision 0029.
+ */
+export function encodeHistorySeries(values: ReadonlyArray<number | null>): string {
+  const first = values.findIndex((v) => v !== null);
+  return first < 0 ? '' : encodeHourlySeries(values.slice(first));
+}
+
+/** Counts per hour from a reference hour on, without the trailing hours that have none (0). */
+export function encodeCountSeries(values: readonly number[]): string {
+  let end = values.length;
+  while (end > 0 && values[end - 1] === 0) end -= 1;
+  return encodeHourlySeries(values.slice(0, end));
+}

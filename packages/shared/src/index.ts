@@ -19,6 +19,7 @@ export * from './trace.ts';
 export * from './pagination.ts';
 export * from './periodic.ts';
 export * from './hourly-series.ts';
+export * from './opening-spans.ts';
 export * from './transactions.ts';
 export * from './grouped-loader.ts';
 export * from './shards.ts';

@@ -1,5 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -62,8 +63,15 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     introspection: !opts.production,
     formatError: maskUnexpectedErrors((err) => opts.logger.error({ err }, 'unexpected resolver error')),
-    // No Apollo Studio: federated inline traces (ftv1) would only cost time per request.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // No Apollo Studio: federated inline traces (ftv1) would only cost time per request. No cache
+    // hints either (no @cacheControl anywhere; the router treats a subgraph answer without a
+    // cache-control header as uncacheable, as it did the `no-store` this plugin sent): the plugin
+    // wraps every field resolver, which on a list of forecasts is thousands of calls per request.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
   const metrics = opts.metrics ?? createMetricsRegistry();

@@ -29,6 +29,32 @@ export interface CachedPoint {
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * The last text read per venue and what it parsed to. A forecast is rewritten every few minutes at
+ * most and read by every request that shows it: when Redis returns the same text again, its parse
+ * (and the hour index forecastWindow builds) is reused instead of redone. Parsed forecasts are
+ * shared between requests, so nothing may modify them.
+ */
+const parsed = new Map<string, { text: string; forecast: CachedForecast | null }>();
+const MAX_PARSED = 50_000;
+
+function parseForecast(venueId: string, text: string): CachedForecast | null {
+  const hit = parsed.get(venueId);
+  if (hit?.text === text) return hit.forecast;
+  let forecast: CachedForecast | null;
+  try {
+    forecast = JSON.parse(text) as CachedForecast;
+    // Stamped once here, so forecastWindow hands out these points instead of copies.
+    const basis = forecast.basis ?? 'MODEL';
+    for (const point of forecast.points) point.basis = basis;
+  } catch {
+    forecast = null;
+  }
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(venueId, { text, forecast });
+  return forecast;
+}
+
 export async function readForecasts(
   redis: RedisClient,
   venueIds: readonly string[],
@@ -38,14 +64,7 @@ export async function readForecasts(
     redis,
     venueIds.map((id) => redisKeys.venuePredicted(id)),
   );
-  return values.map((value) => {
-    if (!value) return null;
-    try {
-      return JSON.parse(value) as CachedForecast;
-    } catch {
-      return null;
-    }
-  });
+  return values.map((value, i) => (value ? parseForecast(venueIds[i]!, value) : null));
 }
 
 export async function writeForecast(
@@ -91,13 +110,25 @@ export function forecastWindow(
 ): CachedPoint[] | null {
   if (!forecast) return null;
   const start = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-  const byHour = new Map(forecast.points.map((p) => [Date.parse(p.at), p]));
+  const byHour = hourIndex(forecast);
   const out: CachedPoint[] = [];
   const basis = forecast.basis ?? 'MODEL';
   for (let h = 0; h < hours; h++) {
     const point = byHour.get(start + h * HOUR_MS);
     if (!point) return null;
-    out.push({ ...point, basis });
+    out.push(point.basis === basis ? point : { ...point, basis });
   }
   return out;
+}
+
+const hourIndexes = new WeakMap<CachedForecast, Map<number, CachedPoint>>();
+
+/** The forecast's points by hour (ms), built once per parsed forecast. */
+function hourIndex(forecast: CachedForecast): Map<number, CachedPoint> {
+  let index = hourIndexes.get(forecast);
+  if (!index) {
+    index = new Map(forecast.points.map((p) => [Date.parse(p.at), p]));
+    hourIndexes.set(forecast, index);
+  }
+  return index;
 }

@@ -5,7 +5,8 @@ import { expectedAt, type CachedPoint } from './forecast-cache.ts';
 import { MAX_HORIZON_HOURS, type BusyLevelName } from './predictor-proto.ts';
 import { hasOpeningHours, type VenueRef } from './venue-inputs.ts';
 
-const toPoint = (p: CachedPoint) => ({
+type PointOut = ReturnType<typeof pointOut>;
+const pointOut = (p: CachedPoint) => ({
   at: p.at,
   expected: Math.round(p.expected),
   low: Math.round(p.low),
@@ -14,6 +15,15 @@ const toPoint = (p: CachedPoint) => ({
   open: !p.closed,
   basis: p.basis ?? 'MODEL',
 });
+
+// A cached forecast's points are shared by every request that reads the same Redis text
+// (forecast-cache.ts): their GraphQL form is made once per point, not once per request.
+const shaped = new WeakMap<CachedPoint, PointOut>();
+function toPoint(p: CachedPoint): PointOut {
+  let out = shaped.get(p);
+  if (!out) shaped.set(p, (out = pointOut(p)));
+  return out;
+}
 
 export function createResolvers(now: () => Date = () => new Date()): Resolvers {
   return {

@@ -2,10 +2,22 @@
  * The venue as the router hands it to this subgraph (the fields `@requires` names, owned by the
  * venue subgraph) → the model server's VenueInput. Pure.
  */
-import { decodeHourlySeries } from '@sport-venue/shared';
+import { decodeHourlySeries, decodeOpeningSpans, type OpeningSpanItem } from '@sport-venue/shared';
 import type { VenueInputMessage } from './predictor-proto.ts';
 
 const HOUR_MS = 3_600_000;
+
+// The same few hundred hours recur in every venue's history and bookings: format each once.
+const isoHours = new Map<number, string>();
+function isoHour(ms: number): string {
+  let iso = isoHours.get(ms);
+  if (iso === undefined) {
+    if (isoHours.size >= 10_000) isoHours.clear();
+    iso = new Date(ms).toISOString();
+    isoHours.set(ms, iso);
+  }
+  return iso;
+}
 
 export interface VenueRef {
   id: string;
@@ -13,13 +25,14 @@ export interface VenueRef {
   capacity?: number | null;
   sports?: string[];
   location?: { lat: number; lng: number };
-  openingHours?: Array<{ weekday: number; spans: Array<{ openMinute: number; closeMinute: number }> }>;
   forecastInputs?: {
     currentHour: string;
     /** Comma-separated hourly means before currentHour (shared hourly-series.ts). */
     hourlyOccupancy: string;
     /** Comma-separated booked seats from currentHour on. */
     hourlyBookings: string;
+    /** `weekday:openMinute-closeMinute` items, comma-separated (shared opening-spans.ts). */
+    openingSpans?: string;
   };
 }
 
@@ -43,6 +56,15 @@ function decodeOrEmpty(text: string | undefined): Array<number | null> {
   }
 }
 
+// Malformed opening hours count as unknown (forecast without closed hours), never as an error.
+function openingSpansOf(venue: VenueRef): OpeningSpanItem[] {
+  try {
+    return decodeOpeningSpans(venue.forecastInputs?.openingSpans ?? '');
+  } catch {
+    return [];
+  }
+}
+
 export function toVenueInput(venue: VenueRef): VenueInputMessage {
   const input: VenueInputMessage = { venueId: venue.id };
   if (venue.timeZone) input.timeZone = venue.timeZone;
@@ -55,9 +77,7 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
     input.latitude = venue.location.lat;
     input.longitude = venue.location.lng;
   }
-  const spans = (venue.openingHours ?? []).flatMap((day) =>
-    day.spans.map((s) => ({ weekday: day.weekday, openMinute: s.openMinute, closeMinute: s.closeMinute })),
-  );
+  const spans = openingSpansOf(venue);
   if (spans.length > 0) input.openingHours = spans;
   const inputs = venue.forecastInputs;
   const current = inputs ? Date.parse(inputs.currentHour) : Number.NaN;
@@ -66,15 +86,14 @@ export function toVenueInput(venue: VenueRef): VenueInputMessage {
     const n = history.length;
     // Unknown hours are left out rather than sent as 0: absent means "no data" to the model.
     input.history = history.flatMap((occupancy, i) =>
-      occupancy === null ? [] : [{ at: new Date(current - (n - i) * HOUR_MS).toISOString(), occupancy }],
+      occupancy === null ? [] : [{ at: isoHour(current - (n - i) * HOUR_MS), occupancy }],
     );
     input.bookings = decodeOrEmpty(inputs.hourlyBookings).flatMap((count, i) =>
-      count !== null && count > 0 ? [{ at: new Date(current + i * HOUR_MS).toISOString(), count }] : [],
+      count !== null && count > 0 ? [{ at: isoHour(current + i * HOUR_MS), count }] : [],
     );
   }
   return input;
 }
 
 /** Whether the venue has opening hours at all (without them "closed" is guessed from the forecast). */
-export const hasOpeningHours = (venue: VenueRef) =>
-  (venue.openingHours ?? []).some((d) => d.spans.length > 0);
+export const hasOpeningHours = (venue: VenueRef) => openingSpansOf(venue).length > 0;

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { encodeHourlySeries, redisKeys } from '@sport-venue/shared';
+import { encodeHourlySeries, encodeOpeningSpans, redisKeys } from '@sport-venue/shared';
 import { createTestRedis, eventually } from '@sport-venue/shared/testing';
 import { startPredictionSubgraph, type RunningPredictionSubgraph } from '../src/index.ts';
 import { LEASE_KEY, WATCHED_KEY, inputKey } from '../src/forecast-refresher.ts';
@@ -78,14 +78,13 @@ function shanghaiGym(id: string): VenueRef {
     id,
     timeZone: TZ,
     capacity: 120,
-    openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-      weekday,
-      spans: [{ openMinute: 7 * 60, closeMinute: 22 * 60 }],
-    })),
     forecastInputs: {
       currentHour: new Date(current).toISOString(),
       hourlyOccupancy: encodeHourlySeries(hourlyOccupancy),
       hourlyBookings: encodeHourlySeries(Array.from({ length: 168 }, (_, i) => (i === 3 ? 6 : 0))),
+      openingSpans: encodeOpeningSpans(
+        [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, openMinute: 7 * 60, closeMinute: 22 * 60 })),
+      ),
     },
   };
 }

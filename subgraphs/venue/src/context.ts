@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { heatScores } from './heat-store.ts';
-import type { ForecastInputs, ForecastInputsSource } from './forecast-inputs.ts';
+import type { ForecastInputsSource, ForecastInputsWire } from './forecast-inputs.ts';
 import type { OccupancyInsights, VenueForInsights } from './occupancy-insights.ts';
 import { currentCounts } from './occupancy-store.ts';
 import type { PopularTimes } from './popular-times.ts';
@@ -26,7 +26,7 @@ export interface Context extends RequestInfo {
   venues: DataLoader<string, VenueRow | null>;
   currentCount: DataLoader<string, number>;
   heatScore: DataLoader<string, number>;
-  forecastInputs: DataLoader<string, ForecastInputs>;
+  forecastInputs: DataLoader<string, ForecastInputsWire>;
   /** Popular times through the per-process cache; a list's cache misses are computed together. */
   popularTimes: DataLoader<VenueForInsights, PopularTimes | null, string>;
   /** Venue.bookingSlots / bookings / occupancyHistory of a list: one query per argument set. */
@@ -62,7 +62,7 @@ export function createLoaders(
     venues: new DataLoader<string, VenueRow | null>((ids) => findVenuesByIds(db, ids)),
     currentCount: new DataLoader<string, number>((ids) => currentCounts(redis, ids)),
     heatScore: new DataLoader<string, number>((ids) => heatScores(redis, ids)),
-    forecastInputs: new DataLoader<string, ForecastInputs>((ids) => forecastInputs.load(ids)),
+    forecastInputs: new DataLoader<string, ForecastInputsWire>((ids) => forecastInputs.load(ids)),
     popularTimes: new DataLoader<VenueForInsights, PopularTimes | null, string>(
       (venues) => Promise.all(insights.popularTimesOf(venues)),
       { cacheKeyFn: (venue) => `${venue.id}:${venue.timeZone}` },

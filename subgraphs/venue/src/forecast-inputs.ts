@@ -4,10 +4,15 @@
  * `Venue.forecastInputs`, which the prediction subgraph @requires, so the router fetches it here
  * and hands it over — the prediction subgraph never reads this subgraph's tables.
  *
- * Completed hours never change, so a venue's history is cached per (venue, current hour) in the
- * process. Bookings change any time; they are cached for BOOKINGS_FRESH_MS — a forecast that
- * misses the last minute's bookings is as good, and venue lists with forecasts are hot paths.
+ * Completed hours do not change once the samples taken in them have landed, so a venue's history is
+ * cached per (venue, current hour) in the process — except in the first HISTORY_SETTLE_MS of an
+ * hour, when a sampler tick of the hour that just ended may still be committing: then a cached
+ * history is trusted for HISTORY_RECHECK_MS only. Bookings change any time; they are cached for
+ * BOOKINGS_FRESH_MS — a forecast that misses the last minute's bookings is as good, and venue lists
+ * with forecasts are hot paths. What is cached is the wire form (decision 0029): a warm request
+ * costs no SQL statement and no encoding, only the lookups.
  */
+import { encodeCountSeries, encodeHistorySeries } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { HOUR_MS, MINUTE_MS, type Clock } from './clock.ts';
 
@@ -16,14 +21,19 @@ export const FORECAST_HISTORY_HOURS = 15 * 24;
 /** Hours of bookings from the current hour on: the longest forecast horizon. */
 export const FORECAST_BOOKING_HOURS = 168;
 const BOOKINGS_FRESH_MS = MINUTE_MS;
+/** How long after the hour turns a sample of the hour before may still land (a sampler tick in flight). */
+export const HISTORY_SETTLE_MS = 2 * MINUTE_MS;
+/** How long a history read within HISTORY_SETTLE_MS is trusted. */
+export const HISTORY_RECHECK_MS = 10_000;
 
-export interface ForecastInputs {
-  /** Start of the current hour (UTC). */
-  currentHour: Date;
-  /** Mean sampled headcount of each of the FORECAST_HISTORY_HOURS hours before `currentHour`, oldest first; null = no samples. */
-  hourlyOccupancy: Array<number | null>;
-  /** Seats booked in slots overlapping each of the FORECAST_BOOKING_HOURS hours from `currentHour` on. */
-  hourlyBookings: number[];
+/** What `Venue.forecastInputs` serves: the series in their compact wire form (shared hourly-series.ts). */
+export interface ForecastInputsWire {
+  /** Start of the current hour, ISO 8601 UTC. */
+  currentHour: string;
+  /** The hourly history without its leading unknown hours: the last item is the hour before currentHour. */
+  hourlyOccupancy: string;
+  /** Booked seats per hour from currentHour on, without the trailing hours that have none. */
+  hourlyBookings: string;
 }
 
 /** Hourly means → a dense series of `hours` values from `from` (missing hours null). */
@@ -71,9 +81,13 @@ function byVenueId<T extends { venueId: bigint }>(rows: readonly T[]): Map<strin
 }
 
 export class ForecastInputsSource {
-  private readonly history = new Map<string, Array<number | null>>();
+  /**
+   * Per venue: the history's wire form, the hour it ends before and when it was read. The hour is
+   * kept per entry: a read started just before the hour turned may finish after it.
+   */
+  private readonly history = new Map<string, { hour: number; text: string; readAt: number }>();
   private historyHour = 0;
-  private readonly bookings = new Map<string, { hour: number; until: number; perHour: number[] }>();
+  private readonly bookings = new Map<string, { hour: number; until: number; text: string }>();
 
   private readonly db: PrismaClient;
   private readonly clock: Clock;
@@ -84,61 +98,86 @@ export class ForecastInputsSource {
   }
 
   /** Inputs of each venue (ids as strings), in order; unknown ids get empty inputs. */
-  async load(venueIds: readonly string[]): Promise<ForecastInputs[]> {
-    const currentHour = new Date(Math.floor(this.clock.now().getTime() / HOUR_MS) * HOUR_MS);
-    if (currentHour.getTime() !== this.historyHour) {
+  async load(venueIds: readonly string[]): Promise<ForecastInputsWire[]> {
+    const now = this.clock.now().getTime();
+    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    if (hour !== this.historyHour) {
       this.history.clear();
-      this.historyHour = currentHour.getTime();
+      this.historyHour = hour;
     }
-    const ids = venueIds.map((id) => BigInt(id));
+    const currentHour = new Date(hour);
     const [history, bookings] = await Promise.all([
-      this.loadHistory(ids, currentHour),
-      this.loadBookings(ids, currentHour),
+      this.loadHistory(venueIds, currentHour, now),
+      this.loadBookings(venueIds, currentHour, now),
     ]);
+    const iso = currentHour.toISOString();
     return venueIds.map((id) => ({
-      currentHour,
+      currentHour: iso,
       hourlyOccupancy: history.get(id)!,
-      hourlyBookings: bookings.get(id)!.perHour,
+      hourlyBookings: bookings.get(id)!,
     }));
   }
 
-  private async loadHistory(ids: bigint[], currentHour: Date) {
-    const missing = ids.filter((id) => !this.history.has(id.toString()));
+  /** Whether a history read at `readAt` may still miss a sample of the hour that just ended. */
+  private unsettled(readAt: number, currentHour: number, now: number) {
+    return readAt < currentHour + HISTORY_SETTLE_MS && now - readAt >= HISTORY_RECHECK_MS;
+  }
+
+  /**
+   * Each venue's history for `currentHour`. Returns its own map: the shared cache may be cleared or
+   * move on to the next hour while this read is in flight.
+   */
+  private async loadHistory(venueIds: readonly string[], currentHour: Date, now: number) {
+    const hour = currentHour.getTime();
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of venueIds) {
+      const hit = this.history.get(id);
+      if (!hit || hit.hour !== hour || this.unsettled(hit.readAt, hour, now)) missing.push(id);
+      else out.set(id, hit.text);
+    }
     if (missing.length > 0) {
-      const from = new Date(currentHour.getTime() - FORECAST_HISTORY_HOURS * HOUR_MS);
+      const from = new Date(hour - FORECAST_HISTORY_HOURS * HOUR_MS);
       const rows = await this.db.$queryRaw<Array<{ venueId: bigint; h: bigint | number; mean: unknown }>>`
         SELECT venueId, FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', at) / 3600) AS h, AVG(count) AS mean
         FROM OccupancySample
-        WHERE venueId IN (${Prisma.join(missing)}) AND at >= ${from} AND at < ${currentHour}
+        WHERE venueId IN (${Prisma.join(missing.map((id) => BigInt(id)))}) AND at >= ${from} AND at < ${currentHour}
         GROUP BY venueId, h`;
       const byVenue = byVenueId(
         rows.map((r) => ({ venueId: r.venueId, hour: Number(r.h), mean: Number(r.mean) })),
       );
-      for (const id of missing)
-        this.history.set(
-          id.toString(),
-          hourlySeries(byVenue.get(id.toString()) ?? [], from, FORECAST_HISTORY_HOURS),
-        );
-    }
-    return this.history;
-  }
-
-  private async loadBookings(ids: bigint[], currentHour: Date) {
-    const now = this.clock.now().getTime();
-    const hour = currentHour.getTime();
-    const stale = ids.filter((id) => {
-      const hit = this.bookings.get(id.toString());
-      return !hit || hit.hour !== hour || hit.until <= now;
-    });
-    if (stale.length > 0) {
-      const fresh = await this.queryBookings(stale, currentHour);
-      if (this.bookings.size > 50_000) this.bookings.clear();
-      for (const id of stale) {
-        const perHour = fresh.get(id.toString()) ?? Array.from({ length: FORECAST_BOOKING_HOURS }, () => 0);
-        this.bookings.set(id.toString(), { hour, until: now + BOOKINGS_FRESH_MS, perHour });
+      for (const id of missing) {
+        const text = encodeHistorySeries(hourlySeries(byVenue.get(id) ?? [], from, FORECAST_HISTORY_HOURS));
+        this.history.set(id, { hour, text, readAt: now });
+        out.set(id, text);
       }
     }
-    return this.bookings;
+    return out;
+  }
+
+  /** Each venue's bookings from `currentHour` on, in its own map (see loadHistory). */
+  private async loadBookings(venueIds: readonly string[], currentHour: Date, now: number) {
+    const hour = currentHour.getTime();
+    const out = new Map<string, string>();
+    const stale: string[] = [];
+    for (const id of venueIds) {
+      const hit = this.bookings.get(id);
+      if (!hit || hit.hour !== hour || hit.until <= now) stale.push(id);
+      else out.set(id, hit.text);
+    }
+    if (stale.length > 0) {
+      const fresh = await this.queryBookings(
+        stale.map((id) => BigInt(id)),
+        currentHour,
+      );
+      if (this.bookings.size > 50_000) this.bookings.clear();
+      for (const id of stale) {
+        const text = encodeCountSeries(fresh.get(id) ?? []);
+        this.bookings.set(id, { hour, until: now + BOOKINGS_FRESH_MS, text });
+        out.set(id, text);
+      }
+    }
+    return out;
   }
 
   private async queryBookings(ids: bigint[], currentHour: Date) {

@@ -89,6 +89,11 @@ export function openingHoursToDays(hours: OpeningHours): OpeningDayInput[] {
   }));
 }
 
+/** Every open span, Monday first, each day's in stored order (what the forecaster is sent). */
+export function openingSpans(hours: OpeningHours) {
+  return openingHoursToDays(hours).flatMap((day) => day.spans.map((s) => ({ weekday: day.weekday, ...s })));
+}
+
 /**
  * The open span containing `at`, as the minute it ends relative to the local midnight of `base`
  * (today or, for a span spilling past midnight, yesterday), or null when closed.

@@ -1,5 +1,5 @@
 import type { RedisClient } from '@sport-venue/shared';
-import { badInput, domainError, encodeHourlySeries, notFound } from '@sport-venue/shared';
+import { badInput, domainError, encodeOpeningSpans, notFound } from '@sport-venue/shared';
 import { parseInstant } from './booking-rules.ts';
 import type { BookingService } from './booking-service.ts';
 import type { Clock } from './clock.ts';
@@ -14,7 +14,7 @@ import { heatRanking } from './heat-store.ts';
 import { localParts } from './local-time.ts';
 import type { OccupancyInsights } from './occupancy-insights.ts';
 import { bookingStats, checkInHistory, operatedVenueIds } from './operator-views.ts';
-import { isOpenAt, openingHoursToDays, readOpeningHours } from './opening-hours.ts';
+import { isOpenAt, openingHoursToDays, openingSpans, readOpeningHours } from './opening-hours.ts';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 import type { PresenceService } from './presence-service.ts';
 import { venueSports } from './venue-input.ts';
@@ -217,14 +217,11 @@ export function createResolvers(deps: ResolverDeps): Resolvers {
         checkInHistory(db, ctx.viewer, venue.id, { from, to, first: pageSize(first), after }),
       bookingStats: (venue, { from, to }, ctx) =>
         bookingStats(db, ctx.viewer, venue.id, deps.bookings.range(from, to), clock.now()),
-      forecastInputs: async (venue, _args, ctx) => {
-        const inputs = await ctx.forecastInputs.load(venue.id.toString());
-        return {
-          currentHour: inputs.currentHour.toISOString(),
-          hourlyOccupancy: encodeHourlySeries(inputs.hourlyOccupancy),
-          hourlyBookings: encodeHourlySeries(inputs.hourlyBookings),
-        };
-      },
+      // Served in the wire form the source caches (decision 0029).
+      forecastInputs: async (venue, _args, ctx) => ({
+        ...(await ctx.forecastInputs.load(venue.id.toString())),
+        openingSpans: encodeOpeningSpans(openingSpans(readOpeningHours(venue.openingHours))),
+      }),
     },
     City: {
       code: (city) => city.code,
