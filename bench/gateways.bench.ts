@@ -211,6 +211,8 @@ try {
       SUPERGRAPH_PATH: supergraphPath,
       USER_JWKS_URL: issuer.jwksUrl,
       SUBGRAPH_FETCH_DEDUP: merge === 'on' ? 'true' : 'false',
+      // The bench sends its own documents (Hive Gateway gets the same ones), not the clients' trusted ones.
+      TRUSTED_DOCUMENTS: 'off',
       RATE_LIMIT_PER_USER_PER_MINUTE: '100000000',
       RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
       MAX_QUERY_DEPTH: '20',
