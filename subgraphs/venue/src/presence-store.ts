@@ -124,7 +124,14 @@ function toOutcome(raw: RawResult, replayed: boolean, indexVersion: number): Pre
 }
 
 /** A version no other request of the user picks (exact in a double, as ZSET scores are). */
-const newVersion = () => randomInt(1, 2 ** 47);
+/**
+ * Journal-index versions carry their registration time (ms × 2048 + a random tie-breaker; exact
+ * doubles until 2109), so a sweep can tell a registration whose request may still be on its way to
+ * the user step (journal still empty) from an abandoned one, and leaves the former alone.
+ */
+const VERSION_SPREAD = 2048;
+const newVersion = () => Date.now() * VERSION_SPREAD + randomInt(0, VERSION_SPREAD);
+const registeredAt = (version: number) => Math.floor(version / VERSION_SPREAD);
 
 interface VenueStepResult {
   changed: boolean;
@@ -365,7 +372,9 @@ export class PresenceStore {
         const version = Number(flat[i + 1]);
         const entries = Object.values(await this.#redis.hgetall(presenceKeys.journal(userId)));
         if (entries.length === 0) {
-          stale.push({ userId, version });
+          // Registered before the grace and still empty: its request ended without a step (or
+          // settled). A younger registration may precede a step that is about to write its entry.
+          if (registeredAt(version) < olderThanWallMs) stale.push({ userId, version });
           continue;
         }
         const changes = entries

@@ -403,20 +403,39 @@ describe('check-in effects', () => {
 });
 
 describe('presence journal', () => {
-  const userStep = (userId: string, venue: TestVenue, key: string) =>
-    new PresenceStore(redis, presenceRulesFrom(t.config)).checkIn({
-      userId,
-      venueId: venue.id,
-      cityCode: '310000',
-      venueLat: venue.lat,
-      venueLng: venue.lng,
-      now: new Date(TEST_START),
-      expiresAt: new Date(Date.parse(TEST_START) + 90 * MIN),
-      heatDate: '2026-12-01',
-      heatWeight: 1,
-      source: 'GPS',
-      idempotencyKey: key,
-    });
+  const userStep = (userId: string, venue: TestVenue, key: string, registered?: Promise<number>) =>
+    new PresenceStore(redis, presenceRulesFrom(t.config)).checkIn(
+      {
+        userId,
+        venueId: venue.id,
+        cityCode: '310000',
+        venueLat: venue.lat,
+        venueLng: venue.lng,
+        now: new Date(TEST_START),
+        expiresAt: new Date(Date.parse(TEST_START) + 90 * MIN),
+        heatDate: '2026-12-01',
+        heatWeight: 1,
+        source: 'GPS',
+        idempotencyKey: key,
+      },
+      registered,
+    );
+
+  it('keeps the index entry of a request between its registration and its user step through a sweep', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    // The request registers with its idempotency read, a sweep runs before its user step, then the
+    // step writes the journal entry and the process dies: the sweeper must still find that entry.
+    const registered = new PresenceStore(redis, presenceRulesFrom(t.config)).register(viewer.userId);
+    await registered;
+    await t.app.jobs.saveJournal(60_000);
+    const indexed = () => redis.zscore(presenceKeys.journalIndexOf(viewer.userId), viewer.userId);
+    assert.notEqual(await indexed(), null, 'a registration younger than the grace is not stale');
+    assert.equal((await userStep(viewer.userId, venue, 'journal-test-race', registered)).ok, true);
+    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1, 'the abandoned change is swept');
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
+    assert.equal(await indexed(), null, 'and its index entry goes with it');
+  });
 
   it('applies to the venue and persists a change whose request stopped after the user step', async () => {
     const venue = await t.createVenue();
