@@ -169,8 +169,20 @@ export class PresenceStore {
     return version;
   }
 
-  /** Drops the user's index entry if nobody registered since `version` (one-key compare-and-delete). */
+  /**
+   * Gives a registration back: drops the user's index entry if the journal is empty and nobody
+   * registered since `version`. The journal may hold the change of an earlier request that died
+   * after its user step — a client's retry with the same idempotency key replays that change and
+   * registers anew — and that entry must stay findable until the sweeper has persisted it. (Only a
+   * registration writes a new entry, and it changes the version, so emptiness read first holds.)
+   */
   async unregister(userId: string, version: number): Promise<void> {
+    if ((await this.#redis.hlen(presenceKeys.journal(userId))) > 0) return;
+    await this.#dropIndexEntry(userId, version);
+  }
+
+  /** Drops the user's index entry if nobody registered since `version` (one-key compare-and-delete). */
+  async #dropIndexEntry(userId: string, version: number): Promise<void> {
     await indexCasScript.run(this.#redis, [presenceKeys.journalIndexOf(userId)], [userId, version, '']);
   }
 
@@ -311,7 +323,7 @@ export class PresenceStore {
     pipeline.hlen(journal);
     const replies = (await pipeline.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
-    if (replies.at(-1)?.[1] === 0) await this.unregister(userId, indexVersion);
+    if (replies.at(-1)?.[1] === 0) await this.#dropIndexEntry(userId, indexVersion);
   }
 
   /** Users whose session expiry has passed, with the expiry the index holds, oldest first. */

@@ -437,6 +437,26 @@ describe('presence journal', () => {
     assert.equal(await indexed(), null, 'and its index entry goes with it');
   });
 
+  it('persists a change whose request died after the user step when a retry with the same key replays it', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const key = 'journal-test-retry';
+    // The first attempt's process dies right after the user step; the client retries with the key.
+    assert.equal((await userStep(viewer.userId, venue, key)).ok, true);
+    const retry = await t.graphql<CheckInData>(
+      CHECK_IN,
+      { input: checkInInput(venue, { idempotencyKey: key }) },
+      viewer,
+    );
+    assert.equal(retry.errors, undefined, JSON.stringify(retry.errors));
+    assert.equal(retry.data!.checkIn.replayed, true);
+    // The replay gave its own registration back, but not the index entry the dead change needs.
+    assert.notEqual(await redis.zscore(presenceKeys.journalIndexOf(viewer.userId), viewer.userId), null);
+    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1, 'the sweeper finds the change');
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
+  });
+
   it('applies to the venue and persists a change whose request stopped after the user step', async () => {
     const venue = await t.createVenue();
     const viewer = newUser();
