@@ -235,24 +235,30 @@ export class PresenceStore {
 
   async #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
     const rate = this.#rate(userId, now.getTime());
-    const version = await this.register(userId);
-    const raw = await checkOutScript.run(
-      this.#redis,
-      [presenceKeys.session(userId), presenceKeys.last(userId), presenceKeys.journal(userId), rate.key],
-      [
-        userId,
-        venueId,
-        now.getTime(),
-        mode,
-        randomUUID(),
-        ...rate.args,
-        this.#rules.checkoutReplayMs,
-        Date.now(),
-        randomUUID(),
-      ],
-    );
+    // As for check-ins: on a single node the step registers the user itself (with its entry).
+    const inStep = this.registersInStep;
+    const version = inStep ? newVersion() : await this.register(userId);
+    const keys = [
+      presenceKeys.session(userId),
+      presenceKeys.last(userId),
+      presenceKeys.journal(userId),
+      rate.key,
+    ];
+    if (inStep) keys.push(presenceKeys.journalIndexOf(userId));
+    const raw = await checkOutScript.run(this.#redis, keys, [
+      userId,
+      venueId,
+      now.getTime(),
+      mode,
+      randomUUID(),
+      ...rate.args,
+      this.#rules.checkoutReplayMs,
+      Date.now(),
+      randomUUID(),
+      ...(inStep ? [version] : []),
+    ]);
     const outcome = toOutcome(JSON.parse(raw) as RawResult, false, version);
-    if (!outcome.ok || outcome.replayed) await this.unregister(userId, version);
+    if (!inStep && (!outcome.ok || outcome.replayed)) await this.unregister(userId, version);
     return outcome;
   }
 

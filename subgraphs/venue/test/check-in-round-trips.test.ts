@@ -33,8 +33,11 @@ before(async () => {
   venue = await t.createVenue();
   trips = countRedisRoundTrips(t.app.redis);
   commands = countRedisCommands(t.app.redis);
-  // Warm: scripts loaded, the venue in the catalog, popular times cached.
-  await checkIn(user(++nextUser), uniqueId('warm-'));
+  // Warm: every script loaded (a first EVALSHA of a script Redis lacks costs an EVAL more), the
+  // venue in the catalog, popular times cached.
+  const warm = user(++nextUser);
+  await checkIn(warm, uniqueId('warm-'));
+  await checkOut(warm);
 });
 after(async () => {
   await t?.stop();
@@ -50,6 +53,16 @@ async function checkIn(viewer: ReturnType<typeof user>, idempotencyKey: string) 
   return result.data!.checkIn;
 }
 
+async function checkOut(viewer: ReturnType<typeof user>) {
+  const result = await t.graphql<{ checkOut: { replayed: boolean } }>(
+    `mutation($venueId: ID!) { checkOut(venueId: $venueId) { replayed session { id } } }`,
+    { venueId: venue.id },
+    viewer,
+  );
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  return result.data!.checkOut;
+}
+
 async function costOf(run: () => Promise<unknown>) {
   const transactions = t.app.presenceWriter.stats.transactions;
   trips.reset();
@@ -62,7 +75,7 @@ async function costOf(run: () => Promise<unknown>) {
   };
 }
 
-describe('store round trips of a check-in on one Redis node', () => {
+describe('store round trips of check-ins and check-outs on one Redis node', () => {
   it('a first check-in costs 4 Redis round trips, 7 commands and one MariaDB request', async () => {
     const viewer = user(++nextUser);
     const cost = await costOf(() => checkIn(viewer, uniqueId('first-')));
@@ -71,6 +84,17 @@ describe('store round trips of a check-in on one Redis node', () => {
     // 7 round trips and 11 commands (idempotency read and registration ahead, HDEL+HLEN, and the
     // index's compare-and-delete on their own).
     assert.deepEqual(cost, { redisRoundTrips: 4, redisCommands: 7, mariadbTransactions: 1 });
+  });
+
+  it('a check-out costs 4 Redis round trips, 4 commands and one MariaDB request', async () => {
+    const viewer = user(++nextUser);
+    await checkIn(viewer, uniqueId('before-out-'));
+    let out: Awaited<ReturnType<typeof checkOut>> | undefined;
+    const cost = await costOf(async () => (out = await checkOut(viewer)));
+    assert.equal(out!.replayed, false);
+    // user step (registering) | venue step | PUBLISH (while MariaDB writes) | settle: before
+    // decision 0031, 6 round trips and 7 commands.
+    assert.deepEqual(cost, { redisRoundTrips: 4, redisCommands: 4, mariadbTransactions: 1 });
   });
 
   it('a replayed check-in costs one Redis round trip and writes nothing', async () => {
