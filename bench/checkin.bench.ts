@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { IDENTITY_HEADER, signIdentity } from '@sport-venue/shared';
+import { createRedis, IDENTITY_HEADER, signIdentity, type RedisClient } from '@sport-venue/shared';
 import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
@@ -144,6 +144,55 @@ async function presenceWrites(venueUrl: string) {
   };
 }
 
+/**
+ * Counters of the store traffic check-ins cause (docs/decisions/0031), from the bench's own Redis
+ * (quiet otherwise): its socket reads (`total_reads_processed`: what clients' batched writes cost
+ * it) and commands (`total_commands_processed`, which also counts every command a script runs);
+ * statements the MariaDB front received (`Questions`: each statement of a multi-statement request
+ * counts) and its commits; the venue process's read and write system calls (/proc/<pid>/io: socket
+ * round trips of every store, Kafka and HTTP).
+ */
+async function storeCounters(
+  redis: RedisClient,
+  db: ReturnType<typeof createVenueDb>,
+  pid: number | undefined,
+) {
+  const info = await redis.info('stats');
+  const rows = await db.$queryRawUnsafe<Array<{ Variable_name: string; Value: string }>>(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit')",
+  );
+  let io = '';
+  try {
+    io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  } catch {
+    // not Linux, or not readable: reported as null
+  }
+  const field = (text: string, name: string) =>
+    Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  const status = (name: string) => Number(rows.find((r) => r.Variable_name === name)?.Value ?? NaN);
+  return {
+    redisSocketReads: field(info, 'total_reads_processed'),
+    redisCommandsWithScriptCalls: field(info, 'total_commands_processed'),
+    mariadbStatements: status('Questions'),
+    mariadbCommits: status('Com_commit'),
+    venueReadSyscalls: field(io, 'syscr'),
+    venueWriteSyscalls: field(io, 'syscw'),
+  };
+}
+
+function storeTrafficPerCheckIn(
+  before: Awaited<ReturnType<typeof storeCounters>>,
+  after: typeof before,
+  requests: number,
+) {
+  return Object.fromEntries(
+    Object.entries(after).map(([name, value]) => {
+      const per = (value - before[name as keyof typeof before]) / requests;
+      return [name, Number.isFinite(per) ? round(per, 2) : null];
+    }),
+  );
+}
+
 function presenceWritesSince(before: { transactions: number; rows: number }, after: typeof before) {
   const transactions = after.transactions - before.transactions;
   return { transactions, rowsPerTransaction: round((after.rows - before.rows) / transactions) };
@@ -154,6 +203,7 @@ const [database, redis] = await Promise.all([createTestDatabase('venue'), create
 const issuer = await startTokenIssuer();
 const secret = randomBytes(32).toString('hex');
 const db = createVenueDb(database.url);
+const redisClient = createRedis(redis.url);
 
 try {
   const venueId = await createBenchVenue(db, 'bench-venue');
@@ -202,10 +252,18 @@ try {
   };
   await load(WARMUP, CONCURRENCY, direct(0));
   // Infrastructure CPU (MariaDB front + shards, Redis, Kafka) joins the venue's in cpuMsPerRequest.
+  const countersBefore = await storeCounters(redisClient, db, venue.pid);
   const [directInfra, writesBefore] = [infraCpu(), await presenceWrites(venueUrl)];
   const subgraph = await withCpu({ venue }, () => load(REQUESTS, CONCURRENCY, direct(WARMUP)));
   Object.assign(subgraph.cpuMsPerRequest, directInfra.perRequest(subgraph.requests));
   const groupCommit = presenceWritesSince(writesBefore, await presenceWrites(venueUrl));
+  // Relayed events of these check-ins go out up to the relay's coalescing delay later.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const perCheckIn = storeTrafficPerCheckIn(
+    countersBefore,
+    await storeCounters(redisClient, db, venue.pid),
+    subgraph.requests,
+  );
 
   type Through = Awaited<ReturnType<typeof withCpu<Measured>>>;
   let router: Through | { skipped: string };
@@ -326,7 +384,14 @@ try {
           'this machine; cpuMsPerRequest is what each check-in cost each process (loadGenerator: this one), ' +
           'whatever share of the CPU it got; cpuShare: cores each used over the run',
         redisIncrCeiling: ceiling,
-        subgraph: { ...subgraph, groupCommit },
+        subgraph: {
+          ...subgraph,
+          groupCommit,
+          perCheckIn: {
+            note: 'store traffic per check-in (Redis instance commands, MariaDB front statements, venue process syscalls), relay included',
+            ...perCheckIn,
+          },
+        },
         router,
         routerFreshTokens,
         routerPaced,
@@ -344,6 +409,7 @@ try {
 } finally {
   await stopAll(children);
   await db.$disconnect();
+  redisClient.disconnect();
   await issuer.stop();
   await database.drop();
 }

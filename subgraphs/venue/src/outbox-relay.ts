@@ -44,7 +44,7 @@ const MAX_BACKOFF_MS = 5_000;
  * stream of check-ins the wakes of many requests make one batch (one transaction, one send)
  * instead of one each, for at most this much added delay.
  */
-const COALESCE_MS = 10;
+const COALESCE_MS = 50;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PARTITION_NAME = /^[A-Za-z0-9_]+$/;
 

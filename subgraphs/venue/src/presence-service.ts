@@ -17,6 +17,7 @@ import { localParts } from './local-time.ts';
 import type { OccupancyPublisher } from './occupancy-publisher.ts';
 import { closesAt, readOpeningHours } from './opening-hours.ts';
 import type {
+  CheckInCommand,
   EndReason,
   PendingChange,
   PresenceChange,
@@ -117,10 +118,12 @@ export class PresenceService {
     assertIdempotencyKey(input.idempotencyKey);
 
     // A repeated request answers what the first one did, even if the rules would now refuse it.
-    // The venue is read and the user registered in the journal index meanwhile: a first check-in
-    // (the common case) waits for one round trip, not three; a replay depends on neither.
     const venueRead = parseVenueId(input.venueId) ? this.#d.venues.get(input.venueId) : Promise.resolve(null);
     venueRead.catch(() => undefined); // awaited below unless replayed
+    if (this.#d.store.registersInStep) return this.#checkInRegisteringInStep(userId, input, venueRead, trace);
+    // On a Redis Cluster the journal index is in another slot than the user's keys: the user is
+    // registered ahead, while the stored result of the key is read, so a first check-in (the
+    // common case) waits for one round trip, not three; a replay depends on neither.
     const registered = this.#d.store.register(userId);
     registered.catch(() => undefined); // awaited by the user step, or given back below
     let stepped = false;
@@ -128,15 +131,9 @@ export class PresenceService {
       const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
       if (stored) return this.#replayedCheckIn(stored, input.venueId);
       const venue = await venueRead;
-      const outcome = await this.#userStep(userId, input, venue, registered, () => (stepped = true));
-      if (!outcome.ok) throw rejection(outcome);
-      if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
-      await this.#afterChange(outcome.change, trace);
-      return {
-        session: sessionView(outcome.change.opened!),
-        previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
-        replayed: false,
-      };
+      const command = this.#command(userId, input, venue);
+      stepped = true;
+      return await this.#stepped(await this.#d.store.checkIn(command, registered), input, trace);
     } finally {
       // Refused or replayed before the user step: the registration has nothing to guard.
       if (!stepped)
@@ -144,14 +141,47 @@ export class PresenceService {
     }
   }
 
-  /** The rules that need the venue, then the user step (which takes over the registration). */
-  async #userStep(
+  /**
+   * A single Redis node (docs/decisions/0031): the user step registers the user in the journal
+   * index itself and answers a replay itself, so a first check-in is one round trip to its user
+   * step. The stored result is read ahead of the step only when a rule refuses: a replay still
+   * answers what the first request did, even if the venue, its hours or the fence would now refuse.
+   */
+  async #checkInRegisteringInStep(
+    userId: string,
+    input: CheckInArgs,
+    venueRead: ReturnType<VenueCatalog['get']>,
+    trace: TraceContext | undefined,
+  ) {
+    let command: CheckInCommand;
+    try {
+      command = this.#command(userId, input, await venueRead);
+    } catch (err) {
+      const stored = await this.#d.store.storedCheckIn(userId, input.idempotencyKey);
+      if (stored) return this.#replayedCheckIn(stored, input.venueId);
+      throw err;
+    }
+    return this.#stepped(await this.#d.store.checkIn(command), input, trace);
+  }
+
+  /** What an accepted, refused or replayed user step answers; an accepted change is applied first. */
+  async #stepped(outcome: PresenceOutcome, input: CheckInArgs, trace: TraceContext | undefined) {
+    if (!outcome.ok) throw rejection(outcome);
+    if (outcome.replayed) return this.#replayedCheckIn(outcome.change, input.venueId);
+    await this.#afterChange(outcome.change, trace);
+    return {
+      session: sessionView(outcome.change.opened!),
+      previous: outcome.change.closed ? sessionView(outcome.change.closed) : null,
+      replayed: false,
+    };
+  }
+
+  /** The rules that need the venue, and the user step's command if they pass. */
+  #command(
     userId: string,
     input: CheckInArgs,
     venue: Awaited<ReturnType<VenueCatalog['get']>>,
-    registered: Promise<number>,
-    stepping: () => void,
-  ) {
+  ): CheckInCommand {
     if (!venue) throw venueNotFound();
     const { rules } = this.#d;
     const fence = checkGeofence(
@@ -168,23 +198,19 @@ export class PresenceService {
     if (closing === 'closed') throw venueClosed();
     const localDate = localParts(now, venue.timeZone).date;
 
-    stepping();
-    return this.#d.store.checkIn(
-      {
-        userId,
-        venueId: input.venueId,
-        cityCode: venue.cityCode,
-        venueLat: venue.lat,
-        venueLng: venue.lng,
-        now,
-        expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
-        heatDate: localDate,
-        heatWeight: heatWeight(localDate),
-        source: 'GPS',
-        idempotencyKey: input.idempotencyKey,
-      },
-      registered,
-    );
+    return {
+      userId,
+      venueId: input.venueId,
+      cityCode: venue.cityCode,
+      venueLat: venue.lat,
+      venueLng: venue.lng,
+      now,
+      expiresAt: sessionExpiry(now, venue.typicalStayMin, rules.maxStayMin, closing),
+      heatDate: localDate,
+      heatWeight: heatWeight(localDate),
+      source: 'GPS',
+      idempotencyKey: input.idempotencyKey,
+    };
   }
 
   #replayedCheckIn(change: PresenceChange, venueId: string) {
@@ -278,9 +304,10 @@ export class PresenceService {
     // writes (its commands share Redis writes with the settle of other requests).
     let published: Promise<void> | null = null;
     try {
-      await this.#d.store.applyToVenues(change);
+      const { mirrored } = await this.#d.store.stepVenues(change);
       published = this.#publish(change);
       await this.#d.writer.persist(change, trace && childTraceparent(trace));
+      await mirrored;
       await this.#d.store.settle(userId, [change.batchId], change.indexVersion);
       this.#d.relay.wake([change.closed, change.opened].flatMap((s) => (s ? [s.venueId] : [])));
     } catch (err) {

@@ -4,7 +4,7 @@
 // touched venue's `{v:<id>}` keys), which are idempotent so the journal sweeper can redo them.
 // Everything a script needs from the database (venue, expiry, heat weight) is computed first.
 import { randomInt, randomUUID } from 'node:crypto';
-import { redisKeys, type RedisClient } from '@sport-venue/shared';
+import { isCluster, redisKeys, type RedisClient } from '@sport-venue/shared';
 import type { PresenceRules } from './check-in-rules.ts';
 import { DAY_MS } from './clock.ts';
 import { mirrorHeat } from './heat-store.ts';
@@ -94,6 +94,7 @@ const checkInScript = new LuaScript('presence-common.lua', 'check-in.lua');
 const checkOutScript = new LuaScript('presence-common.lua', 'check-out.lua');
 const venueScript = new LuaScript('venue-presence.lua');
 const indexCasScript = new LuaScript('index-cas.lua');
+const settleScript = new LuaScript('settle.lua');
 
 /** A venue's distinct-user set of a local day outlives the day (venue zones differ from UTC). */
 const HEAT_DAY_TTL_MS = 3 * DAY_MS;
@@ -143,10 +144,18 @@ interface VenueStepResult {
 export class PresenceStore {
   readonly #redis: RedisClient;
   readonly #rules: PresenceRules;
+  /**
+   * On a single Redis node the user step registers the user in the journal index itself (with its
+   * journal entry, atomically) and the settle drops the index entry itself: two round trips fewer
+   * per check-in (docs/decisions/0031). On a cluster the index lives in another slot than the
+   * user's keys, so registration and the index's compare-and-delete stay calls of their own.
+   */
+  readonly registersInStep: boolean;
 
   constructor(redis: RedisClient, rules: PresenceRules) {
     this.#redis = redis;
     this.#rules = rules;
+    this.registersInStep = !isCluster(redis);
   }
 
   #rate(userId: string, now: number) {
@@ -197,70 +206,78 @@ export class PresenceStore {
   /**
    * The user step of a check-in. An accepted change still needs applyToVenues and settle.
    * `registered`: the version of a `register` the caller started earlier (saves a round trip).
+   * When the step registers itself (`registersInStep`) nothing needs registering ahead, and a
+   * rejected or replayed step leaves nothing to give back.
    */
   async checkIn(cmd: CheckInCommand, registered?: Promise<number>): Promise<PresenceOutcome> {
     const now = cmd.now.getTime();
     const rate = this.#rate(cmd.userId, now);
     const sessionId = randomUUID();
-    const version = await (registered ?? this.register(cmd.userId));
-    const raw = await checkInScript.run(
-      this.#redis,
-      [
-        presenceKeys.session(cmd.userId),
-        presenceKeys.last(cmd.userId),
-        presenceKeys.counted(cmd.userId, cmd.venueId),
-        presenceKeys.idempotency(cmd.userId, cmd.idempotencyKey),
-        rate.key,
-        presenceKeys.journal(cmd.userId),
-      ],
-      [
-        cmd.userId,
-        cmd.venueId,
-        cmd.cityCode,
-        now,
-        sessionId,
-        cmd.expiresAt.getTime(),
-        this.#rules.countedWindowMs,
-        ...rate.args,
-        cmd.venueLat,
-        cmd.venueLng,
-        this.#rules.maxSpeedKmh,
-        this.#rules.travelSlackM,
-        randomUUID(),
-        randomUUID(),
-        cmd.source,
-        this.#rules.idempotencyTtlMs,
-        Date.now(),
-        cmd.heatDate,
-        cmd.heatWeight,
-      ],
-    );
+    const inStep = registered === undefined && this.registersInStep;
+    const version = inStep ? newVersion() : await (registered ?? this.register(cmd.userId));
+    const keys = [
+      presenceKeys.session(cmd.userId),
+      presenceKeys.last(cmd.userId),
+      presenceKeys.counted(cmd.userId, cmd.venueId),
+      presenceKeys.idempotency(cmd.userId, cmd.idempotencyKey),
+      rate.key,
+      presenceKeys.journal(cmd.userId),
+    ];
+    if (inStep) keys.push(presenceKeys.journalIndexOf(cmd.userId));
+    const raw = await checkInScript.run(this.#redis, keys, [
+      cmd.userId,
+      cmd.venueId,
+      cmd.cityCode,
+      now,
+      sessionId,
+      cmd.expiresAt.getTime(),
+      this.#rules.countedWindowMs,
+      ...rate.args,
+      cmd.venueLat,
+      cmd.venueLng,
+      this.#rules.maxSpeedKmh,
+      this.#rules.travelSlackM,
+      randomUUID(),
+      randomUUID(),
+      cmd.source,
+      this.#rules.idempotencyTtlMs,
+      Date.now(),
+      cmd.heatDate,
+      cmd.heatWeight,
+      ...(inStep ? [version] : []),
+    ]);
     const replayed = raw.startsWith('R');
     const outcome = toOutcome(JSON.parse(raw.slice(1)) as RawResult, replayed, version);
-    if (!outcome.ok || replayed) await this.unregister(cmd.userId, version);
+    if (!inStep && (!outcome.ok || replayed)) await this.unregister(cmd.userId, version);
     return outcome;
   }
 
   async #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
     const rate = this.#rate(userId, now.getTime());
-    const version = await this.register(userId);
-    const raw = await checkOutScript.run(
-      this.#redis,
-      [presenceKeys.session(userId), presenceKeys.last(userId), presenceKeys.journal(userId), rate.key],
-      [
-        userId,
-        venueId,
-        now.getTime(),
-        mode,
-        randomUUID(),
-        ...rate.args,
-        this.#rules.checkoutReplayMs,
-        Date.now(),
-        randomUUID(),
-      ],
-    );
+    // As for check-ins: on a single node the step registers the user itself (with its entry).
+    const inStep = this.registersInStep;
+    const version = inStep ? newVersion() : await this.register(userId);
+    const keys = [
+      presenceKeys.session(userId),
+      presenceKeys.last(userId),
+      presenceKeys.journal(userId),
+      rate.key,
+    ];
+    if (inStep) keys.push(presenceKeys.journalIndexOf(userId));
+    const raw = await checkOutScript.run(this.#redis, keys, [
+      userId,
+      venueId,
+      now.getTime(),
+      mode,
+      randomUUID(),
+      ...rate.args,
+      this.#rules.checkoutReplayMs,
+      Date.now(),
+      randomUUID(),
+      ...(inStep ? [version] : []),
+    ]);
     const outcome = toOutcome(JSON.parse(raw) as RawResult, false, version);
-    if (!outcome.ok || outcome.replayed) await this.unregister(userId, version);
+    if (!inStep && (!outcome.ok || outcome.replayed)) await this.unregister(userId, version);
     return outcome;
   }
 
@@ -296,34 +313,49 @@ export class PresenceStore {
    * again for a change whose request died. Fills in `count` and `seq` of the sessions.
    */
   async applyToVenues(change: PresenceChange): Promise<void> {
+    await (
+      await this.stepVenues(change)
+    ).mirrored;
+  }
+
+  /**
+   * `applyToVenues` for a request: resolves once the venue steps ran (counts and seqs filled in),
+   * with `mirrored` still in flight — the expiry index and heat rankings, which go out with the
+   * caller's next commands (its PUBLISH) instead of a round trip of their own. The caller awaits
+   * `mirrored` before it settles the change, so the journal covers them as before.
+   */
+  async stepVenues(change: PresenceChange): Promise<{ mirrored: Promise<unknown> }> {
     if (change.closed) {
       const r = await this.#venueStep('CLOSE', change.closed);
       change.closed.count = r.count;
       change.closed.seq = r.seq;
     }
     const opened = change.opened;
-    if (opened) {
-      const r = await this.#venueStep('OPEN', opened);
-      opened.count = r.count;
-      opened.seq = r.seq;
-      // Absolute values: writing them again (a replay, a later change) is harmless.
-      await Promise.all([
-        this.#redis.zadd(presenceKeys.expiriesOf(opened.userId), opened.expiresAt, opened.userId),
-        mirrorHeat(this.#redis, opened.venueId, opened.cityCode, r.heat, true),
-      ]);
-    }
+    if (!opened) return { mirrored: Promise.resolve() };
+    // Absolute values: writing them again (a replay, a later change) is harmless. The expiry needs
+    // nothing from the venue step, so it shares the step's write (an auto check-out that found it
+    // first would close the session at the venue first: a late open of a closed session is a no-op).
+    const expiry = this.#redis.zadd(presenceKeys.expiriesOf(opened.userId), opened.expiresAt, opened.userId);
+    expiry.catch(() => undefined); // awaited with the mirrors (or the step's failure is the error)
+    const r = await this.#venueStep('OPEN', opened);
+    opened.count = r.count;
+    opened.seq = r.seq;
+    const mirrored = Promise.all([
+      expiry,
+      mirrorHeat(this.#redis, opened.venueId, opened.cityCode, r.heat, true),
+    ]);
+    mirrored.catch(() => undefined); // the caller may fail before awaiting it (its own error wins)
+    return { mirrored };
   }
 
   /** The change is in MariaDB: forget its journal entry, and the index entry if nothing else is pending. */
   async settle(userId: string, batchIds: string[], indexVersion: number): Promise<void> {
-    const journal = presenceKeys.journal(userId);
-    // One round trip: both commands are on the same key, so also on one Redis Cluster node.
-    const pipeline = this.#redis.pipeline();
-    if (batchIds.length > 0) pipeline.hdel(journal, ...batchIds);
-    pipeline.hlen(journal);
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [err] of replies) if (err) throw err;
-    if (replies.at(-1)?.[1] === 0) await this.#dropIndexEntry(userId, indexVersion);
+    // One script call (auto-pipelined with other requests' commands): HDEL and HLEN on the user's
+    // journal, and on a single node the index's compare-and-delete too (settle.lua).
+    const keys = [presenceKeys.journal(userId)];
+    if (this.registersInStep) keys.push(presenceKeys.journalIndexOf(userId));
+    const left = Number(await settleScript.run(this.#redis, keys, [userId, indexVersion, ...batchIds]));
+    if (left === 0 && !this.registersInStep) await this.#dropIndexEntry(userId, indexVersion);
   }
 
   /** Users whose session expiry has passed, with the expiry the index holds, oldest first. */

@@ -9,6 +9,9 @@
 --   12 venue lng, 13 max speed km/h, 14 travel slack m, 15 check-in event id,
 --   16 superseded check-out event id, 17 source, 18 idempotency ttl ms, 19 journal wall-clock ms,
 --   20 venue-local heat date, 21 heat weight
+-- On a single Redis node (docs/decisions/0031) also KEYS 7 journal index zset, ARGV 22 index
+-- version: the user is registered in the journal index with the journal entry, atomically (on a
+-- cluster the index lives in another slot and the caller registers ahead, in its own call).
 -- Returns 'R' .. stored result (idempotent replay) or 'N' .. result JSON.
 
 local p = {
@@ -87,5 +90,6 @@ result.opened = {
 }
 local encoded = cjson.encode(result)
 redis.call('SET', KEYS[4], encoded, 'PX', tonumber(ARGV[18]))
+if KEYS[7] then redis.call('ZADD', KEYS[7], ARGV[22], p.user_id) end
 redis.call('HSET', KEYS[6], ARGV[5], encoded)
 return 'N' .. encoded

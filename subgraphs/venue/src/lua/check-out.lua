@@ -6,6 +6,8 @@
 -- ARGV: 1 userId, 2 venueId ('' for AUTO), 3 now ms, 4 mode EXPLICIT|AUTO, 5 check-out event id,
 --   6 rate limit, 7 rate reset in ms, 8 rate ttl ms, 9 replay window ms, 10 journal wall-clock ms,
 --   11 batch id
+-- On a single Redis node (docs/decisions/0031) also KEYS 5 journal index zset, ARGV 12 index version:
+-- the user is registered in the journal index with the journal entry, atomically.
 -- AUTO answers NOT_DUE with the session's real expiry (if any) so the sweeper can fix its index.
 
 local p = {
@@ -51,5 +53,6 @@ end
 
 local result = { ok = true, batchId = ARGV[11], journalAt = tonumber(ARGV[10]), closed = closed }
 local encoded = cjson.encode(result)
+if KEYS[5] then redis.call('ZADD', KEYS[5], ARGV[12], p.user_id) end
 redis.call('HSET', KEYS[3], ARGV[11], encoded)
 return encoded
