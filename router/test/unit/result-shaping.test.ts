@@ -223,6 +223,31 @@ describe('router result shaping', () => {
     agree('{ maybe { id } }', {});
   });
 
+  it('keeps any response key, __proto__ and constructor included, an own property that reaches no prototype', () => {
+    // Parsed from JSON, as the subgraphs' answers are: `__proto__` is then an own key.
+    const parsed = JSON.parse(
+      '{"maybe":{"__proto__":"Pool","constructor":"7","hasOwnProperty":3,"toString":null},"__proto__":{"polluted":true}}',
+    );
+    const query = '{ maybe { __proto__: name constructor: id hasOwnProperty: capacity toString: tags } }';
+    const operation = fed.operationFromDocument(schema, parse(query), { validate: false });
+    const { data } = computeResponse({ operation, input: parsed, introspectionHandling });
+    const maybe = (data as { maybe: Record<string, unknown> }).maybe;
+    assert.deepEqual(Object.keys(maybe), ['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
+    assert.equal(Object.getOwnPropertyDescriptor(maybe, '__proto__')?.value, 'Pool');
+    assert.equal(maybe.constructor, '7');
+    assert.equal(maybe.toString, null);
+    assert.equal((maybe as { polluted?: unknown }).polluted, undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+    // A key the data does not have reads undefined: nothing is inherited.
+    for (const key of ['valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'])
+      assert.equal((maybe as Record<string, unknown>)[key], undefined, key);
+    assert.equal(
+      JSON.stringify(maybe),
+      '{"__proto__":"Pool","constructor":"7","hasOwnProperty":3,"toString":null}',
+    );
+    agree(query, parsed);
+  });
+
   it('hands schema introspection fields to the gateway’s introspection handler', () => {
     const out = agree('{ __schema { queryType { name } } count }', { count: 1 });
     assert.ok('data' in out);
