@@ -10,6 +10,7 @@ import { authorisationScope, type FetchDedup } from './fetch-dedup.ts';
 import { cachedIdentitySigner } from './token-cache.ts';
 import { responseLike, type SubgraphSend } from './subgraph-transport.ts';
 import { withoutSecurityPurpose } from './security.ts';
+import { installResultShaping } from './result-shaping.ts';
 
 export interface RouterContext extends RequestInfo {
   viewer: Viewer | null;
@@ -135,6 +136,8 @@ export function createGateway(opts: {
   /** Merges identical in-flight query fetches (fetch-dedup.ts); unset sends every fetch. */
   dedup?: FetchDedup;
 }) {
+  // The gateway's result shaping, per selection instead of per object (result-shaping.ts).
+  installResultShaping();
   return new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       const stop = opts.supergraph.watch((sdl) => update(withoutSecurityPurpose(sdl)));
