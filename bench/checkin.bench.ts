@@ -35,7 +35,7 @@ import {
   waitReady,
 } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
-import { infraCpu } from './support/infra-cpu.ts';
+import { cpuSeconds, infraCpu } from './support/infra-cpu.ts';
 import { paced, poster, selfCpuSeconds } from './support/load.ts';
 
 const run = promisify(execFile);
@@ -80,16 +80,6 @@ async function redisCeiling(redisUrl: string, db: number) {
     p50Ms: cell('p50_latency_ms'),
     p99Ms: cell('p99_latency_ms'),
   };
-}
-
-/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
-  } catch {
-    return NaN;
-  }
 }
 
 /**

@@ -13,7 +13,6 @@
 // trained for one epoch on packages/forecast's fixture (inference cost does not depend on how well
 // it was trained). Everything runs as its own process on this machine; prints one JSON object.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import {
   stopAll,
 } from './support/harness.ts';
 import { nextId } from '@sport-venue/shared';
+import { cpuSeconds } from './support/infra-cpu.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const REQUESTS = option('requests', 200);
@@ -62,16 +62,6 @@ async function measure(fn: () => Promise<void>, before?: () => Promise<unknown>)
     p99Ms: round(quantile(samples, 0.99)),
     maxMs: round(samples.at(-1)!),
   };
-}
-
-/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
-  } catch {
-    return NaN;
-  }
 }
 
 /** `measure` plus what each request cost each named process in CPU milliseconds. */

@@ -32,6 +32,7 @@ import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { option, round, startProcess, stopAll, waitReady } from './support/harness.ts';
 import { nextId } from '@sport-venue/shared';
+import { cpuSeconds } from './support/infra-cpu.ts';
 
 const DURATION = option('duration', 10);
 const CONNECTIONS = option('connections', 32);
@@ -61,12 +62,6 @@ const redis = new Redis(redisDb.url);
 const mongo = await mongoose.createConnection(mongoUrl).asPromise();
 const dir = mkdtempSync(join(tmpdir(), 'sv-gateways-'));
 const children: ChildProcess[] = [];
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

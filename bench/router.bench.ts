@@ -15,7 +15,6 @@ import { Redis } from 'ioredis';
 import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
-import { readFileSync } from 'node:fs';
 import {
   load,
   option,
@@ -27,6 +26,7 @@ import {
 import { poster, selfCpuSeconds, type Poster } from './support/load.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { nextId } from '@sport-venue/shared';
+import { cpuSeconds } from './support/infra-cpu.ts';
 
 const REQUESTS = option('requests', 3_000);
 const CONCURRENCY = option('concurrency', 32);
@@ -34,12 +34,6 @@ const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const MERGE = process.argv[process.argv.indexOf('--merge') + 1] === 'off' ? 'off' : 'on';
 
 const QUERY = `query Venues { venues(cityCode: "310000", first: 10) { edges { node { id name city { name } currentCount predictedNow } } } }`;
-
-/** CPU seconds a process has used so far (user + system, from /proc; Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
 const issuer = await startTokenIssuer();

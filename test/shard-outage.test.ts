@@ -4,9 +4,6 @@
 // killing a shard of the shared topology would break every other test file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import {
   DEV_IDENTITY_SECRET,
   IDENTITY_HEADER,
@@ -16,33 +13,18 @@ import {
 } from '@sport-venue/shared';
 import { migrate } from '@sport-venue/shared/migrations';
 import { createTestRedis, eventually } from '@sport-venue/shared/testing';
-import { freeConsecutivePorts, freePort } from '../infra/instance.ts';
+import { startPrivateShardedMariadb, type PrivateShardedMariadb } from '../infra/private-mariadb.ts';
 import { startUserSubgraph } from '../subgraphs/user/src/index.ts';
 import { testConfig } from '../subgraphs/user/test/support.ts';
 
-const run = promisify(execFile);
-const root = new URL('..', import.meta.url).pathname;
-
 describe('a MySQL shard outage', () => {
-  const state = mkdtempSync('/tmp/svso-');
-  let env: NodeJS.ProcessEnv;
+  let mariadb: PrivateShardedMariadb;
   let app: Awaited<ReturnType<typeof startUserSubgraph>> | undefined;
   const users: bigint[] = []; // [on shard0, on shard1]
-  const infra = (...args: string[]) => run('bash', ['infra/infra.sh', ...args], { cwd: root, env });
 
   before(async () => {
-    const front = await freePort();
-    const shardBase = await freeConsecutivePorts(2, [front]);
-    env = {
-      ...process.env,
-      SV_STATE_DIR: state,
-      MYSQL_PORT: String(front),
-      MYSQL_SHARD_PORT: String(shardBase),
-      MYSQL_SHARDS: '2',
-      MYSQL_SHARD_TIMEOUT: '3',
-    };
-    await infra('up', 'mariadb');
-    const url = `mysql://sportvenue:sportvenue@127.0.0.1:${front}/sv_outage_user`;
+    mariadb = await startPrivateShardedMariadb();
+    const url = mariadb.url('sv_outage_user');
     await migrate('user', url);
     const redis = await createTestRedis();
     app = await startUserSubgraph({
@@ -58,8 +40,7 @@ describe('a MySQL shard outage', () => {
   });
   after(async () => {
     await app?.stop();
-    await infra('down', 'mariadb').catch(() => {});
-    rmSync(state, { recursive: true, force: true });
+    await mariadb?.stop();
   });
 
   const me = async (userId: bigint) => {
@@ -81,7 +62,7 @@ describe('a MySQL shard outage', () => {
   it('answers SERVICE_UNAVAILABLE for the dead shard within seconds, serves the other, and recovers', async () => {
     for (const id of users) assert.equal((await me(id)).data?.me?.id, id.toString());
 
-    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    const pid = mariadb.shardPid(1);
     process.kill(pid, 'SIGKILL');
 
     const started = Date.now();
@@ -96,7 +77,7 @@ describe('a MySQL shard outage', () => {
     assert.equal(alive.errors, undefined, JSON.stringify(alive.errors));
     assert.equal(alive.data?.me?.nickname, 'on shard 0');
 
-    await infra('up', 'shard1');
+    await mariadb.infra('up', 'shard1');
     const back = await eventually(async () => (await me(users[1]!)).data?.me ?? null, {
       timeoutMs: 60_000,
       intervalMs: 500,
@@ -105,7 +86,7 @@ describe('a MySQL shard outage', () => {
   });
 
   it('answers SERVICE_UNAVAILABLE for a hung shard after its timeout instead of hanging, and recovers', async () => {
-    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    const pid = mariadb.shardPid(1);
     await eventually(async () => (await me(users[1]!)).data?.me ?? null, {
       timeoutMs: 60_000,
       intervalMs: 500,

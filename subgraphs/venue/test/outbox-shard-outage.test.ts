@@ -5,27 +5,19 @@
 // own): killing a shard of the shared topology would break every other test file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Consumer } from 'kafkajs';
 import { createKafka, ensureTopics, nextId, shardOfVenueId } from '@sport-venue/shared';
 import { migrate } from '@sport-venue/shared/migrations';
 import { eventually, uniqueId } from '@sport-venue/shared/testing';
-import { freeConsecutivePorts, freePort } from '../../../infra/instance.ts';
+import { startPrivateShardedMariadb, type PrivateShardedMariadb } from '../../../infra/private-mariadb.ts';
 import { insertOutbox } from '../src/outbox.ts';
 import { startVenueApp, type VenueTestApp } from './support/venue-app.ts';
 
-const run = promisify(execFile);
-const root = new URL('../../..', import.meta.url).pathname;
-
 describe('outbox relay during a MySQL shard outage', () => {
-  const state = mkdtempSync('/tmp/svoo-');
-  let env: NodeJS.ProcessEnv;
+  let mariadb: PrivateShardedMariadb;
   let t: VenueTestApp | undefined;
   let consumer: Consumer | undefined;
-  const infra = (...args: string[]) => run('bash', ['infra/infra.sh', ...args], { cwd: root, env });
   // Event ids seen on the topic, in arrival order, per Kafka key.
   const seen = new Map<string, string[]>();
   const seenOf = (key: string) => seen.get(key) ?? [];
@@ -36,18 +28,8 @@ describe('outbox relay during a MySQL shard outage', () => {
   };
 
   before(async () => {
-    const front = await freePort();
-    const shardBase = await freeConsecutivePorts(2, [front]);
-    env = {
-      ...process.env,
-      SV_STATE_DIR: state,
-      MYSQL_PORT: String(front),
-      MYSQL_SHARD_PORT: String(shardBase),
-      MYSQL_SHARDS: '2',
-      MYSQL_SHARD_TIMEOUT: '3',
-    };
-    await infra('up', 'mariadb');
-    const url = `mysql://sportvenue:sportvenue@127.0.0.1:${front}/sv_outage_venue`;
+    mariadb = await startPrivateShardedMariadb();
+    const url = mariadb.url('sv_outage_venue');
     await migrate('venue', url);
     t = await startVenueApp({ VENUE_DATABASE_URL: url, OUTBOX_RELAY_INTERVAL_MS: 50 });
     const kafka = createKafka(t.config.KAFKA_BROKERS, 'outbox-shard-outage-test');
@@ -65,8 +47,7 @@ describe('outbox relay during a MySQL shard outage', () => {
   after(async () => {
     await consumer?.disconnect();
     await t?.stop();
-    await infra('down', 'mariadb').catch(() => {});
-    rmSync(state, { recursive: true, force: true });
+    await mariadb?.stop();
   });
 
   const queue = async (venueId: bigint, key: string, count: number) => {
@@ -87,7 +68,7 @@ describe('outbox relay during a MySQL shard outage', () => {
     // Queued while both shards run, before the relay starts: they wait on shard1.
     const stuck = await queue(onDead, deadKey, 20);
 
-    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    const pid = mariadb.shardPid(1);
     process.kill(pid, 'SIGKILL');
     t!.app.relay.start();
 
@@ -96,7 +77,7 @@ describe('outbox relay during a MySQL shard outage', () => {
     assert.deepEqual(seenOf(liveKey), flowing, 'every live-shard event, once, in queue order');
     assert.deepEqual(seenOf(deadKey), [], 'nothing of the dead shard can have been read');
 
-    await infra('up', 'shard1');
+    await mariadb.infra('up', 'shard1');
     await eventually(() => seenOf(deadKey).length >= stuck.length, { timeoutMs: 60_000, intervalMs: 200 });
     await eventually(async () => (await t!.app.relay.pending()) === 0, {
       timeoutMs: 60_000,
@@ -116,7 +97,7 @@ describe('outbox relay during a MySQL shard outage', () => {
     // A stopped shard is noticed only after MYSQL_SHARD_TIMEOUT; its rows may be read and sent
     // before the mark-as-published commit fails, so duplicates are allowed here (consumers dedupe
     // on the event id), losses are not.
-    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    const pid = mariadb.shardPid(1);
     process.kill(pid, 'SIGSTOP');
     try {
       t!.app.relay.start();

@@ -6,15 +6,12 @@
 // kills one, neither of which may disturb other test files.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { shardOfVenueId, withMariadbConnection } from '@sport-venue/shared';
 import { migrate, shardServers, shardUrl } from '@sport-venue/shared/migrations';
 import { eventually } from '@sport-venue/shared/testing';
-import { freeConsecutivePorts, freePort } from '../../../infra/instance.ts';
+import { startPrivateShardedMariadb, type PrivateShardedMariadb } from '../../../infra/private-mariadb.ts';
 import { presenceKeys } from '../src/presence-keys.ts';
 import type { PresenceChange } from '../src/presence-store.ts';
 import { PresenceWriter } from '../src/presence-writer.ts';
@@ -28,20 +25,16 @@ import {
   type VenueTestApp,
 } from './support/venue-app.ts';
 
-const run = promisify(execFile);
 /** No venue fields: reading a venue by id scans every shard, so it fails while one is down. */
 const CHECK_IN_SESSION = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id } } }`;
-const root = new URL('../../..', import.meta.url).pathname;
 
 describe('group commit of presence writes', () => {
-  const state = mkdtempSync('/tmp/svgc-');
-  let env: NodeJS.ProcessEnv;
+  let mariadb: PrivateShardedMariadb;
   let t: VenueTestApp;
   let redis: Redis;
   let shardUrls: string[] = [];
   const venues: TestVenue[] = []; // [on shard0, on shard1]
   let nextUser = 70_000;
-  const infra = (...args: string[]) => run('bash', ['infra/infra.sh', ...args], { cwd: root, env });
 
   /** COMMITs a shard has executed so far (Spider commits a shard's part of a transaction there). */
   const commits = (shard: number) =>
@@ -83,18 +76,8 @@ describe('group commit of presence writes', () => {
   });
 
   before(async () => {
-    const front = await freePort();
-    const shardBase = await freeConsecutivePorts(2, [front]);
-    env = {
-      ...process.env,
-      SV_STATE_DIR: state,
-      MYSQL_PORT: String(front),
-      MYSQL_SHARD_PORT: String(shardBase),
-      MYSQL_SHARDS: '2',
-      MYSQL_SHARD_TIMEOUT: '3',
-    };
-    await infra('up', 'mariadb');
-    const url = `mysql://sportvenue:sportvenue@127.0.0.1:${front}/sv_group_commit_venue`;
+    mariadb = await startPrivateShardedMariadb();
+    const url = mariadb.url('sv_group_commit_venue');
     await migrate('venue', url);
     shardUrls = (await shardServers(url)).map((s) => shardUrl(url, s));
     assert.equal(shardUrls.length, 2);
@@ -112,8 +95,7 @@ describe('group commit of presence writes', () => {
     await Promise.all(writers.map((w) => w.close()));
     redis?.disconnect();
     await t?.stop();
-    await infra('down', 'mariadb').catch(() => {});
-    rmSync(state, { recursive: true, force: true });
+    await mariadb?.stop();
   });
 
   it('writes changes queued together for one shard in one transaction with one row and one event each', async () => {
@@ -266,7 +248,7 @@ describe('group commit of presence writes', () => {
     const [rowsBefore, eventsBefore] = [(await rowsOf(venue)).length, (await eventsOf(venue)).length];
     const stats = t.app.presenceWriter.stats;
     const failedBefore = stats.failedTransactions;
-    const pid = Number(readFileSync(`${state}/run/shard1.pid`, 'utf8'));
+    const pid = mariadb.shardPid(1);
     process.kill(pid, 'SIGKILL');
     const viewers = Array.from({ length: 20 }, () => user(nextUser++));
     let results;
@@ -290,7 +272,7 @@ describe('group commit of presence writes', () => {
         viewers.map((v) => t.graphql(CHECK_IN_SESSION, { input: checkInInput(venue) }, v)),
       );
     } finally {
-      await infra('up', 'shard1');
+      await mariadb.infra('up', 'shard1');
     }
     assert.deepEqual(
       results.flatMap((r) => r.errors ?? []),
