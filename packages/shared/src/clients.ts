@@ -195,6 +195,28 @@ export function mariadbPool(databaseUrl: string, options: mariadb.PoolConfig = {
 }
 
 /**
+ * Runs `fn` on a connection of `pool` whose requests carry their own `START TRANSACTION … COMMIT`.
+ * If `fn` fails, whatever it left open is rolled back; a connection that cannot even roll back is
+ * destroyed rather than handed to the next caller mid-transaction.
+ */
+export async function withTransactionConnection<T>(
+  pool: mariadb.Pool,
+  fn: (conn: mariadb.PoolConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await pool.getConnection();
+  let healthy = true;
+  try {
+    return await fn(conn);
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => (healthy = false));
+    throw err;
+  } finally {
+    if (healthy) await conn.release();
+    else await conn.destroy();
+  }
+}
+
+/**
  * One short-lived connection for administrative work (migrations, tests, tooling); always closed.
  * The driver's default connect timeout (1 s) is event-loop time too: a process not scheduled for
  * a second while the handshake is under way gave up on a healthy server (test set-ups and

@@ -7,7 +7,14 @@
 // Delivery is at-least-once: consumers dedupe on the event id. Order is kept per shard, hence per
 // venue; a user's events from venues on different shards may interleave (docs/events.md).
 import type { Kafka, Producer } from 'kafkajs';
-import { ensureTopics, mariadbPool, newLogContext, withLogContext, type Logger } from '@sport-venue/shared';
+import {
+  ensureTopics,
+  mariadbPool,
+  newLogContext,
+  withLogContext,
+  withTransactionConnection,
+  type Logger,
+} from '@sport-venue/shared';
 import { shardOfVenueId } from '@sport-venue/shared';
 import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { outboxPartitions } from './outbox.ts';
@@ -108,10 +115,8 @@ class PartitionRelay {
    * FOR UPDATE`, then (after Kafka acknowledged) `UPDATE …; COMMIT`. MariaDB stops at the first
    * failing statement, so COMMIT runs only after the UPDATE; any failure rolls back.
    */
-  async relayOnce(): Promise<number> {
-    const conn = await this.#o.pool.getConnection();
-    let healthy = true;
-    try {
+  relayOnce(): Promise<number> {
+    return withTransactionConnection(this.#o.pool, async (conn) => {
       const [, rows] = (await conn.query(
         `START TRANSACTION; SELECT seq, id, topic, msgKey, payload, traceparent FROM ${this.#tableName}
          WHERE publishedAt IS NULL ORDER BY seq LIMIT ? FOR UPDATE`,
@@ -143,13 +148,7 @@ class PartitionRelay {
         rows.map((r) => r.seq),
       ]);
       return rows.length;
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => (healthy = false));
-      throw err;
-    } finally {
-      if (healthy) await conn.release();
-      else await conn.destroy();
-    }
+    });
   }
 
   prune(): Promise<number> {

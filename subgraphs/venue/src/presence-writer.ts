@@ -8,6 +8,7 @@
 // same change, in either order, in the same batch or not.
 import {
   mariadbPool,
+  withTransactionConnection,
   nextId,
   retryOnLockConflict,
   shardOfVenueId,
@@ -218,17 +219,7 @@ export class PresenceWriter {
       'INSERT IGNORE INTO OutboxEvent (seq, id, venueId, topic, msgKey, payload, traceparent) VALUES ' +
       rowsOf(writes.length, 7) +
       ';COMMIT';
-    const conn = await this.#pool.getConnection();
-    let healthy = true;
-    try {
-      await conn.query(sql, values);
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => (healthy = false));
-      throw err;
-    } finally {
-      if (healthy) await conn.release();
-      else await conn.destroy();
-    }
+    await withTransactionConnection(this.#pool, (conn) => conn.query(sql, values));
   }
 
   /** Ends the writer's connections (after the last write). */
