@@ -6,7 +6,9 @@ import {
   Kafka as KafkaClient,
   Partitioners,
   logLevel as kafkaLogLevel,
+  type Admin,
   type ISocketFactory,
+  type ITopicMetadata,
   type KafkaConfig,
   type Producer,
   type ProducerConfig,
@@ -147,10 +149,32 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Pro
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0)
-      await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing.map((topic) => ({ topic })) });
+    await waitForLeaders(admin, missing);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Polls the topics' metadata until every partition has a leader. Not createTopics' own
+ * `waitForLeaders`: it retries only LEADER_NOT_AVAILABLE, while a broker whose metadata has not yet
+ * caught up with a creation (another process's, racing this one) answers UNKNOWN_TOPIC_OR_PARTITION,
+ * also retriable, and the start failed on it.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const led = (t: ITopicMetadata) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0);
+      if (found.length === topics.length && found.every(led)) return;
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics without a leader after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
