@@ -115,7 +115,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
 /** A subgraph's `cache-control` header as a cache hint (no header: not cacheable). */
 function cacheHint(header: string | null): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
   const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
-  for (const part of (header ?? '').trim().split(/\s*,\s*/)) {
+  if (header === null) return hint; // the subgraphs send none (decision 0029): no parsing per fetch
+  for (const part of header.trim().split(/\s*,\s*/)) {
     const [key, value] = part.split(/\s*=\s*/, 2);
     if (key === 'max-age' && value && /^[0-9]+$/.test(value.replace(/^"|"$/g, '')))
       hint.maxAge = Number(value.replace(/^"|"$/g, ''));

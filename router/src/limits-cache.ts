@@ -8,7 +8,8 @@
 //  - the key is the exact document text and operation name (length-prefixed: unambiguous); a refusal is rebuilt per request
 //    from its code and message, so no request sees another's error object.
 // Memory is bounded by entries and by the characters of the texts kept (least recently used
-// dropped first): a client sending endless distinct documents only causes misses.
+// dropped first), a kept parse weighing as many characters as its syntax tree takes of memory
+// (roughly): a client sending endless distinct documents only causes misses.
 import {
   GraphQLError,
   parse,
@@ -43,9 +44,12 @@ const verdictOf = (checked: ReturnType<typeof checkDocument>): Verdict =>
 const errorOf = (error: { code: string; message: string }) =>
   new GraphQLError(error.message, { extensions: { code: error.code } });
 
-/** A least-recently-used map bounded by entry count and by the total length of its keys. */
+/** Characters a kept parse counts for, per character of its text (an AST is far larger than its source). */
+const PARSE_WEIGHT = 16;
+
+/** A least-recently-used map bounded by entry count and by the total weight of its entries. */
 class Lru<V> {
-  readonly #entries = new Map<string, V>();
+  readonly #entries = new Map<string, { value: V; weight: number }>();
   readonly maxEntries: number;
   readonly maxChars: number;
   #chars = 0;
@@ -54,31 +58,39 @@ class Lru<V> {
     this.maxChars = maxChars;
   }
   get(key: string): V | undefined {
-    const value = this.#entries.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
     this.#entries.delete(key);
-    this.#entries.set(key, value);
-    return value;
+    this.#entries.set(key, entry);
+    return entry.value;
   }
-  set(key: string, value: V) {
-    if (key.length > this.maxChars) return;
-    if (this.#entries.delete(key)) this.#chars -= key.length;
-    this.#entries.set(key, value);
-    this.#chars += key.length;
-    for (const oldest of this.#entries.keys()) {
+  /** `weight`: the characters the entry counts for (its key's length at least). */
+  set(key: string, value: V, weight = key.length) {
+    if (weight > this.maxChars) return;
+    const previous = this.#entries.get(key);
+    if (previous && this.#entries.delete(key)) this.#chars -= previous.weight;
+    this.#entries.set(key, { value, weight });
+    this.#chars += weight;
+    for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.maxEntries && this.#chars <= this.maxChars) break;
       this.#entries.delete(oldest);
-      this.#chars -= oldest.length;
+      this.#chars -= entry.weight;
     }
   }
   get size() {
     return this.#entries.size;
   }
+  get weight() {
+    return this.#chars;
+  }
 }
 
 export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars = 4_000_000 } = {}) {
   const byText = new WeakMap<GraphQLSchema, Lru<DocumentEntry>>();
-  const byDocument = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Verdict | null>>>();
+  const byDocument = new WeakMap<
+    GraphQLSchema,
+    WeakMap<DocumentNode, Map<string, Pick<Verdict, 'error'> | null>>
+  >();
 
   return {
     /**
@@ -95,7 +107,7 @@ export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars
       if (!texts) byText.set(schema, (texts = new Lru(maxEntries, maxChars)));
       // The name's length first: no other (name, text) pair spells the same key.
       const key = operationName === null ? `-${query}` : `${operationName.length}:${operationName}${query}`;
-      let entry = texts.get(key);
+      const entry = texts.get(key);
       if (!entry) {
         let document: DocumentNode;
         try {
@@ -106,10 +118,9 @@ export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars
         }
         const measurer = createMeasurer(schema, document, limits, variables);
         const checked = checkDocument(schema, document, limits, variables, operationName, measurer);
-        entry = measurer.readVariables()
-          ? { kind: 'variable', document }
-          : { kind: 'fixed', verdict: verdictOf(checked) };
-        texts.set(key, entry);
+        if (measurer.readVariables())
+          texts.set(key, { kind: 'variable', document }, key.length * PARSE_WEIGHT);
+        else texts.set(key, { kind: 'fixed', verdict: verdictOf(checked) });
         return checked;
       }
       if (entry.kind === 'unparsable') return null;
@@ -117,6 +128,12 @@ export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars
         return checkDocument(schema, entry.document, limits, variables, operationName);
       const { error, selected } = entry.verdict;
       return error ? { error: errorOf(error) } : { error: null, selected };
+    },
+
+    /** How many documents, and how many characters' worth, are kept for `schema`. */
+    kept(schema: GraphQLSchema) {
+      const texts = byText.get(schema);
+      return { documents: texts?.size ?? 0, weight: texts?.weight ?? 0 };
     },
 
     /**
@@ -145,10 +162,7 @@ export function createLimitsCache(limits: Limits, { maxEntries = 2_000, maxChars
           name,
           measurer.readVariables()
             ? null
-            : {
-                error: error ? { code: String(error.extensions.code), message: error.message } : null,
-                selected: measure,
-              },
+            : { error: error ? { code: String(error.extensions.code), message: error.message } : null },
         );
       return error;
     },

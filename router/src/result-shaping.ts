@@ -80,7 +80,6 @@ interface Compiled {
   type: Any;
   isSchemaIntrospection: boolean;
   isTypename: boolean;
-  fieldName: string;
   // Both:
   selectionSet: Any;
   // Inline fragments:
@@ -123,7 +122,6 @@ function compile(selectionSet: Any, schema: Any): Compiled[] {
       type: isField ? element.definition.type : undefined,
       isSchemaIntrospection: isField ? element.definition.isSchemaIntrospectionField() : false,
       isTypename: isField ? element.name === typenameFieldName : false,
-      fieldName: isField ? element.name : '',
       selectionSet: selection.selectionSet,
       typeCondition: isField ? undefined : element.typeCondition,
     });

@@ -117,5 +117,21 @@ describe('limits cache', () => {
       texts.map((t) => code(cache.checkText(schema, t, null, {}))),
       verdicts,
     );
+    assert.equal(cache.kept(schema).documents, 2);
+  });
+
+  it('counts a kept parse (a document that reads a variable) far heavier than its text', () => {
+    const cache = createLimitsCache(limits, { maxEntries: 100, maxChars: 1_000 });
+    const schema = listSchema();
+    const fixed = '{ items(first: 5) { a b } }';
+    const variable = 'query($n: Int) { items(first: $n) { a b } }';
+    cache.checkText(schema, fixed, null, {});
+    // Keys carry a one-character prefix when the operation has no name.
+    assert.deepEqual(cache.kept(schema), { documents: 1, weight: fixed.length + 1 });
+    cache.checkText(schema, variable, null, { n: 5 });
+    assert.deepEqual(cache.kept(schema), {
+      documents: 2,
+      weight: fixed.length + 1 + (variable.length + 1) * 16,
+    });
   });
 });
