@@ -149,9 +149,9 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Pro
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing.map((topic) => ({ topic })) });
-    await waitForLeaders(admin, missing);
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic })) });
+    // All of them: a topic listed here may have been created by another process a moment ago.
+    if (topics.length > 0) await waitForLeaders(admin, [...topics]);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -235,8 +235,14 @@ export async function withTransactionConnection<T>(
     await conn.query('ROLLBACK').catch(() => (healthy = false));
     throw err;
   } finally {
-    if (healthy) await conn.release();
-    else await conn.destroy();
+    // Never in place of fn's own error or result: a connection that fails to go back is the pool's.
+    if (healthy) await conn.release().catch(() => undefined);
+    else
+      try {
+        conn.destroy();
+      } catch {
+        // already gone
+      }
   }
 }
 

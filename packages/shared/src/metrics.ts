@@ -54,6 +54,9 @@ export function latestReading<T>(read: () => Promise<T>): () => Promise<T> {
       .then((value) => {
         latest = { value };
       })
+      // A reading that failed after all (`read` should report failures in its value) keeps the
+      // previous one; nobody may be awaiting this promise, so it must not reject.
+      .catch(() => undefined)
       .finally(() => {
         reading = undefined;
       }));

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { registerReadiness } from '../src/http.ts';
+import { latestReading } from '../src/metrics.ts';
 
 const readyValue = async (registry: Registry) =>
   (await registry.getSingleMetric('service_ready')!.get()).values[0]?.value;
@@ -31,5 +32,25 @@ describe('the service_ready metric', () => {
       checks.map((v) => [v.labels.check, v.value]),
       [['store', 0]],
     );
+  });
+
+  it('keeps the last reading when a later one rejects, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let read: () => Promise<number> = async () => 1;
+      const reading = latestReading(() => read());
+      assert.equal(await reading(), 1);
+      read = async () => {
+        throw new Error('store gone');
+      };
+      assert.equal(await reading(), 1, 'answered from the last reading; the next one starts');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(await reading(), 1, 'the failed reading left the last one in place');
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

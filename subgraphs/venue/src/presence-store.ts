@@ -434,8 +434,11 @@ export class PresenceStore {
     return { pending, stale };
   }
 
-  /** Drops index entries of users with an empty journal, unless they registered again. */
+  /**
+   * Drops index entries of users whose journal the sweep just read empty, unless they registered
+   * again (no second emptiness read: a new entry only follows a registration, which changes the version).
+   */
   async dropStaleIndex(entries: Array<{ userId: string; version: number }>): Promise<void> {
-    await Promise.all(entries.map((e) => this.unregister(e.userId, e.version)));
+    await Promise.all(entries.map((e) => this.#dropIndexEntry(e.userId, e.version)));
   }
 }
