@@ -33,8 +33,8 @@ function mappersFor(name: (typeof subgraphs)[number]): Record<string, string> {
       return { User: '../user-store.ts#UserRow', QuietAlert: '../quiet-alert-store.ts#QuietAlertRow' };
     case 'venue':
       return {
-        Venue: '../venue-store.ts#VenueRow',
-        City: '../venue-store.ts#CityRow',
+        Venue: '../catalog/venue-store.ts#VenueRow',
+        City: '../catalog/venue-store.ts#CityRow',
         VenueCheckIn: '../operator-views.ts#CheckInRecord',
       };
     case 'social':

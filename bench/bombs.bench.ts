@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { option, quantile, round, startVenuePredictionRouter, stopAll } from './support/harness.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 

@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { createRedis, IDENTITY_HEADER, signIdentity, type RedisClient } from '@sport-venue/shared';
 import { createTestDatabase, createTestRedis, uniqueId } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import {
   BENCH_VENUE,
   createBenchVenue,

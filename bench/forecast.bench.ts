@@ -23,7 +23,7 @@ import { createTestDatabase, createTestRedis, eventually } from '@sport-venue/sh
 import { freePort } from '../infra/instance.ts';
 import { PredictorClient } from '../subgraphs/prediction/src/predictor-client.ts';
 import { toVenueInput, type VenueRef } from '../subgraphs/prediction/src/venue-inputs.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import {
   option,
   quantile,

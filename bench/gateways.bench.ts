@@ -28,7 +28,7 @@ import { createLeaderboardBoard } from '../subgraphs/social/src/leaderboard-boar
 import { encodeScore } from '../subgraphs/social/src/ranking.ts';
 import { writeForecasts, type CachedForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
 import { createUserDb, ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { option, round, startProcess, stopAll, waitReady } from './support/harness.ts';
 import { nextId } from '@sport-venue/shared';

@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { createTestDatabase, createTestRedis } from '@sport-venue/shared/testing';
 import { writeForecast } from '../subgraphs/prediction/src/forecast-cache.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import {
   load,
   option,

@@ -19,7 +19,7 @@ import {
   uniqueId,
 } from '@sport-venue/shared/testing';
 import { startTopology, type Topology } from '../infra/topology.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { startTokenIssuer } from '../test/support/token-issuer.ts';
 import { BENCH_VENUE, createBenchVenue, load, option, round } from './support/harness.ts';
 

@@ -65,7 +65,7 @@ async function insufficient(reason: string): Promise<void> {
 }
 
 async function trainOnDatabase(): Promise<void> {
-  const { createVenueDb } = await import('../subgraphs/venue/src/venue-store.ts');
+  const { createVenueDb } = await import('../subgraphs/venue/src/catalog/venue-store.ts');
   const db = createVenueDb(process.env.VENUE_DATABASE_URL || DATABASES.venue.fallback);
   try {
     const venues = await db.venue.findMany({

@@ -26,7 +26,7 @@ import {
 import { startTopology, type Topology } from '../infra/topology.ts';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { startFakeWeChat } from '../subgraphs/user/src/wechat-fake.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { BENCH_VENUE, createBenchVenue } from '../bench/support/harness.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';

@@ -14,7 +14,7 @@ import {
   uniqueId,
 } from '@sport-venue/shared/testing';
 import { startFakeWeChat, type FakeWeChat } from '../subgraphs/user/src/wechat-fake.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { nextId } from '@sport-venue/shared';
 
 const root = new URL('../', import.meta.url).pathname;

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import type { ForecastManifest, OccupancyRow } from '@sport-venue/forecast';
 import { readOccupancyCsv } from '@sport-venue/forecast/csv';
 import { createTestDatabase, eventually } from '@sport-venue/shared/testing';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FIXTURE = join(ROOT, 'packages/forecast/test/fixtures/fitnesspark-3venues-6weeks.csv');

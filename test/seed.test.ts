@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { createTestDatabase, createTestRedis, testServices, uniqueId } from '@sport-venue/shared/testing';
-import { createSearchClient } from '../subgraphs/venue/src/search-index.ts';
+import { createSearchClient } from '../subgraphs/venue/src/search/search-index.ts';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
 import { defaultVenueConfig } from '../subgraphs/venue/src/config.ts';
 import { startVenueSubgraph } from '../subgraphs/venue/src/index.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url).pathname;

@@ -23,7 +23,7 @@ import {
 } from '@sport-venue/shared/migrations';
 import { createTestDatabase, testServices, uniqueId } from '@sport-venue/shared/testing';
 import { ensureWeChatUser } from '../subgraphs/user/src/user-store.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { startUserForTest, type UserUnderTest } from '../subgraphs/user/test/support.ts';
 
 const LOGIN = `mutation($code: String!) { loginWithWeChat(code: $code) { isNewUser user { id } } }`;

@@ -10,7 +10,7 @@ import {
   uniqueId,
 } from '@sport-venue/shared/testing';
 import { createUserDb } from '../subgraphs/user/src/user-store.ts';
-import { createVenueDb } from '../subgraphs/venue/src/venue-store.ts';
+import { createVenueDb } from '../subgraphs/venue/src/catalog/venue-store.ts';
 import { challengeModel, createChallenge, findChallenge } from '../subgraphs/social/src/challenge-store.ts';
 import { nextId, nextUserId } from '@sport-venue/shared';
 import { claimLookup } from '../subgraphs/user/src/identity-lookup.ts';

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: options, a closed-loop load generator with latency quantiles, server
 // processes, and an RS256 token issuer with a JWKS endpoint for the router.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { createVenueDb } from '../../subgraphs/venue/src/venue-store.ts';
+import type { createVenueDb } from '../../subgraphs/venue/src/catalog/venue-store.ts';
 import { freePort } from '../../infra/instance.ts';
 import { nextId } from '@sport-venue/shared';
 import { nodeArgsFor } from '../../router/src/node-args.ts';

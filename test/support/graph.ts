@@ -23,7 +23,7 @@ import { userConfigSchema } from '../../subgraphs/user/src/config.ts';
 import { startFakeWeChat } from '../../subgraphs/user/src/wechat-fake.ts';
 import { startVenueSubgraph } from '../../subgraphs/venue/src/index.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../subgraphs/venue/src/config.ts';
-import { createSearchClient } from '../../subgraphs/venue/src/search-index.ts';
+import { createSearchClient } from '../../subgraphs/venue/src/search/search-index.ts';
 import { startSocialSubgraph } from '../../subgraphs/social/src/index.ts';
 import { socialConfigSchema } from '../../subgraphs/social/src/config.ts';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index.ts';

@@ -10,15 +10,15 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { RedisClient } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { heatScores } from './heat-store.ts';
-import type { ForecastInputsSource, ForecastInputsWire } from './forecast-inputs.ts';
-import type { OccupancyInsights, VenueForInsights } from './occupancy-insights.ts';
-import { currentCounts } from './occupancy-store.ts';
-import type { PopularTimes } from './popular-times.ts';
-import { findVenuesByIds, type VenueRow } from './venue-store.ts';
-import { bookingsOfVenues, slotsBetween, type BookingRow, type SlotRow } from './booking-store.ts';
-import { historyBuckets, type HistoryPoint } from './occupancy-samples.ts';
-import { inOrder } from './venue-list-loaders.ts';
+import { heatScores } from './occupancy/heat-store.ts';
+import type { ForecastInputsSource, ForecastInputsWire } from './forecasts/forecast-inputs.ts';
+import type { OccupancyInsights, VenueForInsights } from './occupancy/occupancy-insights.ts';
+import { currentCounts } from './occupancy/occupancy-store.ts';
+import type { PopularTimes } from './occupancy/popular-times.ts';
+import { findVenuesByIds, type VenueRow } from './catalog/venue-store.ts';
+import { bookingsOfVenues, slotsBetween, type BookingRow, type SlotRow } from './bookings/booking-store.ts';
+import { historyBuckets, type HistoryPoint } from './occupancy/occupancy-samples.ts';
+import { inOrder } from './catalog/venue-list-loaders.ts';
 
 export interface Context extends RequestInfo {
   /** The caller as the router vouches for it (x-sv-identity), or null when anonymous. */

@@ -1,14 +1,14 @@
 // Domain values in the shapes of schema.graphql (ISO strings, scoped ids, venues as loader
 // promises). Resolvers stay one line each. `venue` is a getter: it is only loaded when the client
 // selects it.
-import { freeCancellationUntil } from './booking-rules.ts';
-import type { BookingRow, SlotRow } from './booking-store.ts';
+import { freeCancellationUntil } from './bookings/booking-rules.ts';
+import type { BookingRow, SlotRow } from './bookings/booking-store.ts';
 import type { Context } from './context.ts';
 import type { BookingStatus, CheckOutReason } from './generated/graphql.ts';
-import type { SessionView } from './presence-service.ts';
-import { encodeScopedId } from './scoped-id.ts';
-import { venueNotFound } from './venue-errors.ts';
-import type { VenueRow } from './venue-store.ts';
+import type { SessionView } from './presence/presence-service.ts';
+import { encodeScopedId } from './catalog/scoped-id.ts';
+import { venueNotFound } from './catalog/venue-errors.ts';
+import type { VenueRow } from './catalog/venue-store.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

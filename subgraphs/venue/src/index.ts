@@ -11,30 +11,30 @@ import {
   startSubgraph,
   type PeriodicJob,
 } from '@sport-venue/shared';
-import { BookingService } from './booking-service.ts';
-import { defaultPresenceRules, type PresenceRules } from './check-in-rules.ts';
+import { BookingService } from './bookings/booking-service.ts';
+import { defaultPresenceRules, type PresenceRules } from './presence/check-in-rules.ts';
 import { MINUTE_MS, systemClock, type Clock } from './clock.ts';
 import { venueConfigSchema, type VenueConfig } from './config.ts';
 import { createContext } from './context.ts';
-import { ForecastInputsSource } from './forecast-inputs.ts';
-import { resyncGeoIndex } from './geo-index.ts';
-import { OccupancyInsights } from './occupancy-insights.ts';
-import { OccupancyPublisher } from './occupancy-publisher.ts';
-import { sampleOccupancy } from './occupancy-sampler.ts';
-import { outboxPartitions } from './outbox.ts';
-import { OutboxRelay } from './outbox-relay.ts';
-import { PresenceService } from './presence-service.ts';
-import { PresenceStore } from './presence-store.ts';
-import { PresenceWriter } from './presence-writer.ts';
+import { ForecastInputsSource } from './forecasts/forecast-inputs.ts';
+import { resyncGeoIndex } from './catalog/geo-index.ts';
+import { OccupancyInsights } from './occupancy/occupancy-insights.ts';
+import { OccupancyPublisher } from './occupancy/occupancy-publisher.ts';
+import { sampleOccupancy } from './occupancy/occupancy-sampler.ts';
+import { outboxPartitions } from './outbox/outbox.ts';
+import { OutboxRelay } from './outbox/outbox-relay.ts';
+import { PresenceService } from './presence/presence-service.ts';
+import { PresenceStore } from './presence/presence-store.ts';
+import { PresenceWriter } from './presence/presence-writer.ts';
 import { createResolvers } from './resolvers.ts';
-import { createSearchClient } from './search-index.ts';
-import { createSearchIndexer } from './search-indexer.ts';
-import { VenueSearch } from './search-service.ts';
-import { VenueCatalog } from './venue-catalog.ts';
+import { createSearchClient } from './search/search-index.ts';
+import { createSearchIndexer } from './search/search-indexer.ts';
+import { VenueSearch } from './search/search-service.ts';
+import { VenueCatalog } from './catalog/venue-catalog.ts';
 import { createVenueMetrics } from './venue-metrics.ts';
-import { VenueService } from './venue-service.ts';
+import { VenueService } from './catalog/venue-service.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { createVenueDb } from './venue-store.ts';
+import { createVenueDb } from './catalog/venue-store.ts';
 
 export interface VenueSubgraphOptions {
   /** Time source of every rule (tests pass a manual clock). */

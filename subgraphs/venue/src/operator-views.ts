@@ -9,9 +9,9 @@ import {
   requireViewer,
   type Viewer,
 } from '@sport-venue/shared';
-import { parseInstant } from './booking-rules.ts';
+import { parseInstant } from './bookings/booking-rules.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { parseVenueId } from './venue-store.ts';
+import { parseVenueId } from './catalog/venue-store.ts';
 
 export const MAX_HISTORY_RANGE_DAYS = 92;
 const DAY_MS = 86_400_000;

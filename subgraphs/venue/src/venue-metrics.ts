@@ -2,7 +2,7 @@
 // waiting for Kafka), read at scrape time.
 import { Counter, Gauge, type RedisClient, type Registry } from '@sport-venue/shared';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { currentCounts } from './occupancy-store.ts';
+import { currentCounts } from './occupancy/occupancy-store.ts';
 
 export function createVenueMetrics(registry: Registry, db: PrismaClient, redis: RedisClient) {
   const registers = [registry];

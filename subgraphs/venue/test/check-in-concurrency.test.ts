@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { channels, redisKeys } from '@sport-venue/shared';
-import { presenceKeys } from '../src/presence-keys.ts';
+import { presenceKeys } from '../src/presence/presence-keys.ts';
 import {
   CHECK_IN,
   CHECK_OUT,

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { channels, checkinEventV1, redisKeys } from '@sport-venue/shared';
-import { PresenceStore } from '../src/presence-store.ts';
-import { presenceKeys } from '../src/presence-keys.ts';
+import { PresenceStore } from '../src/presence/presence-store.ts';
+import { presenceKeys } from '../src/presence/presence-keys.ts';
 import { presenceRulesFrom } from '../src/index.ts';
 import {
   CHECK_IN,

@@ -13,7 +13,7 @@ import {
   ForecastInputsSource,
   HISTORY_RECHECK_MS,
   HISTORY_SETTLE_MS,
-} from '../src/forecast-inputs.ts';
+} from '../src/forecasts/forecast-inputs.ts';
 import { TEST_START, startVenueApp, type VenueTestApp } from './support/venue-app.ts';
 import { nextId } from '@sport-venue/shared';
 

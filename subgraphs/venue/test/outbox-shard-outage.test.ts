@@ -11,7 +11,7 @@ import { createKafka, ensureTopics, nextId, shardOfVenueId } from '@sport-venue/
 import { migrate } from '@sport-venue/shared/migrations';
 import { eventually, uniqueId } from '@sport-venue/shared/testing';
 import { startPrivateShardedMariadb, type PrivateShardedMariadb } from '../../../infra/private-mariadb.ts';
-import { insertOutbox } from '../src/outbox.ts';
+import { insertOutbox } from '../src/outbox/outbox.ts';
 import { startVenueApp, type VenueTestApp } from './support/venue-app.ts';
 
 describe('outbox relay during a MySQL shard outage', () => {

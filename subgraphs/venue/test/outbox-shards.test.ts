@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createKafka, ensureTopics, shardOfVenueId, withMariadbConnection } from '@sport-venue/shared';
 import { shardServers, shardUrl } from '@sport-venue/shared/migrations';
 import { eventually, uniqueId } from '@sport-venue/shared/testing';
-import { insertOutbox } from '../src/outbox.ts';
+import { insertOutbox } from '../src/outbox/outbox.ts';
 import { startVenueApp, type VenueTestApp } from './support/venue-app.ts';
 
 let t: VenueTestApp;

@@ -12,9 +12,9 @@ import { shardOfVenueId, withMariadbConnection } from '@sport-venue/shared';
 import { migrate, shardServers, shardUrl } from '@sport-venue/shared/migrations';
 import { eventually } from '@sport-venue/shared/testing';
 import { startPrivateShardedMariadb, type PrivateShardedMariadb } from '../../../infra/private-mariadb.ts';
-import { presenceKeys } from '../src/presence-keys.ts';
-import type { PresenceChange } from '../src/presence-store.ts';
-import { PresenceWriter } from '../src/presence-writer.ts';
+import { presenceKeys } from '../src/presence/presence-keys.ts';
+import type { PresenceChange } from '../src/presence/presence-store.ts';
+import { PresenceWriter } from '../src/presence/presence-writer.ts';
 import {
   CHECK_IN,
   TEST_START,

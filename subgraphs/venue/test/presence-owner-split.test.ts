@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { checkinEventV1, createRedis, redisKeys, redisReady, type RedisClient } from '@sport-venue/shared';
 import { testServices, uniqueId } from '@sport-venue/shared/testing';
 import { presenceRulesFrom } from '../src/index.ts';
-import { presenceKeys } from '../src/presence-keys.ts';
+import { presenceKeys } from '../src/presence/presence-keys.ts';
 import {
   CHECK_IN,
   CHECK_OUT,

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, metricValue } from '@sport-venue/shared/testing';
-import { aliasTargets, rebuildSearchIndex } from '../src/search-index.ts';
+import { aliasTargets, rebuildSearchIndex } from '../src/search/search-index.ts';
 import {
   CHECK_IN,
   TEST_START,

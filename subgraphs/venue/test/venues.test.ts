@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@sport-venue/shared';
-import { presenceKeys } from '../src/presence-keys.ts';
-import { resyncGeoIndex } from '../src/geo-index.ts';
+import { presenceKeys } from '../src/presence/presence-keys.ts';
+import { resyncGeoIndex } from '../src/catalog/geo-index.ts';
 import {
   TEST_START,
   admin,

@@ -2,7 +2,7 @@
 // venue step: what a crash between the two leaves behind. Input: JSON of the command in argv[2],
 // REDIS_URL and the presence rules' JSON in the environment.
 import { createRedis, redisReady } from '@sport-venue/shared';
-import { PresenceStore, type CheckInCommand } from '../../src/presence-store.ts';
+import { PresenceStore, type CheckInCommand } from '../../src/presence/presence-store.ts';
 
 const cmd = JSON.parse(process.argv[2]!) as CheckInCommand & { now: string; expiresAt: string };
 const redis = createRedis(process.env.REDIS_URL!);

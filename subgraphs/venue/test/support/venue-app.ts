@@ -6,7 +6,7 @@ import { createTestDatabase, createTestRedis, testServices, uniqueId } from '@sp
 import { manualClock, type ManualClock } from '../../src/clock.ts';
 import { defaultVenueConfig, type VenueConfig } from '../../src/config.ts';
 import { startVenueSubgraph } from '../../src/index.ts';
-import { createSearchClient } from '../../src/search-index.ts';
+import { createSearchClient } from '../../src/search/search-index.ts';
 import { nextId } from '@sport-venue/shared';
 
 /** A Tuesday, 10:00 in Shanghai: every test venue below is open. */

@@ -6,7 +6,7 @@ import {
   freeCancellationUntil,
   parseInstant,
   validateSlot,
-} from '../../src/booking-rules.ts';
+} from '../../src/bookings/booking-rules.ts';
 
 const slotStart = new Date('2026-12-03T19:00:00+08:00');
 const hoursBefore = (h: number) => new Date(slotStart.getTime() - h * 3_600_000);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccuracy, assertIdempotencyKey, sessionExpiry } from '../../src/check-in-rules.ts';
+import { assertAccuracy, assertIdempotencyKey, sessionExpiry } from '../../src/presence/check-in-rules.ts';
 
 const start = new Date('2026-12-01T10:00:00+08:00');
 const plus = (min: number) => new Date(start.getTime() + min * 60_000);

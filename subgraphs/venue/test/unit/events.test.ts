@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { bookingEventV1, checkinEventV1 } from '@sport-venue/shared';
-import { bookingEvent } from '../../src/booking-events.ts';
-import { checkedInEvent, checkedOutEvent } from '../../src/checkin-events.ts';
-import type { SessionFacts } from '../../src/presence-store.ts';
+import { bookingEvent } from '../../src/bookings/booking-events.ts';
+import { checkedInEvent, checkedOutEvent } from '../../src/presence/checkin-events.ts';
+import type { SessionFacts } from '../../src/presence/presence-store.ts';
 
 const session: SessionFacts = {
   sessionId: randomUUID(),

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bookingsPerHour, hourlySeries } from '../../src/forecast-inputs.ts';
+import { bookingsPerHour, hourlySeries } from '../../src/forecasts/forecast-inputs.ts';
 
 const HOUR = 3_600_000;
 const from = new Date('2026-12-01T02:00:00Z');

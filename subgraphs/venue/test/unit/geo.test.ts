@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertCoordinates, checkGeofence, haversineM } from '../../src/geo.ts';
+import { assertCoordinates, checkGeofence, haversineM } from '../../src/catalog/geo.ts';
 
 const jingan = { lat: 31.2304, lng: 121.4537 };
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HEAT_HALF_LIFE_DAYS, heatValue, heatWeight } from '../../src/heat.ts';
+import { HEAT_HALF_LIFE_DAYS, heatValue, heatWeight } from '../../src/occupancy/heat.ts';
 
 describe('heat decay', () => {
   it('halves a day’s contribution every 7 days', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareToUsual, occupancyLevel, occupancyPercent } from '../../src/occupancy-level.ts';
+import { compareToUsual, occupancyLevel, occupancyPercent } from '../../src/occupancy/occupancy-level.ts';
 
 describe('occupancy level', () => {
   it('is relative to capacity when the operator set one', () => {

@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closesAt, isOpenAt, openingHoursFromInput, readOpeningHours } from '../../src/opening-hours.ts';
+import {
+  closesAt,
+  isOpenAt,
+  openingHoursFromInput,
+  readOpeningHours,
+} from '../../src/catalog/opening-hours.ts';
 
 const week = (spans: Array<[number, number]>) =>
   Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), spans]));

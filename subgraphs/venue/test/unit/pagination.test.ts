@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeCursor, encodeCursor, pageSize } from '../../src/pagination.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../../src/catalog/pagination.ts';
 
 describe('venue pagination', () => {
   it('round-trips a cursor', () => {

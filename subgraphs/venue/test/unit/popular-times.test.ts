@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { popularTimesFrom, usualAt } from '../../src/popular-times.ts';
+import { popularTimesFrom, usualAt } from '../../src/occupancy/popular-times.ts';
 
 describe('popular times', () => {
   it('averages per local weekday-hour and scales the busiest cell to 100', () => {

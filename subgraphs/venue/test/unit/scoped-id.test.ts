@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeScopedId, encodeScopedId } from '../../src/scoped-id.ts';
+import { decodeScopedId, encodeScopedId } from '../../src/catalog/scoped-id.ts';
 
 describe('venue-scoped ids', () => {
   it('carry the venue (the shard key) and round-trip', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateNewVenue, validateVenueChanges } from '../../src/venue-input.ts';
+import { validateNewVenue, validateVenueChanges } from '../../src/catalog/venue-input.ts';
 
 const input = {
   cityCode: '310000',

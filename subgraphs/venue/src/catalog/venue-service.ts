@@ -8,12 +8,12 @@ import {
   type TraceContext,
   type Viewer,
 } from '@sport-venue/shared';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import { insertOutbox } from './outbox.ts';
-import type { OutboxRelay } from './outbox-relay.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { insertOutbox } from '../outbox/outbox.ts';
+import type { OutboxRelay } from '../outbox/outbox-relay.ts';
 import { venueEvent } from './venue-events.ts';
 import { indexVenueLocations } from './geo-index.ts';
-import type { OccupancyInsights } from './occupancy-insights.ts';
+import type { OccupancyInsights } from '../occupancy/occupancy-insights.ts';
 import type { VenueCatalog } from './venue-catalog.ts';
 import { venueNotFound } from './venue-errors.ts';
 import {

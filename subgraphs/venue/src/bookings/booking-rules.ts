@@ -1,5 +1,5 @@
 import { badInput, InputReason } from '@sport-venue/shared';
-import { HOUR_MS, MINUTE_MS } from './clock.ts';
+import { HOUR_MS, MINUTE_MS } from '../clock.ts';
 
 export type BookingStatus =
   'CONFIRMED' | 'CANCELLED' | 'LATE_CANCELLED' | 'CHECKED_IN' | 'COMPLETED' | 'NO_SHOW';

@@ -1,5 +1,5 @@
 import { badInput } from '@sport-venue/shared';
-import { MINUTE_MS } from './clock.ts';
+import { MINUTE_MS } from '../clock.ts';
 
 export interface PresenceRules {
   /** Fixes reported worse than this are refused (LOCATION_TOO_INACCURATE). */

@@ -1,8 +1,8 @@
 import type { RedisClient } from '@sport-venue/shared';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { currentCounts } from './occupancy-store.ts';
 import { insertSamples } from './occupancy-samples.ts';
-import { isOpenAt, readOpeningHours } from './opening-hours.ts';
+import { isOpenAt, readOpeningHours } from '../catalog/opening-hours.ts';
 
 /**
  * Stores every venue's live headcount at `now`, floored to the interval: venues that are open,

@@ -1,8 +1,8 @@
 // MariaDB adapter for the headcount history (OccupancySample). Aggregation happens per UTC
 // bucket in SQL (zone-independent: TIMESTAMPDIFF from the epoch); local weekday-hours are
 // derived in code, which knows each venue's IANA zone.
-import { HOUR_MS } from './clock.ts';
-import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
+import { HOUR_MS } from '../clock.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { HourBucket } from './popular-times.ts';
 
 export interface HistoryPoint {

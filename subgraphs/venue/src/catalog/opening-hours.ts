@@ -1,6 +1,6 @@
 import { badInput, InputReason } from '@sport-venue/shared';
-import { MINUTE_MS } from './clock.ts';
-import { localParts } from './local-time.ts';
+import { MINUTE_MS } from '../clock.ts';
+import { localParts } from '../local-time.ts';
 
 /**
  * Stored form (Venue.openingHours): ISO weekday "1".."7" -> [[openMinute, closeMinute)] in the

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
 import { scanKeys, type RedisClient } from '@sport-venue/shared';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { MAX_GEO_LAT } from './geo.ts';
-import { presenceKeys } from './presence-keys.ts';
+import { presenceKeys } from '../presence/presence-keys.ts';
 import { venueSports } from './venue-input.ts';
 
 export interface GeoVenue {

@@ -1,9 +1,9 @@
 // The venue search index on OpenSearch: mapping, the alias every reader and writer uses, bulk
 // writes ordered by venue version, and the rebuild that swaps the alias to a fresh index.
 import { Client } from '@opensearch-project/opensearch';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { venueDocument, type VenueDocument } from './search-documents.ts';
-import { venueSnapshot } from './venue-events.ts';
+import { venueSnapshot } from '../catalog/venue-events.ts';
 
 export interface SearchClientOptions {
   url: string;

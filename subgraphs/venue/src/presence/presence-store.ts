@@ -6,8 +6,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { isCluster, redisKeys, type RedisClient } from '@sport-venue/shared';
 import type { PresenceRules } from './check-in-rules.ts';
-import { DAY_MS } from './clock.ts';
-import { mirrorHeat } from './heat-store.ts';
+import { DAY_MS } from '../clock.ts';
+import { mirrorHeat } from '../occupancy/heat-store.ts';
 import { LuaScript } from './lua-script.ts';
 import { PRESENCE_SHARDS, presenceKeys } from './presence-keys.ts';
 

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@sport-venue/shared';
 import { channels, encodeMessage, type Logger } from '@sport-venue/shared';
 import type { OccupancyInsights } from './occupancy-insights.ts';
-import type { VenueCatalog } from './venue-catalog.ts';
+import type { VenueCatalog } from '../catalog/venue-catalog.ts';
 
 export class OccupancyPublisher {
   readonly #redis: RedisClient;

@@ -17,16 +17,16 @@ import {
   type BookingRow,
   type SlotRow,
 } from './booking-store.ts';
-import { DAY_MS, type Clock } from './clock.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import { heatWeight } from './heat.ts';
-import { addHeat } from './heat-store.ts';
-import { localParts } from './local-time.ts';
-import { decodeScopedId } from './scoped-id.ts';
-import type { VenueCatalog } from './venue-catalog.ts';
-import { bookingNotFound, slotNotFound, venueNotFound } from './venue-errors.ts';
-import { pageSize } from './pagination.ts';
-import { parseVenueId } from './venue-store.ts';
+import { DAY_MS, type Clock } from '../clock.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { heatWeight } from '../occupancy/heat.ts';
+import { addHeat } from '../occupancy/heat-store.ts';
+import { localParts } from '../local-time.ts';
+import { decodeScopedId } from '../catalog/scoped-id.ts';
+import type { VenueCatalog } from '../catalog/venue-catalog.ts';
+import { bookingNotFound, slotNotFound, venueNotFound } from '../catalog/venue-errors.ts';
+import { pageSize } from '../catalog/pagination.ts';
+import { parseVenueId } from '../catalog/venue-store.ts';
 
 export interface BookingServiceDeps {
   db: PrismaClient;

@@ -1,5 +1,5 @@
 import { badInput, isUniqueViolation, mariadbAdapter, nextId } from '@sport-venue/shared';
-import { PrismaClient, type City, type Venue } from './generated/prisma/client.ts';
+import { PrismaClient, type City, type Venue } from '../generated/prisma/client.ts';
 import type { VenueFields } from './venue-input.ts';
 
 export type VenueRow = Venue & { city?: City };

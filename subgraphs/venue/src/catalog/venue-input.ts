@@ -1,7 +1,7 @@
 // Validation of operator input for venues: what the database stores is always well-formed.
 import { badInput, InputReason } from '@sport-venue/shared';
 import { assertCoordinates } from './geo.ts';
-import { isValidTimeZone } from './local-time.ts';
+import { isValidTimeZone } from '../local-time.ts';
 import { openingHoursFromInput, type OpeningDayInput, type OpeningHours } from './opening-hours.ts';
 
 export interface VenueFields {

@@ -1,5 +1,5 @@
-import { HOUR_MS, type Clock } from './clock.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import { HOUR_MS, type Clock } from '../clock.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import {
   compareToUsual,
   occupancyLevel,

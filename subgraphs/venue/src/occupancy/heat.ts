@@ -1,4 +1,4 @@
-import { dayNumber } from './local-time.ts';
+import { dayNumber } from '../local-time.ts';
 
 // Venue heat = Σ over days of 2^(-age/7 d) × (distinct users checking in that day + confirmed
 // bookings). Instead of rewriting every score as days pass, each unit is added with the growing

@@ -2,8 +2,8 @@
 // filters (city, sport, open now in each venue's own time zone), ranking by text score times a
 // distance decay, and search_after cursors.
 import { badInput } from '@sport-venue/shared';
-import { assertCoordinates, type LatLng } from './geo.ts';
-import { localParts } from './local-time.ts';
+import { assertCoordinates, type LatLng } from '../catalog/geo.ts';
+import { localParts } from '../local-time.ts';
 
 export interface VenueSearchArgs {
   query?: string | null;

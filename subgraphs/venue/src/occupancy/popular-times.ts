@@ -1,4 +1,4 @@
-import { localParts } from './local-time.ts';
+import { localParts } from '../local-time.ts';
 
 /** Headcount samples aggregated per UTC hour (what the database returns). */
 export interface HourBucket {

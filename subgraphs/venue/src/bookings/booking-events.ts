@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BookingEvent } from '@sport-venue/shared';
-import type { Booking, BookingSlot } from './generated/prisma/client.ts';
-import { encodeScopedId } from './scoped-id.ts';
+import type { Booking, BookingSlot } from '../generated/prisma/client.ts';
+import { encodeScopedId } from '../catalog/scoped-id.ts';
 
 /** The `booking.events` v1 message for a booking that just became `type`. */
 export function bookingEvent(

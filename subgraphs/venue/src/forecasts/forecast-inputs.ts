@@ -13,8 +13,8 @@
  * costs no SQL statement and no encoding, only the lookups.
  */
 import { encodeCountSeries, encodeHistorySeries } from '@sport-venue/shared';
-import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
-import { HOUR_MS, MINUTE_MS, type Clock } from './clock.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { HOUR_MS, MINUTE_MS, type Clock } from '../clock.ts';
 
 /** Hours of history before the current hour: what the forecaster's features look back (15 days). */
 export const FORECAST_HISTORY_HOURS = 15 * 24;

@@ -2,9 +2,9 @@
 // truth) and swaps the alias to it in one step, so searches never see a missing or half-built
 // index. Use after a mapping change, a lost index, or to repair drift; the indexer keeps running.
 import { createLogger, loadConfig } from '@sport-venue/shared';
-import { venueConfigSchema } from './config.ts';
+import { venueConfigSchema } from '../config.ts';
 import { createSearchClient, rebuildSearchIndex } from './search-index.ts';
-import { createVenueDb } from './venue-store.ts';
+import { createVenueDb } from '../catalog/venue-store.ts';
 
 if (import.meta.main) {
   const config = loadConfig(venueConfigSchema);

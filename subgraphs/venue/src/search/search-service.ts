@@ -11,8 +11,8 @@ import {
   type Registry,
 } from '@sport-venue/shared';
 import { GraphQLError } from 'graphql';
-import type { Clock } from './clock.ts';
-import { haversineM } from './geo.ts';
+import type { Clock } from '../clock.ts';
+import { haversineM } from '../catalog/geo.ts';
 import { buildSearch, encodeCursor, type VenueSearchArgs } from './search-query.ts';
 
 export const SEARCH_UNAVAILABLE = 'SEARCH_UNAVAILABLE';

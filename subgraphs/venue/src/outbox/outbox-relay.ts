@@ -16,7 +16,7 @@ import {
   type Logger,
 } from '@sport-venue/shared';
 import { shardOfVenueId } from '@sport-venue/shared';
-import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { outboxPartitions } from './outbox.ts';
 
 export interface OutboxRelayOptions {

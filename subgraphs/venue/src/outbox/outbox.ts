@@ -1,5 +1,5 @@
 import { nextId } from '@sport-venue/shared';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 
 export interface OutboxMessage {
   /** Event id; a second insert of the same id is a no-op, so retried writes stay exactly-once. */

@@ -10,12 +10,12 @@ import {
   type Viewer,
 } from '@sport-venue/shared';
 import { assertAccuracy, assertIdempotencyKey, sessionExpiry, type PresenceRules } from './check-in-rules.ts';
-import type { Clock } from './clock.ts';
-import { assertCoordinates, checkGeofence } from './geo.ts';
-import { heatWeight } from './heat.ts';
-import { localParts } from './local-time.ts';
-import type { OccupancyPublisher } from './occupancy-publisher.ts';
-import { closesAt, readOpeningHours } from './opening-hours.ts';
+import type { Clock } from '../clock.ts';
+import { assertCoordinates, checkGeofence } from '../catalog/geo.ts';
+import { heatWeight } from '../occupancy/heat.ts';
+import { localParts } from '../local-time.ts';
+import type { OccupancyPublisher } from '../occupancy/occupancy-publisher.ts';
+import { closesAt, readOpeningHours } from '../catalog/opening-hours.ts';
 import type {
   CheckInCommand,
   EndReason,
@@ -26,7 +26,7 @@ import type {
   SessionFacts,
 } from './presence-store.ts';
 import type { PresenceWriter } from './presence-writer.ts';
-import type { VenueCatalog } from './venue-catalog.ts';
+import type { VenueCatalog } from '../catalog/venue-catalog.ts';
 import {
   alreadyCheckedIn,
   implausibleTravel,
@@ -36,8 +36,8 @@ import {
   rateLimited,
   venueClosed,
   venueNotFound,
-} from './venue-errors.ts';
-import { parseVenueId } from './venue-store.ts';
+} from '../catalog/venue-errors.ts';
+import { parseVenueId } from '../catalog/venue-store.ts';
 
 /** A presence session as the API shows it. */
 export interface SessionView {

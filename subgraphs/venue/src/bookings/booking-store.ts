@@ -20,10 +20,10 @@ import {
   serviceBusy,
   type BookingEvent,
 } from '@sport-venue/shared';
-import { Prisma, type Booking, type BookingSlot, type PrismaClient } from './generated/prisma/client.ts';
-import { byVenue } from './venue-list-loaders.ts';
+import { Prisma, type Booking, type BookingSlot, type PrismaClient } from '../generated/prisma/client.ts';
+import { byVenue } from '../catalog/venue-list-loaders.ts';
 import { SEAT_HOLDING, canTransition, type BookingStatus, type ValidSlot } from './booking-rules.ts';
-import { insertOutbox } from './outbox.ts';
+import { insertOutbox } from '../outbox/outbox.ts';
 import { bookingEvent } from './booking-events.ts';
 import {
   alreadyBooked,
@@ -33,7 +33,7 @@ import {
   cancellationClosed,
   slotFull,
   slotNotFound,
-} from './venue-errors.ts';
+} from '../catalog/venue-errors.ts';
 
 export type SlotRow = BookingSlot;
 export type BookingRow = Booking & { slot: BookingSlot };

@@ -1,7 +1,7 @@
 // What the search index holds for a venue, and the weekly opening ranges the open-now filter
 // matches against.
 import type { VenueEvent } from '@sport-venue/shared';
-import type { OpeningHours } from './opening-hours.ts';
+import type { OpeningHours } from '../catalog/opening-hours.ts';
 
 export const WEEK_MINUTES = 7 * 1440;
 
