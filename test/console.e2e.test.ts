@@ -71,6 +71,8 @@ const NICKNAMES: Record<string, string> = {
 };
 const DAY_MS = 86_400_000;
 const shanghaiDate = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+/** The venue-local (Shanghai) day three days ago: its two seeded stays fall inside it at any hour of the run. */
+const pastDay = shanghaiDate(Date.now() - 3 * DAY_MS);
 /** A mini-program user's access token (WeChat login through the fake WeChat API). */
 async function tokenOf(name: string): Promise<string> {
   if (!tokens.has(name)) {
@@ -205,7 +207,7 @@ before(async () => {
   );
   // History, before anything reads the venue (popular times are cached): two stays three days ago
   // (the date filter picks them out) and two weeks of headcounts (today's actual line, the heatmap).
-  const past = Date.now() - 3 * DAY_MS;
+  const past = Date.parse(`${pastDay}T10:00:00+08:00`);
   for (const [i, userId] of [9001n, 9002n].entries()) {
     await graph.venue.db.checkIn.create({
       data: {
@@ -342,7 +344,7 @@ describe('operator console', () => {
     await page.goto(`${site.url}/venues/${venues.a.id}/checkins`);
     // Default: the last 7 days, 11 stays; then only the day three days ago, 2 stays.
     await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 11);
-    const day = shanghaiDate(Date.now() - 3 * DAY_MS);
+    const day = pastDay;
     await page.goto(`${site.url}/venues/${venues.a.id}/checkins?from=${day}&to=${day}`);
     await waitCount('[data-test="checkin-table"] .el-table__body .el-table__row', 2);
     assert.deepEqual(
