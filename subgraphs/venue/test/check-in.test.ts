@@ -403,8 +403,17 @@ describe('check-in effects', () => {
 });
 
 describe('presence journal', () => {
-  const userStep = (userId: string, venue: TestVenue, key: string, registered?: Promise<number>) =>
-    new PresenceStore(redis, presenceRulesFrom(t.config)).checkIn(
+  const userStep = (
+    userId: string,
+    venue: TestVenue,
+    key: string,
+    registered?: Promise<number>,
+    journalGraceMs?: number,
+  ) =>
+    new PresenceStore(redis, {
+      ...presenceRulesFrom(t.config),
+      ...(journalGraceMs === undefined ? {} : { journalGraceMs }),
+    }).checkIn(
       {
         userId,
         venueId: venue.id,
@@ -435,6 +444,43 @@ describe('presence journal', () => {
     assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1, 'the abandoned change is swept');
     assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
     assert.equal(await indexed(), null, 'and its index entry goes with it');
+  });
+
+  it('registers again when a cluster user step comes after its registration could be swept as abandoned', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    const graceMs = 400;
+    // The request registers (cluster path), then stalls past the grace; a sweep drops the
+    // registration as abandoned (the journal is still empty) before the step writes its entry.
+    const registered = new PresenceStore(redis, presenceRulesFrom(t.config)).register(viewer.userId);
+    await registered;
+    await new Promise((resolve) => setTimeout(resolve, graceMs + 50));
+    await t.app.jobs.saveJournal(graceMs);
+    const indexed = () => redis.zscore(presenceKeys.journalIndexOf(viewer.userId), viewer.userId);
+    assert.equal(await indexed(), null, 'the stalled registration was swept');
+    // The step finds its registration older than half the grace, registers again and writes its
+    // entry behind the new one; the process then dies and the sweeper must still find the change.
+    const outcome = await userStep(viewer.userId, venue, 'journal-test-stall', registered, graceMs);
+    assert.equal(outcome.ok, true);
+    assert.notEqual(await indexed(), null, 'the entry is indexed again');
+    assert.ok((await t.app.jobs.saveJournal(-1_000)) >= 1, 'the abandoned change is swept');
+    assert.equal(await t.app.db.checkIn.count({ where: { userId: BigInt(viewer.userId) } }), 1);
+    assert.equal(await redis.get(redisKeys.venueCurrent(venue.id)), '1');
+  });
+
+  it('refuses a cluster user step as SERVICE_BUSY and writes nothing when no registration is young enough', async () => {
+    const venue = await t.createVenue();
+    const viewer = newUser();
+    // A grace no registration can meet, as when this host's clock runs far behind Redis's.
+    const registered = new PresenceStore(redis, presenceRulesFrom(t.config)).register(viewer.userId);
+    const step = userStep(viewer.userId, venue, 'journal-test-skew', registered, -60_000);
+    await assert.rejects(step, (err: { extensions?: { code?: string } }) => {
+      assert.equal(err.extensions?.code, 'SERVICE_BUSY');
+      return true;
+    });
+    assert.equal(await redis.hlen(presenceKeys.journal(viewer.userId)), 0, 'no journal entry');
+    assert.equal(await redis.exists(presenceKeys.session(viewer.userId)), 0, 'no session');
+    assert.equal(await redis.zscore(presenceKeys.journalIndexOf(viewer.userId), viewer.userId), null);
   });
 
   it('persists a change whose request died after the user step when a retry with the same key replays it', async () => {

@@ -19,6 +19,12 @@ export interface PresenceRules {
   checkoutReplayMs: number;
   /** How long an idempotency key's result is kept. */
   idempotencyTtlMs: number;
+  /**
+   * How long a change's own request has to finish its work before the journal sweeper does it; a
+   * journal-index registration younger than this is never swept as abandoned. On a cluster a user
+   * step writes its journal entry only while its registration is younger than half of it.
+   */
+  journalGraceMs: number;
 }
 
 export const defaultPresenceRules: PresenceRules = {
@@ -31,6 +37,7 @@ export const defaultPresenceRules: PresenceRules = {
   rateWindowMs: 10 * MINUTE_MS,
   checkoutReplayMs: 5 * MINUTE_MS,
   idempotencyTtlMs: 24 * 60 * MINUTE_MS,
+  journalGraceMs: 10_000,
 };
 
 /**

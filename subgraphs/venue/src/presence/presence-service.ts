@@ -263,7 +263,7 @@ export class PresenceService {
    * the database write, or a database outage): the venue steps again (no-ops if they were applied),
    * then MariaDB. `graceMs` leaves in-flight requests to finish their own work.
    */
-  async saveJournal(graceMs = 10_000): Promise<number> {
+  async saveJournal(graceMs = this.#d.rules.journalGraceMs): Promise<number> {
     const { pending, stale } = await this.#d.store.pendingJournal(Date.now() - graceMs);
     await this.#d.store.dropStaleIndex(stale);
     let saved = 0;

@@ -4,7 +4,7 @@
 // touched venue's `{v:<id>}` keys), which are idempotent so the journal sweeper can redo them.
 // Everything a script needs from the database (venue, expiry, heat weight) is computed first.
 import { randomInt, randomUUID } from 'node:crypto';
-import { isCluster, redisKeys, type RedisClient } from '@sport-venue/shared';
+import { isCluster, redisKeys, serviceBusy, type RedisClient } from '@sport-venue/shared';
 import type { PresenceRules } from './check-in-rules.ts';
 import { DAY_MS } from '../clock.ts';
 import { mirrorHeat } from '../occupancy/heat-store.ts';
@@ -124,8 +124,8 @@ function toOutcome(raw: RawResult, replayed: boolean, indexVersion: number): Pre
   return { ok: true, change, replayed: replayed || raw.replayed === true };
 }
 
-/** A version no other request of the user picks (exact in a double, as ZSET scores are). */
 /**
+ * A version no other request of the user picks (exact in a double, as ZSET scores are).
  * Journal-index versions carry their registration time (ms × 2048 + a random tie-breaker; exact
  * doubles until 2109), so a sweep can tell a registration whose request may still be on its way to
  * the user step (journal still empty) from an abandoned one, and leaves the former alone.
@@ -133,6 +133,8 @@ function toOutcome(raw: RawResult, replayed: boolean, indexVersion: number): Pre
 const VERSION_SPREAD = 2048;
 const newVersion = () => Date.now() * VERSION_SPREAD + randomInt(0, VERSION_SPREAD);
 const registeredAt = (version: number) => Math.floor(version / VERSION_SPREAD);
+/** What a cluster user step answers when its registration is too old to write behind (presence-common.lua). */
+const STALE_REGISTRATION = 'STALE';
 
 interface VenueStepResult {
   changed: boolean;
@@ -214,7 +216,6 @@ export class PresenceStore {
     const rate = this.#rate(cmd.userId, now);
     const sessionId = randomUUID();
     const inStep = registered === undefined && this.registersInStep;
-    const version = inStep ? newVersion() : await (registered ?? this.register(cmd.userId));
     const keys = [
       presenceKeys.session(cmd.userId),
       presenceKeys.last(cmd.userId),
@@ -224,7 +225,7 @@ export class PresenceStore {
       presenceKeys.journal(cmd.userId),
     ];
     if (inStep) keys.push(presenceKeys.journalIndexOf(cmd.userId));
-    const raw = await checkInScript.run(this.#redis, keys, [
+    const args = [
       cmd.userId,
       cmd.venueId,
       cmd.cityCode,
@@ -244,19 +245,48 @@ export class PresenceStore {
       Date.now(),
       cmd.heatDate,
       cmd.heatWeight,
-      ...(inStep ? [version] : []),
-    ]);
+    ];
+    const { raw, version } = await this.#userStep(checkInScript, keys, args, cmd.userId, inStep, registered);
     const replayed = raw.startsWith('R');
     const outcome = toOutcome(JSON.parse(raw.slice(1)) as RawResult, replayed, version);
     if (!inStep && (!outcome.ok || replayed)) await this.unregister(cmd.userId, version);
     return outcome;
   }
 
+  /**
+   * Runs a user step with its journal-index registration: in the step itself on a single node; on
+   * a cluster after registering (or with the caller's registration), registering again when the
+   * step finds its registration too old to write an entry behind (presence-common.lua).
+   */
+  async #userStep(
+    script: LuaScript,
+    keys: string[],
+    args: Array<string | number>,
+    userId: string,
+    inStep: boolean,
+    registered?: Promise<number>,
+  ): Promise<{ raw: string; version: number }> {
+    if (inStep) {
+      const version = newVersion();
+      return { raw: await script.run(this.#redis, keys, [...args, version]), version };
+    }
+    const maxAgeMs = this.#rules.journalGraceMs / 2;
+    let version = await (registered ?? this.register(userId));
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const raw = await script.run(this.#redis, keys, [...args, registeredAt(version), maxAgeMs]);
+      if (raw !== STALE_REGISTRATION) return { raw, version };
+      version = await this.register(userId);
+    }
+    // Twice too old although just registered: this host's clock and Redis's disagree by more than
+    // the step allows. Nothing was written; the client may retry with the same idempotency key.
+    await this.unregister(userId, version);
+    throw serviceBusy();
+  }
+
   async #checkOut(userId: string, venueId: string, now: Date, mode: 'EXPLICIT' | 'AUTO') {
     const rate = this.#rate(userId, now.getTime());
     // As for check-ins: on a single node the step registers the user itself (with its entry).
     const inStep = this.registersInStep;
-    const version = inStep ? newVersion() : await this.register(userId);
     const keys = [
       presenceKeys.session(userId),
       presenceKeys.last(userId),
@@ -264,7 +294,7 @@ export class PresenceStore {
       rate.key,
     ];
     if (inStep) keys.push(presenceKeys.journalIndexOf(userId));
-    const raw = await checkOutScript.run(this.#redis, keys, [
+    const args = [
       userId,
       venueId,
       now.getTime(),
@@ -274,8 +304,8 @@ export class PresenceStore {
       this.#rules.checkoutReplayMs,
       Date.now(),
       randomUUID(),
-      ...(inStep ? [version] : []),
-    ]);
+    ];
+    const { raw, version } = await this.#userStep(checkOutScript, keys, args, userId, inStep);
     const outcome = toOutcome(JSON.parse(raw) as RawResult, false, version);
     if (!inStep && (!outcome.ok || outcome.replayed)) await this.unregister(userId, version);
     return outcome;

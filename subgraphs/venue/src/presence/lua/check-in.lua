@@ -11,8 +11,9 @@
 --   20 venue-local heat date, 21 heat weight
 -- On a single Redis node (docs/decisions/0031) also KEYS 7 journal index zset, ARGV 22 index
 -- version: the user is registered in the journal index with the journal entry, atomically (on a
--- cluster the index lives in another slot and the caller registers ahead, in its own call).
--- Returns 'R' .. stored result (idempotent replay) or 'N' .. result JSON.
+-- cluster the index lives in another slot and the caller registers ahead, in its own call; then
+-- ARGV 22 is that registration's time in ms and ARGV 23 the age past which the step writes nothing).
+-- Returns 'R' .. stored result (idempotent replay), 'STALE' (register again) or 'N' .. result JSON.
 
 local p = {
   user_id = ARGV[1],
@@ -28,6 +29,7 @@ local venue_id = ARGV[2]
 
 local stored = redis.call('GET', KEYS[4])
 if stored then return 'R' .. stored end
+if not KEYS[7] and registration_stale(ARGV[22], ARGV[23]) then return STALE_REGISTRATION end
 
 local s = hgetall(KEYS[1])
 local has_session = s.sid ~= nil

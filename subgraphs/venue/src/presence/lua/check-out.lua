@@ -7,7 +7,9 @@
 --   6 rate limit, 7 rate reset in ms, 8 rate ttl ms, 9 replay window ms, 10 journal wall-clock ms,
 --   11 batch id
 -- On a single Redis node (docs/decisions/0031) also KEYS 5 journal index zset, ARGV 12 index version:
--- the user is registered in the journal index with the journal entry, atomically.
+-- the user is registered in the journal index with the journal entry, atomically. On a cluster ARGV 12
+-- is the caller's registration time in ms and ARGV 13 the age past which the step writes nothing
+-- ('STALE': register again).
 -- AUTO answers NOT_DUE with the session's real expiry (if any) so the sweeper can fix its index.
 
 local p = {
@@ -21,6 +23,7 @@ local p = {
   rate_ttl_ms = tonumber(ARGV[8]),
 }
 local mode = ARGV[4]
+if not KEYS[5] and registration_stale(ARGV[12], ARGV[13]) then return STALE_REGISTRATION end
 local s = hgetall(KEYS[1])
 local closed
 

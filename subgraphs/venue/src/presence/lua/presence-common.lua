@@ -3,6 +3,19 @@
 -- side (present-hash, headcount, heat) is applied afterwards by venue-presence.lua, driven by the
 -- journal entry the step leaves.
 
+-- On a Redis Cluster the caller registered the user in the journal index ahead of the step (the
+-- index is in another slot). A sweep may drop a registration older than the journal grace whose
+-- journal is still empty, so a step that waited too long (a stalled process, a command queued through
+-- a reconnect) must not write an entry the index no longer leads to: it writes nothing and the caller
+-- registers again. The age is read on this node's clock; registration times come from the app hosts'
+-- clocks, which must agree with Redis's within `max_age_ms` (half the grace).
+local STALE_REGISTRATION = 'STALE'
+local function registration_stale(registered_ms, max_age_ms)
+  if not registered_ms then return false end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(registered_ms) > tonumber(max_age_ms)
+end
+
 local function hgetall(key)
   local flat = redis.call('HGETALL', key)
   local out = {}
