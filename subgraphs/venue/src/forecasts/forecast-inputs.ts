@@ -80,14 +80,57 @@ function byVenueId<T extends { venueId: bigint }>(rows: readonly T[]): Map<strin
   return groups;
 }
 
+interface HistoryEntry {
+  hour: number;
+  text: string;
+  readAt: number;
+}
+interface BookingsEntry {
+  hour: number;
+  until: number;
+  text: string;
+}
+
+/** Venues a cache holds at most: ids come from entity references, unknown ones included. */
+const MAX_CACHED_VENUES = 50_000;
+
+/**
+ * Each venue's wire text: from `cache` where `fresh` accepts the entry, the others loaded in one
+ * call and cached. Returns a map of its own: the cache may be cleared or move on to the next hour
+ * while a load is in flight.
+ */
+async function readThrough<E extends { text: string }>(
+  cache: Map<string, E>,
+  venueIds: readonly string[],
+  fresh: (hit: E) => boolean,
+  load: (missing: string[]) => Promise<(id: string) => E>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const id of venueIds) {
+    const hit = cache.get(id);
+    if (hit && fresh(hit)) out.set(id, hit.text);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const entryOf = await load(missing);
+  if (cache.size > MAX_CACHED_VENUES) cache.clear();
+  for (const id of missing) {
+    const entry = entryOf(id);
+    cache.set(id, entry);
+    out.set(id, entry.text);
+  }
+  return out;
+}
+
 export class ForecastInputsSource {
   /**
    * Per venue: the history's wire form, the hour it ends before and when it was read. The hour is
    * kept per entry: a read started just before the hour turned may finish after it.
    */
-  private readonly history = new Map<string, { hour: number; text: string; readAt: number }>();
+  private readonly history = new Map<string, HistoryEntry>();
   private historyHour = 0;
-  private readonly bookings = new Map<string, { hour: number; until: number; text: string }>();
+  private readonly bookings = new Map<string, BookingsEntry>();
 
   private readonly db: PrismaClient;
   private readonly clock: Clock;
@@ -123,20 +166,11 @@ export class ForecastInputsSource {
     return readAt < currentHour + HISTORY_SETTLE_MS && now - readAt >= HISTORY_RECHECK_MS;
   }
 
-  /**
-   * Each venue's history for `currentHour`. Returns its own map: the shared cache may be cleared or
-   * move on to the next hour while this read is in flight.
-   */
-  private async loadHistory(venueIds: readonly string[], currentHour: Date, now: number) {
+  /** Each venue's history for `currentHour`, in its own map (see readThrough). */
+  private loadHistory(venueIds: readonly string[], currentHour: Date, now: number) {
     const hour = currentHour.getTime();
-    const out = new Map<string, string>();
-    const missing: string[] = [];
-    for (const id of venueIds) {
-      const hit = this.history.get(id);
-      if (!hit || hit.hour !== hour || this.unsettled(hit.readAt, hour, now)) missing.push(id);
-      else out.set(id, hit.text);
-    }
-    if (missing.length > 0) {
+    const fresh = (hit: HistoryEntry) => hit.hour === hour && !this.unsettled(hit.readAt, hour, now);
+    return readThrough(this.history, venueIds, fresh, async (missing) => {
       const from = new Date(hour - FORECAST_HISTORY_HOURS * HOUR_MS);
       const rows = await this.db.$queryRaw<Array<{ venueId: bigint; h: bigint | number; mean: unknown }>>`
         SELECT venueId, FLOOR(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', at) / 3600) AS h, AVG(count) AS mean
@@ -146,38 +180,29 @@ export class ForecastInputsSource {
       const byVenue = byVenueId(
         rows.map((r) => ({ venueId: r.venueId, hour: Number(r.h), mean: Number(r.mean) })),
       );
-      for (const id of missing) {
-        const text = encodeHistorySeries(hourlySeries(byVenue.get(id) ?? [], from, FORECAST_HISTORY_HOURS));
-        this.history.set(id, { hour, text, readAt: now });
-        out.set(id, text);
-      }
-    }
-    return out;
+      return (id) => ({
+        hour,
+        readAt: now,
+        text: encodeHistorySeries(hourlySeries(byVenue.get(id) ?? [], from, FORECAST_HISTORY_HOURS)),
+      });
+    });
   }
 
-  /** Each venue's bookings from `currentHour` on, in its own map (see loadHistory). */
-  private async loadBookings(venueIds: readonly string[], currentHour: Date, now: number) {
+  /** Each venue's bookings from `currentHour` on, in its own map (see readThrough). */
+  private loadBookings(venueIds: readonly string[], currentHour: Date, now: number) {
     const hour = currentHour.getTime();
-    const out = new Map<string, string>();
-    const stale: string[] = [];
-    for (const id of venueIds) {
-      const hit = this.bookings.get(id);
-      if (!hit || hit.hour !== hour || hit.until <= now) stale.push(id);
-      else out.set(id, hit.text);
-    }
-    if (stale.length > 0) {
-      const fresh = await this.queryBookings(
-        stale.map((id) => BigInt(id)),
+    const fresh = (hit: BookingsEntry) => hit.hour === hour && hit.until > now;
+    return readThrough(this.bookings, venueIds, fresh, async (missing) => {
+      const counts = await this.queryBookings(
+        missing.map((id) => BigInt(id)),
         currentHour,
       );
-      if (this.bookings.size > 50_000) this.bookings.clear();
-      for (const id of stale) {
-        const text = encodeCountSeries(fresh.get(id) ?? []);
-        this.bookings.set(id, { hour, until: now + BOOKINGS_FRESH_MS, text });
-        out.set(id, text);
-      }
-    }
-    return out;
+      return (id) => ({
+        hour,
+        until: now + BOOKINGS_FRESH_MS,
+        text: encodeCountSeries(counts.get(id) ?? []),
+      });
+    });
   }
 
   private async queryBookings(ids: bigint[], currentHour: Date) {
