@@ -1,4 +1,4 @@
-// `npm run bench -- forecast [--requests 200] [--venues 50] [--hours 24] [--artifact-dir <dir>]`
+// `npm run bench -- forecast [--requests 200] [--turns 50] [--venues 50] [--hours 24] [--artifact-dir <dir>] [--no-trace]`
 //
 // Latency (p50/p99) of a forecast for 50 venues × 24 h through the router — a client's
 // `venues(first: 50) { … forecast(hours: 24) }` — against its parts in the same run: the model
@@ -41,36 +41,52 @@ import {
 } from './support/harness.ts';
 import { nextId } from '@sport-venue/shared';
 import { cpuSeconds } from './support/infra-cpu.ts';
-import { monotonicUs, runQueueUs, type ProcessTrace } from './support/request-trace.ts';
+import {
+  machineBusyUs,
+  monotonicUs,
+  observeGc,
+  runQueueUs,
+  type GcEvent,
+  type ProcessTrace,
+} from './support/request-trace.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const REQUESTS = option('requests', 200);
 const VENUES = option('venues', 50);
 const HOURS = option('hours', 24);
 const WARMUP = Math.min(20, Math.floor(REQUESTS / 10));
+/** Requests that each meet the cache as the hour turning leaves it. */
+const TURNS = option('turns', 50);
 const HOUR_MS = 3_600_000;
 const TZ = 'Asia/Shanghai';
 const TRACE = !process.argv.includes('--no-trace');
 const SLOWEST = 5;
 
-/** A measured request: start and end (µs, monotonic clock) and how long the client waited for a core. */
-type RequestWindow = [start: number, end: number, clientRunQueueUs: number];
+/**
+ * A measured request: start and end (µs, monotonic clock), how long the client waited for a core,
+ * and the CPU time the whole machine (every core, every process) was busy meanwhile.
+ */
+type RequestWindow = [start: number, end: number, clientRunQueueUs: number, machineBusyUs: number];
+/** This process's collections: the client's own pauses are part of what it measures. */
+const clientGcs: GcEvent[] = [];
+if (TRACE) observeGc(clientGcs);
 
-async function measure(fn: () => Promise<void>, before?: () => Promise<unknown>) {
+async function measure(fn: () => Promise<void>, before?: () => Promise<unknown>, requests = REQUESTS) {
   for (let i = 0; i < WARMUP; i++) {
     await before?.();
     await fn();
   }
   const samples: number[] = [];
   const windows: RequestWindow[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
+  for (let i = 0; i < requests; i++) {
     await before?.();
+    const m0 = machineBusyUs();
     const q0 = runQueueUs();
     const t0 = monotonicUs();
     await fn();
     const t1 = monotonicUs();
     samples.push((t1 - t0) / 1000);
-    windows.push([t0, t1, runQueueUs() - q0]);
+    windows.push([t0, t1, runQueueUs() - q0, machineBusyUs() - m0]);
   }
   samples.sort((a, b) => a - b);
   const result = {
@@ -110,7 +126,7 @@ function explain(windows: RequestWindow[], traces: Record<string, ProcessTrace |
     .map((w, index) => ({ w, index }))
     .sort((a, b) => b.w[1] - b.w[0] - (a.w[1] - a.w[0]))
     .slice(0, SLOWEST)
-    .map(({ w: [start, end, clientRunQueue], index }) => {
+    .map(({ w: [start, end, clientRunQueue, machineBusy], index }) => {
       const parts: Record<string, unknown> = {};
       for (const [name, trace] of Object.entries(traces)) {
         if (!trace) continue;
@@ -138,7 +154,14 @@ function explain(windows: RequestWindow[], traces: Record<string, ProcessTrace |
           ...(gcs.length > 0 ? { gcMs: ms(gcUs), gcs: gcs.map(([, d, kind]) => `${kind} ${ms(d)}`) } : {}),
         };
       }
-      return { request: index, ms: ms(end - start), clientWaitingForCoreMs: ms(clientRunQueue), ...parts };
+      return {
+        request: index,
+        ms: ms(end - start),
+        // Of the machine's cores × ms (10 ms steps): how busy it was, this stack and everything else.
+        machineBusyMs: ms(machineBusy),
+        clientWaitingForCoreMs: ms(clientRunQueue),
+        ...parts,
+      };
     });
   const collections = Object.fromEntries(
     Object.entries(traces).map(([name, trace]) => {
@@ -337,6 +360,39 @@ try {
   const subgraphWarmCache = await withCpu(processes, () => measure(viaSubgraph));
   const routerColdCache = await measure(viaRouter, coldCache);
   const routerWarmCache = await withCpu(processes, () => measure(viaRouter));
+  // The first request after the hour turns meets the forecasts as they were made in the hour before.
+  // Each request here meets the warm cache moved back by an hour (what the subgraph stored, every
+  // hour an hour earlier), once whatever the previous request set off has replaced it.
+  const keys = venueIds.map((id) => redisKeys.venuePredicted(id));
+  const earlier = (iso: string, ms = HOUR_MS) => new Date(Date.parse(iso) - ms).toISOString();
+  const warm = (await redis.mget(...keys)).map((text) => {
+    const f = JSON.parse(text!) as { generatedAt: string; points: Array<{ at: string }> };
+    return { ...f, points: f.points.map((p) => ({ ...p, at: earlier(p.at) })) };
+  });
+  const generatedAt = (text: string | null) =>
+    text && (JSON.parse(text) as { generatedAt: string }).generatedAt;
+  let turns = 0;
+  let written = new Set<string>();
+  const turnHour = async () => {
+    if (written.size > 0)
+      await eventually(
+        async () => (await redis.mget(...keys)).every((text) => !written.has(generatedAt(text)!)),
+        {
+          timeoutMs: 10_000,
+          intervalMs: 5,
+        },
+      );
+    // Each turn a forecast of its own (made a millisecond earlier than the last turn's).
+    turns += 1;
+    const texts = warm.map((f) =>
+      JSON.stringify({ ...f, generatedAt: earlier(f.generatedAt, HOUR_MS + turns) }),
+    );
+    written = new Set(texts.map((text) => generatedAt(text)!));
+    const write = redis.multi();
+    keys.forEach((key, i) => write.set(key, texts[i]!, 'EX', 900));
+    await write.exec();
+  };
+  const routerAfterHourTurn = await withCpu(processes, () => measure(viaRouter, turnHour, TURNS));
   const venueSubgraphWarm = await withCpu(processes, () => measure(venueSubgraphForRequires));
   const routerListWithoutForecast = await withCpu(processes, () => measure(routerWithoutForecast));
 
@@ -354,6 +410,7 @@ try {
     subgraphWarmCache,
     routerColdCache,
     routerWarmCache,
+    routerAfterHourTurn,
     venueSubgraphWarm,
     routerListWithoutForecast,
     bytes: {
@@ -385,6 +442,7 @@ try {
         ]),
       ),
     ) as Record<string, ProcessTrace | undefined>;
+    traces.client = { served: [], gcs: clientGcs };
     const { slowest, collections } = explain(routerWarmWindows, traces);
     (report.routerWarmCache as Record<string, unknown>).slowest = slowest;
     report.collectionsDuringRouterWarmCache = collections;

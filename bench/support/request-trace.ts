@@ -29,13 +29,22 @@ export function runQueueUs(): number {
   }
 }
 
-const cpuUs = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
+/** CPU time all cores of the machine spent busy (µs, in steps of the kernel's 10 ms ticks; 0 where unknown). */
+export function machineBusyUs(): number {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'latin1')
+      .slice(0, 200)
+      .split('\n', 1)[0]!
+      .split(/\s+/)
+      .map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) * 10_000;
+  } catch {
+    return 0;
+  }
+}
 
-function install(dir: string) {
-  const trace: ProcessTrace = { served: [], gcs: [] };
+/** Records this process's garbage collections into `gcs`. */
+export function observeGc(gcs: GcEvent[]): void {
   const origin = monotonicUs() - performance.now() * 1000;
   const kinds: Record<number, string> = {
     [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
@@ -46,13 +55,23 @@ function install(dir: string) {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1;
-      trace.gcs.push([
+      gcs.push([
         Math.round(origin + e.startTime * 1000),
         Math.round(e.duration * 1000),
         kinds[kind] ?? String(kind),
       ]);
     }
   }).observe({ entryTypes: ['gc'] });
+}
+
+const cpuUs = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+function install(dir: string) {
+  const trace: ProcessTrace = { served: [], gcs: [] };
+  observeGc(trace.gcs);
 
   const open = new WeakMap<object, [number, number, number, string]>();
   const begin = (key: object, path: string) => open.set(key, [monotonicUs(), cpuUs(), runQueueUs(), path]);

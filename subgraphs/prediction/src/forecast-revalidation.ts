@@ -89,6 +89,9 @@ export class Revalidation {
     if (this.started.size + batch.length > MAX_REMEMBERED) this.started.clear();
     for (const { venue, generatedAt } of batch) this.started.set(venue.id, { generatedAt, until: Infinity });
     const run = (async () => {
+      // Not on the request's turn of the event loop: building and encoding the inputs of many
+      // venues costs milliseconds the request that found them due would otherwise wait for.
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         const failed = await this.reforecast(
           batch.map(({ venue }) => toVenueInput(venue)),
