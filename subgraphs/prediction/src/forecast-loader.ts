@@ -127,7 +127,10 @@ export async function forecastAndCache(
         const made = toCached(response, now.toISOString());
         for (const [id, forecast] of made) fresh.set(id, forecast);
         // A baseline forecast is kept briefly: the model's replaces it soon after training ends.
-        const ttl = Math.min(...[...made.values()].map((f) => cacheLifetime(source, f)));
+        const ttl = Math.min(
+          source.cacheTtlSeconds,
+          ...[...made.values()].map((f) => cacheLifetime(source, f)),
+        );
         await writeForecasts(source.redis, made, ttl).catch((err: Error) =>
           options.logger.warn({ err: err.message }, 'forecast cache write failed'),
         );
