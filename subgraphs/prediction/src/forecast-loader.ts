@@ -16,9 +16,9 @@ import {
   type CachedForecast,
   type CachedPoint,
 } from './forecast-cache.ts';
+import { fetchHorizon, isDue, type DueForecast, type Revalidation } from './forecast-revalidation.ts';
 import { PredictorError, type PredictorClient } from './predictor-client.ts';
 import {
-  MAX_HORIZON_HOURS,
   MAX_VENUES_PER_CALL,
   type ForecastResponseMessage,
   type VenueInputMessage,
@@ -47,6 +47,15 @@ export interface ForecastSource {
   now: () => Date;
   /** Told about every venue asked for and its inputs, so the schedule can keep it fresh. */
   watch?: (venues: readonly VenueRef[]) => void;
+  /** Replaces due cached forecasts in the background (forecast-revalidation.ts); none: never. */
+  revalidation?: Revalidation;
+}
+
+/** How long a forecast of this basis is cached (seconds). */
+export function cacheLifetime(source: Pick<ForecastSource, 'cacheTtlSeconds'>, forecast: CachedForecast) {
+  return forecast.basis === 'BASELINE'
+    ? Math.min(source.cacheTtlSeconds, BASELINE_CACHE_TTL_S)
+    : source.cacheTtlSeconds;
 }
 
 export type ForecastLoader = DataLoader<ForecastKey, CachedPoint[], string>;
@@ -118,9 +127,10 @@ export async function forecastAndCache(
         const made = toCached(response, now.toISOString());
         for (const [id, forecast] of made) fresh.set(id, forecast);
         // A baseline forecast is kept briefly: the model's replaces it soon after training ends.
-        const ttl = [...made.values()].some((f) => f.basis === 'BASELINE')
-          ? Math.min(source.cacheTtlSeconds, BASELINE_CACHE_TTL_S)
-          : source.cacheTtlSeconds;
+        const ttl = Math.min(
+          source.cacheTtlSeconds,
+          ...[...made.values()].map((f) => cacheLifetime(source, f)),
+        );
         await writeForecasts(source.redis, made, ttl).catch((err: Error) =>
           options.logger.warn({ err: err.message }, 'forecast cache write failed'),
         );
@@ -155,14 +165,23 @@ export function createForecastLoader(source: ForecastSource, trace?: TraceContex
         // The cache is an optimisation: without Redis, ask the predictor.
         source.logger.warn({ err: (err as Error).message }, 'forecast cache read failed');
       }
-      const missing = venueIds.filter((id) => !forecastWindow(cached.get(id) ?? null, now, needed.get(id)!));
+      const missing: string[] = [];
+      const due: DueForecast[] = [];
+      let dueHours = 0;
+      for (const id of venueIds) {
+        const forecast = cached.get(id) ?? null;
+        if (!forecastWindow(forecast, now, needed.get(id)!)) missing.push(id);
+        else if (source.revalidation && isDue(forecast!, now, cacheLifetime(source, forecast!))) {
+          due.push({ venue: venues.get(id)!, generatedAt: forecast!.generatedAt });
+          dueHours = Math.max(dueHours, needed.get(id)!);
+        }
+      }
+      // Answered from the cache now, replaced for the requests after this one.
+      if (due.length > 0) source.revalidation!.start(due, fetchHorizon(source.fetchHours, dueHours), trace);
 
       let failed = new Set<string>();
       if (missing.length > 0) {
-        const horizon = Math.min(
-          MAX_HORIZON_HOURS,
-          Math.max(source.fetchHours, ...missing.map((id) => needed.get(id)!)),
-        );
+        const horizon = fetchHorizon(source.fetchHours, Math.max(...missing.map((id) => needed.get(id)!)));
         const result = await forecastAndCache(
           source,
           missing.map((id) => toVenueInput(venues.get(id)!)),

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@sport-venue/shared';
 import { every, mgetBySlot, pipelineBySlot, type PeriodicJob } from '@sport-venue/shared';
 import { forecastAndCache, type ForecastSource } from './forecast-loader.ts';
+import { fetchHorizon } from './forecast-revalidation.ts';
 import type { VenueInputMessage } from './predictor-proto.ts';
 import { toVenueInput, type VenueRef } from './venue-inputs.ts';
 
@@ -108,7 +109,9 @@ export class ForecastRefresher {
       }
     }
     if (inputs.length === 0) return { leader: true, refreshed: 0, failed: 0 };
-    const { fresh, failed } = await forecastAndCache(source, inputs, source.fetchHours, { logger });
+    const { fresh, failed } = await forecastAndCache(source, inputs, fetchHorizon(source.fetchHours, 0), {
+      logger,
+    });
     logger.debug({ refreshed: fresh.size, failed: failed.size }, 'forecasts refreshed');
     return { leader: true, refreshed: fresh.size, failed: failed.size };
   }

@@ -9,8 +9,9 @@ import {
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { predictionConfigSchema, withPredictionDefaults, type PredictionSettings } from './config.ts';
 import type { Context } from './context.ts';
-import { createForecastLoader, type ForecastSource } from './forecast-loader.ts';
+import { createForecastLoader, forecastAndCache, type ForecastSource } from './forecast-loader.ts';
 import { ForecastRefresher } from './forecast-refresher.ts';
+import { Revalidation } from './forecast-revalidation.ts';
 import { PredictorClient } from './predictor-client.ts';
 import { createResolvers } from './resolvers.ts';
 
@@ -51,6 +52,13 @@ export async function startPredictionSubgraph(
     idleMs: config.FORECAST_REFRESH_IDLE_H * 3_600_000,
   });
   source.watch = (venues) => refresher.watch(venues);
+  const revalidation = new Revalidation({
+    reforecast: async (venues, hours, trace) =>
+      (await forecastAndCache(source, venues, hours, { trace, logger })).failed,
+    logger,
+    now,
+  });
+  source.revalidation = revalidation;
   const running = await startSubgraph<Context>(
     {
       name: 'prediction',
@@ -75,9 +83,11 @@ export async function startPredictionSubgraph(
     redis,
     breaker,
     refresher,
+    revalidation,
     async stop() {
       await refresher.stop();
       await running.stop();
+      await revalidation.idle();
       predictor.close();
       redis.disconnect();
     },

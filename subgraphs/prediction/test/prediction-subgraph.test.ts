@@ -174,7 +174,8 @@ describe('prediction subgraph while the predictor is down', () => {
       redis,
       'cached',
       {
-        generatedAt: new Date(hour).toISOString(),
+        // Just made: an older one would be due for a background call (a second predictor failure).
+        generatedAt: new Date().toISOString(),
         points: Array.from({ length: 6 }, (_, h) => ({
           at: new Date(hour + h * HOUR_MS).toISOString(),
           expected: 10 + h,
