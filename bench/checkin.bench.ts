@@ -1,4 +1,5 @@
-// `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--paced-rate 1000] [--paced-seconds 5] [--no-router]`
+// `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--paced-rate 1000] [--paced-seconds 5] [--no-router]
+//                           [--phases seen,fresh,paced,bare]`
 //
 // Check-in mutations per second and latency (p50/p99), measured from this process against the
 // venue subgraph running as its own process (real MariaDB, Redis, Kafka relay), then through the
@@ -13,6 +14,8 @@
 //     1,000/s"): the achieved rate and p99 from each request's due time.
 // Also two plain Node HTTP hops with a canned answer (bare-hops.ts): the machine's floor for any
 // request crossing a proxy. The generator (undici Pool, bench/support/load.ts) reports its own CPU.
+// `--phases` runs only the named phases after the direct run (all four by default), e.g.
+// `--phases seen` to profile the router on the token-seen path alone (BENCH_NODE_ARGS=--cpu-prof).
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -46,6 +49,18 @@ const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const WITH_ROUTER = !process.argv.includes('--no-router');
 const PACED_RATE = option('paced-rate', 1_000);
 const PACED_SECONDS = option('paced-seconds', 5);
+const PHASES = new Set(
+  (process.argv.includes('--phases')
+    ? process.argv[process.argv.indexOf('--phases') + 1]!
+    : 'seen,fresh,paced,bare'
+  )
+    .split(',')
+    .map((p) => p.trim()),
+);
+for (const phase of PHASES)
+  if (!['seen', 'fresh', 'paced', 'bare'].includes(phase))
+    throw new Error(`--phases: unknown phase "${phase}"`);
+const skippedPhase = { skipped: 'not in --phases' };
 
 const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { session { id counted } } }`;
 const VENUE = BENCH_VENUE;
@@ -109,19 +124,20 @@ function ratios(
   direct: { perSecond: number },
   router: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
   fresh: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
-  bare: { perSecond: number; cpuMsPerRequest: Record<string, number> },
+  bare: { perSecond: number; cpuMsPerRequest: Record<string, number> } | { skipped: string },
 ) {
   const of = (r: typeof router) =>
     'skipped' in r
       ? null
       : {
           routerVsDirect: round(r.perSecond / direct.perSecond),
-          routerCpuVsBareProxyCpu: round(r.cpuMsPerRequest!.router! / bare.cpuMsPerRequest.proxy!),
+          routerCpuVsBareProxyCpu:
+            'skipped' in bare ? null : round(r.cpuMsPerRequest!.router! / bare.cpuMsPerRequest.proxy!),
         };
   return {
     tokenSeen: of(router),
     freshToken: of(fresh),
-    bareVsDirect: round(bare.perSecond / direct.perSecond),
+    bareVsDirect: 'skipped' in bare ? null : round(bare.perSecond / direct.perSecond),
   };
 }
 
@@ -307,22 +323,31 @@ try {
       const warm = await signTokens(WARMUP);
       await load(WARMUP, CONCURRENCY, checkInWith(routerClient, warm));
 
-      const known = await signTokens(REQUESTS);
-      await seen(known);
-      router = await withCpu({ venue, router: routerProcess }, () =>
-        load(REQUESTS, CONCURRENCY, checkInWith(routerClient, known)),
-      );
+      router = skippedPhase;
+      if (PHASES.has('seen')) {
+        const known = await signTokens(REQUESTS);
+        await seen(known);
+        router = await withCpu({ venue, router: routerProcess }, () =>
+          load(REQUESTS, CONCURRENCY, checkInWith(routerClient, known)),
+        );
+      }
 
-      const fresh = await signTokens(REQUESTS);
-      routerFreshTokens = await withCpu({ venue, router: routerProcess }, () =>
-        load(REQUESTS, CONCURRENCY, checkInWith(routerClient, fresh)),
-      );
+      routerFreshTokens = skippedPhase;
+      if (PHASES.has('fresh')) {
+        const fresh = await signTokens(REQUESTS);
+        routerFreshTokens = await withCpu({ venue, router: routerProcess }, () =>
+          load(REQUESTS, CONCURRENCY, checkInWith(routerClient, fresh)),
+        );
+      }
 
-      const pacedTokens = await signTokens(PACED_RATE * PACED_SECONDS);
-      await seen(pacedTokens);
-      routerPaced = await withCpu({ venue, router: routerProcess }, () =>
-        paced(PACED_RATE, pacedTokens.length, checkInWith(pacedClient, pacedTokens)),
-      );
+      routerPaced = skippedPhase;
+      if (PHASES.has('paced')) {
+        const pacedTokens = await signTokens(PACED_RATE * PACED_SECONDS);
+        await seen(pacedTokens);
+        routerPaced = await withCpu({ venue, router: routerProcess }, () =>
+          paced(PACED_RATE, pacedTokens.length, checkInWith(pacedClient, pacedTokens)),
+        );
+      }
     } catch (err) {
       router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
     } finally {
@@ -334,28 +359,34 @@ try {
   await venueClient.close();
 
   // Two bare HTTP hops (proxy → upstream, canned answer): the floor of any proxied request here.
-  const [upstreamPort, proxyPort] = [await freePort(), await freePort()];
-  const upstream = startProcess('bare-upstream', 'bench/support/bare-hops.ts', {}, [
-    'upstream',
-    String(upstreamPort),
-  ]);
-  children.push(upstream);
-  const proxy = startProcess('bare-proxy', 'bench/support/bare-hops.ts', {}, [
-    'proxy',
-    String(proxyPort),
-    `http://127.0.0.1:${upstreamPort}`,
-  ]);
-  children.push(proxy);
-  await waitReady(`http://127.0.0.1:${upstreamPort}`, upstream, '/health');
-  await waitReady(`http://127.0.0.1:${proxyPort}`, proxy, '/health');
-  const bareClient = poster(`http://127.0.0.1:${proxyPort}/graphql`, CONCURRENCY);
-  const bareCall = async () => {
-    const { status, json } = await bareClient.post({ 'content-type': 'application/json' }, checkInBody());
-    return status === 200 && !(json as { errors?: unknown }).errors;
+  const bareTwoHops = async () => {
+    const [upstreamPort, proxyPort] = [await freePort(), await freePort()];
+    const upstream = startProcess('bare-upstream', 'bench/support/bare-hops.ts', {}, [
+      'upstream',
+      String(upstreamPort),
+    ]);
+    children.push(upstream);
+    const proxy = startProcess('bare-proxy', 'bench/support/bare-hops.ts', {}, [
+      'proxy',
+      String(proxyPort),
+      `http://127.0.0.1:${upstreamPort}`,
+    ]);
+    children.push(proxy);
+    await waitReady(`http://127.0.0.1:${upstreamPort}`, upstream, '/health');
+    await waitReady(`http://127.0.0.1:${proxyPort}`, proxy, '/health');
+    const bareClient = poster(`http://127.0.0.1:${proxyPort}/graphql`, CONCURRENCY);
+    const bareCall = async () => {
+      const { status, json } = await bareClient.post({ 'content-type': 'application/json' }, checkInBody());
+      return status === 200 && !(json as { errors?: unknown }).errors;
+    };
+    await load(WARMUP, CONCURRENCY, bareCall);
+    const bareHops = await withCpu({ proxy, upstream }, () => load(REQUESTS, CONCURRENCY, bareCall));
+    await bareClient.close();
+    return bareHops;
   };
-  await load(WARMUP, CONCURRENCY, bareCall);
-  const bareHops = await withCpu({ proxy, upstream }, () => load(REQUESTS, CONCURRENCY, bareCall));
-  await bareClient.close();
+  const bareHops: Awaited<ReturnType<typeof bareTwoHops>> | { skipped: string } = PHASES.has('bare')
+    ? await bareTwoHops()
+    : skippedPhase;
 
   const stored = await db.checkIn.count();
   console.log(

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind } from 'graphql';
+import { Kind, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { requestInfo } from '@sport-venue/shared';
 import { AuthenticationError, authError, bearerToken, type Authenticate } from './auth.ts';
 import type { RouterContext } from './gateway.ts';
@@ -31,23 +30,19 @@ const SESSION_FIELDS = new Set(['loginWithWeChat', 'loginWithPassword', 'refresh
  * A bad token is refused as UNAUTHENTICATED (HTTP 401) rather than silently treated as anonymous,
  * so a client with an expired token knows to refresh it. Login, refresh and logout still run
  * (anonymously), since mini-program clients tend to attach the stale token to every request.
+ * Returns the refusal, or null when the operation may run.
  */
-export const rejectBadTokens: ApolloServerPlugin<RouterContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ contextValue, operation }) {
-        if (!contextValue.authError) return;
-        const sessionOnly =
-          operation?.operation === 'mutation' &&
-          operation.selectionSet.selections.every(
-            (s) => s.kind === Kind.FIELD && SESSION_FIELDS.has(s.name.value),
-          );
-        // Such a context was built without a viewer (httpContext): the session mutation runs anonymously.
-        if (sessionOnly) return;
-        const error = authError(contextValue.authError);
-        error.extensions.http = { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) };
-        throw error;
-      },
-    };
-  },
-};
+export function badTokenRefusal(
+  contextValue: RouterContext,
+  operation: OperationDefinitionNode | undefined,
+): GraphQLError | null {
+  if (!contextValue.authError) return null;
+  const sessionOnly =
+    operation?.operation === 'mutation' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && SESSION_FIELDS.has(s.name.value));
+  // Such a context was built without a viewer (httpContext): the session mutation runs anonymously.
+  if (sessionOnly) return null;
+  const error = authError(contextValue.authError);
+  error.extensions.http = { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) };
+  return error;
+}

@@ -11,6 +11,7 @@ import { cachedIdentitySigner } from './token-cache.ts';
 import { responseLike, type SubgraphSend } from './subgraph-transport.ts';
 import { withoutSecurityPurpose } from './security.ts';
 import { installResultShaping } from './result-shaping.ts';
+import { installOperationCache } from './operation-cache.ts';
 
 export interface RouterContext extends RequestInfo {
   viewer: Viewer | null;
@@ -139,6 +140,8 @@ export function createGateway(opts: {
 }) {
   // The gateway's result shaping, per selection instead of per object (result-shaping.ts).
   installResultShaping();
+  // The Operation the executor builds per request, kept per document and schema (operation-cache.ts).
+  installOperationCache();
   return new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       const stop = opts.supergraph.watch((sdl) => update(withoutSecurityPurpose(sdl)));

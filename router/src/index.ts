@@ -1,5 +1,13 @@
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServer,
+  type ApolloServerPlugin,
+  type GraphQLRequest,
+  type GraphQLRequestContextDidResolveOperation,
+} from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { buildSchema, printSchema, type GraphQLError, type GraphQLSchema } from 'graphql';
 import {
@@ -25,16 +33,16 @@ import { clientError, guardStatus } from './statuses.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createSocketSlots } from './socket-slots.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
-import { createRouterMetrics, metricsPlugin, observeLive } from './metrics.ts';
+import { createRouterMetrics, observeLive, operationMeter, type RouterMetrics } from './metrics.ts';
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
-import { httpContext, rejectBadTokens } from './context.ts';
+import { badTokenRefusal, httpContext } from './context.ts';
 import { createFetchDedup } from './fetch-dedup.ts';
 import { createSubgraphTransport } from './subgraph-transport.ts';
 import { installSpanlessTracing } from './tracing.ts';
 import { cachedAuthenticator } from './token-cache.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
 import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
-import { serviceBusyStatus } from './service-busy.ts';
+import { applyServiceBusyStatus } from './service-busy.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
 import { attachWebSocket } from './subscriptions/websocket.ts';
@@ -48,55 +56,86 @@ async function probe(url: string, timeoutMs: number) {
 }
 
 /**
- * Checks that run on the resolved operation before any subgraph is called (the HTTP preflight
- * already refused over-limit documents before validation): which operation runs, limits,
- * authorisation and the shared rate limit. Each refusal carries its HTTP status
- * (docs/decisions/0013).
+ * The router's part of each operation's pipeline, in one Apollo plugin (one listener per request
+ * instead of four: Apollo awaits every listener at every stage of every request):
+ *  - counts the operation (metrics.ts);
+ *  - refuses a bad token with 401 (context.ts);
+ *  - the guard: the checks that run on the resolved operation before any subgraph is called (the
+ *    HTTP preflight already refused over-limit documents before validation): which operation
+ *    runs, limits, authorisation and the shared rate limit. Each refusal carries its HTTP status
+ *    (docs/decisions/0013);
+ *  - answers 503 with Retry-After when a subgraph shed the load (service-busy.ts).
  */
-function guard(opts: {
+function routerPlugin(opts: {
+  metrics: RouterMetrics;
   limits: LimitsCache;
   policy: () => SecurityPolicy;
   rateLimit: ReturnType<typeof createRateLimiter>;
   logger: Logger;
 }): ApolloServerPlugin<RouterContext> {
+  async function guard({
+    document,
+    schema,
+    operation,
+    request,
+    contextValue,
+  }: GraphQLRequestContextDidResolveOperation<RouterContext>): Promise<void> {
+    if (!operation) {
+      throw clientError(
+        400,
+        'OPERATION_RESOLUTION_FAILURE',
+        request.operationName
+          ? `the document has no operation named "${request.operationName}"`
+          : 'the document has several operations: name the one to run in operationName',
+      );
+    }
+    // Subscriptions are served over WebSocket; the router never reaches here with one of its
+    // own (its internal queries are queries).
+    if (operation.operation === 'subscription') {
+      throw clientError(
+        400,
+        'SUBSCRIPTION_REQUIRES_WEBSOCKET',
+        'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
+      );
+    }
+    const overLimit = opts.limits.checkOperation(schema, document, operation, request.variables ?? {});
+    if (overLimit) throw guardStatus(overLimit);
+    const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
+    if (denied) throw guardStatus(denied);
+    if (contextValue.internal) return;
+    let limited: GraphQLError | null;
+    try {
+      limited = await opts.rateLimit({
+        userId: contextValue.viewer?.userId ?? null,
+        ip: contextValue.ip ?? 'unknown',
+      });
+    } catch (err) {
+      opts.logger.warn({ err: (err as Error).message }, 'rate limiter unavailable; serving without it');
+      return;
+    }
+    if (limited) throw limited;
+  }
+
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // The router's own subscription fetches are not client operations: not counted.
+      const meter = contextValue.internal ? null : operationMeter(opts.metrics);
       return {
-        async didResolveOperation({ document, schema, operation, request, contextValue }) {
-          if (!operation) {
-            throw clientError(
-              400,
-              'OPERATION_RESOLUTION_FAILURE',
-              request.operationName
-                ? `the document has no operation named "${request.operationName}"`
-                : 'the document has several operations: name the one to run in operationName',
-            );
+        async didResolveOperation(requestContext) {
+          meter?.resolved(requestContext.operationName, requestContext.operation);
+          const badToken = badTokenRefusal(requestContext.contextValue, requestContext.operation);
+          if (badToken) {
+            // As when the two checks were plugins of their own, run side by side: the 401 is the
+            // answer, and the guard still runs (a request with a bad token counts against its
+            // address' rate limit).
+            guard(requestContext).catch(() => undefined);
+            throw badToken;
           }
-          // Subscriptions are served over WebSocket; the router never reaches here with one of its
-          // own (its internal queries are queries).
-          if (operation.operation === 'subscription') {
-            throw clientError(
-              400,
-              'SUBSCRIPTION_REQUIRES_WEBSOCKET',
-              'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
-            );
-          }
-          const overLimit = opts.limits.checkOperation(schema, document, operation, request.variables ?? {});
-          if (overLimit) throw guardStatus(overLimit);
-          const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
-          if (denied) throw guardStatus(denied);
-          if (contextValue.internal) return;
-          let limited: GraphQLError | null;
-          try {
-            limited = await opts.rateLimit({
-              userId: contextValue.viewer?.userId ?? null,
-              ip: contextValue.ip ?? 'unknown',
-            });
-          } catch (err) {
-            opts.logger.warn({ err: (err as Error).message }, 'rate limiter unavailable; serving without it');
-            return;
-          }
-          if (limited) throw limited;
+          await guard(requestContext);
+        },
+        async willSendResponse({ response }) {
+          applyServiceBusyStatus(response);
+          meter?.sent(response);
         },
       };
     },
@@ -209,10 +248,9 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     formatError: maskUnexpectedErrors((err) => logger.error({ err }, 'unexpected router error')),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      metricsPlugin(metrics),
-      rejectBadTokens,
-      serviceBusyStatus,
-      guard({ limits: limitsCache, policy: currentPolicy, rateLimit, logger }),
+      // Apollo installs it otherwise, only to find per request that the router is not a subgraph.
+      ApolloServerPluginInlineTraceDisabled(),
+      routerPlugin({ metrics, limits: limitsCache, policy: currentPolicy, rateLimit, logger }),
     ],
   });
   await apollo.start();

@@ -1,9 +1,9 @@
 // What the router reports on /metrics (prom-client): operations by name, type and outcome,
 // latency per operation, subgraph fetch latency, sockets and subscriptions, events in, results
 // out and fan-out size, plus the default Node.js process metrics.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLResponse } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
 import { Counter, createMetricsRegistry, Gauge, Histogram, LATENCY_BUCKETS } from '@sport-venue/shared';
-import type { RouterContext } from './gateway.ts';
 
 /** Operation names come from clients: past this many distinct names, new ones count as "other". */
 const MAX_OPERATION_NAMES = 500;
@@ -118,26 +118,24 @@ export function observeLive(
   });
 }
 
-/** Counts every HTTP/WebSocket operation once, with its outcome (ok, error or the error code). */
-export function metricsPlugin(metrics: RouterMetrics): ApolloServerPlugin<RouterContext> {
+/**
+ * Counts one HTTP/WebSocket operation once, with its outcome (ok, error or the error code), and
+ * its latency from its start; called by the router's request plugin (index.ts).
+ */
+export function operationMeter(metrics: RouterMetrics) {
+  const started = performance.now();
+  let name = 'anonymous';
+  let type = 'unknown';
   return {
-    async requestDidStart({ contextValue }) {
-      if (contextValue.internal) return {}; // the router's own subscription fetches
-      const started = performance.now();
-      let name = 'anonymous';
-      let type = 'unknown';
-      return {
-        async didResolveOperation({ operationName, operation }) {
-          name = metrics.operationLabel(operationName);
-          type = operation?.operation ?? 'unknown';
-        },
-        async willSendResponse({ response }) {
-          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
-          metrics.operations.inc({ operation: name, type, outcome });
-          metrics.operationSeconds.observe({ operation: name, type }, (performance.now() - started) / 1000);
-        },
-      };
+    resolved(operationName: string | null, operation: OperationDefinitionNode | undefined) {
+      name = metrics.operationLabel(operationName);
+      type = operation?.operation ?? 'unknown';
+    },
+    sent(response: GraphQLResponse) {
+      const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+      const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
+      metrics.operations.inc({ operation: name, type, outcome });
+      metrics.operationSeconds.observe({ operation: name, type }, (performance.now() - started) / 1000);
     },
   };
 }

@@ -101,6 +101,18 @@ export async function verifyIdentity(
   secret: string,
   now = Date.now(),
 ): Promise<Viewer | null> {
+  return verified(token, secret, now)?.viewer ?? null;
+}
+
+interface Verified {
+  viewer: Viewer;
+  /** Seconds since the epoch, from the claims. */
+  exp: number;
+  nbf: number | undefined;
+}
+
+/** The full check: signature, header, registered claims and time. */
+function verified(token: string | undefined, secret: string, now: number): Verified | null {
   if (!token) return null;
   try {
     const [header, payload, signature, extra] = token.split('.');
@@ -117,16 +129,76 @@ export async function verifyIdentity(
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const body = JSON.parse(Buffer.from(payload, 'base64url').toString()) as unknown;
     const time = registered.parse(body);
-    const seconds = Math.floor(now / 1000);
-    if (time.exp <= seconds || (time.nbf !== undefined && time.nbf > seconds)) return null;
+    if (!current(time, now)) return null;
     const parsed = claims.parse(body);
-    return { userId: parsed.sub, roles: parsed.roles, venueIds: parsed.venues };
+    return {
+      viewer: { userId: parsed.sub, roles: parsed.roles, venueIds: parsed.venues },
+      exp: time.exp,
+      nbf: time.nbf,
+    };
   } catch {
     return null;
   }
 }
 
+function current(time: { exp: number; nbf?: number | undefined }, now: number) {
+  const seconds = Math.floor(now / 1000);
+  return time.exp > seconds && (time.nbf === undefined || time.nbf <= seconds);
+}
+
+/**
+ * Verifies identity headers and remembers the ones that verified until they expire. The router
+ * sends one header per caller for half its lifetime (router/src/token-cache.ts), so a subgraph
+ * sees the same header for every request of a caller for 30 s; each was an HMAC, a JSON parse of
+ * header and claims and two zod parses (~6 % of the venue subgraph's busy CPU).
+ *
+ * Keyed by the header's exact text, signature included: a header differing in one character is a
+ * miss and is verified in full, so nothing unsigned can match an entry. Each hit checks the
+ * remembered expiry (and not-before) against the clock again; an expired entry is dropped.
+ * Headers that fail are not remembered (a forger pays an HMAC per attempt, as before). Bounded:
+ * past `maxEntries`, the least recently used is forgotten. Each answer is the caller's own copy
+ * of the viewer, so a request that changes it cannot change another's.
+ */
+export function createIdentityVerifier(
+  secret: string,
+  { maxEntries = 10_000, now = Date.now }: { maxEntries?: number; now?: () => number } = {},
+) {
+  const remembered = new Map<string, Verified>();
+  const stats = { verifications: 0, hits: 0 };
+  const copy = ({ viewer }: Verified): Viewer => ({
+    userId: viewer.userId,
+    roles: [...viewer.roles],
+    venueIds: [...viewer.venueIds],
+  });
+  return {
+    stats,
+    verify(token: string | undefined): Viewer | null {
+      if (!token) return null;
+      const at = now();
+      const hit = remembered.get(token);
+      if (hit) {
+        remembered.delete(token);
+        if (!current(hit, at)) return null; // expired (or not yet valid): forgotten, verified afresh next time
+        remembered.set(token, hit); // most recently used last
+        stats.hits += 1;
+        return copy(hit);
+      }
+      stats.verifications += 1;
+      const result = verified(token, secret, at);
+      if (!result) return null;
+      remembered.set(token, result);
+      if (remembered.size > maxEntries) remembered.delete(remembered.keys().next().value!);
+      return copy(result);
+    },
+  };
+}
+
+// One verifier per secret (a process has one; tests use several).
+const verifiers = new Map<string, ReturnType<typeof createIdentityVerifier>>();
+
 export function identityFromRequest(req: IncomingMessage, secret: string): Promise<Viewer | null> {
   const header = req.headers[IDENTITY_HEADER];
-  return verifyIdentity(Array.isArray(header) ? header[0] : header, secret);
+  let verifier = verifiers.get(secret);
+  if (!verifier) verifiers.set(secret, (verifier = createIdentityVerifier(secret)));
+  return Promise.resolve(verifier.verify(Array.isArray(header) ? header[0] : header));
 }
