@@ -268,7 +268,6 @@ describe('the clustered topology', () => {
       timeoutMs: 60_000,
       intervalMs: 500,
     });
-    const at = new Date();
     let accounts: Array<{ userId: bigint; balance: number }> = [];
     await eventually(
       async () => {
@@ -289,10 +288,23 @@ describe('the clustered topology', () => {
       };
       throw new Error(`${err.message}; ${JSON.stringify(stage)}`);
     });
+    // Each check-in counts in the Shanghai week it was made in (its session's start, the event's
+    // time), not the week of whenever this line runs: the burst may end just before Monday 00:00.
+    const startedAt = new Map(
+      (
+        await venueDb.checkIn.findMany({
+          where: { venueId: BigInt(venueId), userId: { in: users.map(BigInt) } },
+          select: { userId: true, startedAt: true },
+        })
+      ).map((s) => [s.userId.toString(), s.startedAt]),
+    );
+    assert.equal(startedAt.size, users.length, 'one session per user');
     await eventually(
       async () => {
         const counts = await Promise.all(
-          users.map((u) => redis.hget(redisKeys.userStats(u), userStatsField('checkins', 'week', at))),
+          users.map((u) =>
+            redis.hget(redisKeys.userStats(u), userStatsField('checkins', 'week', startedAt.get(u)!)),
+          ),
         );
         return counts.every((c) => c === '1');
       },

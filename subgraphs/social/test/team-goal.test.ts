@@ -112,9 +112,12 @@ describe('TEAM_GOAL', () => {
     const everyone = ['200', ...members];
     // Per participant, in order (the check-in topic is keyed by user); participants all at once.
     // Each event is delivered twice. The daily cap (120) trims participant 200's last event.
+    // One instant for every event: the daily cap is per Shanghai day, and events made a moment
+    // apart could fall on both sides of midnight.
+    const at = new Date().toISOString();
     const plans = everyone.map((userId, i) => {
       const minutes = userId === '200' ? [90, 50] : [10 + i, 20, 5 * i];
-      return { userId, events: minutes.map((m) => checkout(userId, m)) };
+      return { userId, events: minutes.map((m) => checkout(userId, m, { at })) };
     });
     const expected = new Map(
       plans.map((p) => [
