@@ -19,12 +19,11 @@
 // and `routerWarmCache.slowest` breaks the slowest warm router requests down: each process's part
 // (wall time, its CPU, the time its main thread waited for a core and the rest, waiting on I/O),
 // the model server's calls, and the collections that ran meanwhile.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { readOccupancyCsv, saveArtifact, trainForecaster } from '@sport-venue/forecast';
 import { redisKeys } from '@sport-venue/shared';
 import { createTestDatabase, createTestRedis, eventually } from '@sport-venue/shared/testing';
 import { freePort } from '../infra/instance.ts';
@@ -223,12 +222,25 @@ let artifactDir = process.argv.includes('--artifact-dir')
   : '';
 if (!artifactDir) {
   artifactDir = tmp;
-  const { rows } = await readOccupancyCsv(
-    `${root}packages/forecast/test/fixtures/fitnesspark-3venues-6weeks.csv`,
+  // Trained in a child process: the heap training leaves behind would otherwise make this client,
+  // the load generator, pause for major collections inside the measured requests.
+  execFileSync(
+    process.execPath,
+    [
+      `${root}packages/forecast/src/cli/train.ts`,
+      '--data',
+      `${root}packages/forecast/test/fixtures/fitnesspark-3venues-6weeks.csv`,
+      '--timezone',
+      'Europe/Zurich',
+      '--out',
+      artifactDir,
+      '--version',
+      'bench',
+      '--epochs',
+      '1',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const forecaster = await trainForecaster(rows, { timeZone: 'Europe/Zurich', epochs: 1, version: 'bench' });
-  await saveArtifact(forecaster, artifactDir);
-  forecaster.network.dispose();
 }
 
 const [database, redisDb] = await Promise.all([createTestDatabase('venue'), createTestRedis()]);
