@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '@sport-venue/shared';
 import { createTestRedis } from '@sport-venue/shared/testing';
 import { startPredictionSubgraph, type RunningPredictionSubgraph } from '../src/index.ts';
+import type { PredictionSettings } from '../src/config.ts';
 import { writeForecast, type CachedForecast } from '../src/forecast-cache.ts';
 import { RETRY_AFTER_MS } from '../src/forecast-revalidation.ts';
 import { startTestModelServer, tempArtifactDir, writeTinyArtifact } from './support/model.ts';
@@ -52,6 +53,28 @@ async function cachedAt(redis: Redis, venueId: string): Promise<string | undefin
   return text ? (JSON.parse(text) as CachedForecast).generatedAt : undefined;
 }
 
+/** A model server on a tiny artifact, a Redis and the prediction subgraph on the test's clock. */
+async function startStack(env: Partial<PredictionSettings>, now: () => Date) {
+  const artifacts = await tempArtifactDir();
+  await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
+  const model = await startTestModelServer(artifacts.dir);
+  const store = await createTestRedis();
+  const redis = new Redis(store.url);
+  const app = await startPredictionSubgraph(
+    {
+      ...base,
+      PREDICTION_PORT: 0,
+      REDIS_URL: store.url,
+      PREDICTOR_URL: `127.0.0.1:${model.port}`,
+      FORECAST_CACHE_TTL_S: 900,
+      FORECAST_FETCH_HOURS: 24,
+      ...env,
+    },
+    { now, background: false },
+  );
+  return { artifacts, model, redis, app };
+}
+
 describe('forecasts replaced in the background before they stop answering', () => {
   let artifacts: Awaited<ReturnType<typeof tempArtifactDir>>;
   let model: Awaited<ReturnType<typeof startTestModelServer>>;
@@ -60,22 +83,7 @@ describe('forecasts replaced in the background before they stop answering', () =
   let now = at(10, 50);
 
   before(async () => {
-    artifacts = await tempArtifactDir();
-    await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
-    model = await startTestModelServer(artifacts.dir);
-    const store = await createTestRedis();
-    redis = new Redis(store.url);
-    app = await startPredictionSubgraph(
-      {
-        ...base,
-        PREDICTION_PORT: 0,
-        REDIS_URL: store.url,
-        PREDICTOR_URL: `127.0.0.1:${model.port}`,
-        FORECAST_CACHE_TTL_S: 900,
-        FORECAST_FETCH_HOURS: 24,
-      },
-      { now: () => now, background: false },
-    );
+    ({ artifacts, model, redis, app } = await startStack({}, () => now));
   });
 
   after(async () => {
@@ -135,26 +143,15 @@ describe('forecasts made before the hour turned, while the predictor is down', (
   let now = at(10, 50);
 
   before(async () => {
-    artifacts = await tempArtifactDir();
-    await writeTinyArtifact(artifacts.dir, 'v1', new Date('2026-01-01T00:00:00Z'));
-    model = await startTestModelServer(artifacts.dir);
-    const store = await createTestRedis();
-    redis = new Redis(store.url);
-    app = await startPredictionSubgraph(
+    ({ artifacts, model, redis, app } = await startStack(
       {
-        ...base,
-        PREDICTION_PORT: 0,
-        REDIS_URL: store.url,
-        PREDICTOR_URL: `127.0.0.1:${model.port}`,
         PREDICTOR_DEADLINE_MS: 500,
         // The first test's background call fails once; the second counts on from there.
         PREDICTOR_BREAKER_FAILURES: 3,
         PREDICTOR_BREAKER_COOLDOWN_MS: 3_600_000,
-        FORECAST_CACHE_TTL_S: 900,
-        FORECAST_FETCH_HOURS: 24,
       },
-      { now: () => now, background: false },
-    );
+      () => now,
+    ));
   });
 
   after(async () => {
