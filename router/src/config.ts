@@ -24,6 +24,11 @@ export const routerConfigSchema = baseConfig
     PREDICTION_SUBGRAPH_URL: url().optional(),
     /** Identical in-flight query fetches of one caller scope share one subgraph request (fetch-dedup.ts). */
     SUBGRAPH_FETCH_DEDUP: booleanFlag(true),
+    /**
+     * Operations whose query plan is one fetch that is the whole response are sent by the router
+     * itself, without the gateway's executor (direct-fetch.ts, docs/decisions/0034).
+     */
+    ROUTER_DIRECT_FETCHES: booleanFlag(true),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     USER_JWKS_URL: url('http://127.0.0.1:4001/.well-known/jwks.json', ['http', 'https']),
     JWT_ISSUER: z.string().min(1).default('sport-venue-user'),

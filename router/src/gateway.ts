@@ -1,14 +1,16 @@
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
+  type Experimental_DidResolveQueryPlanCallback,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
+import type { GraphQLError } from 'graphql';
 import { readFileSync, statSync } from 'node:fs';
 import { IDENTITY_HEADER, childTraceparent, type RequestInfo, type Viewer } from '@sport-venue/shared';
 import type { AuthenticationError } from './auth.ts';
 import { authorisationScope, type FetchDedup } from './fetch-dedup.ts';
 import { cachedIdentitySigner } from './token-cache.ts';
-import { responseLike, type SubgraphSend } from './subgraph-transport.ts';
+import { responseLike, type SubgraphAnswer, type SubgraphSend } from './subgraph-transport.ts';
 import { withoutSecurityPurpose } from './security.ts';
 import { installResultShaping } from './result-shaping.ts';
 import { installOperationCache } from './operation-cache.ts';
@@ -23,6 +25,22 @@ export interface RouterContext extends RequestInfo {
   authError: AuthenticationError | null;
   /** The identity header value, signed once per operation and reused for every subgraph fetch. */
   identity?: Promise<string>;
+  /** The request's rate-limit verdict, asked for once (operation-guard.ts). */
+  rateLimit?: Promise<GraphQLError | null>;
+  /**
+   * A fetch the direct path already sent (direct-fetch.ts): the gateway's executor takes its
+   * answer instead of sending it again.
+   */
+  prefetched?: { subgraph: string; query: string; answer: () => Promise<SubgraphAnswer> };
+}
+
+/** One subgraph's fetches, as the gateway sends them (also for the direct path). */
+export interface SubgraphFetcher {
+  fetch(
+    request: { query: string; variables: Record<string, unknown>; operationName: string | undefined },
+    context: RouterContext,
+    isQuery: boolean,
+  ): Promise<SubgraphAnswer>;
 }
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -62,40 +80,24 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
-    const started = performance.now();
-    try {
-      return await this.#process(options);
-    } finally {
-      this.#onFetch?.(this.#name, (performance.now() - started) / 1000);
-    }
-  }
-
-  async #process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
-    const { request, context } = options;
+    const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const headers: Record<string, string> = {};
-    // Only what the gateway itself adds (its trace request header); never a client's headers.
-    for (const [name, value] of request.http?.headers ?? []) headers[name.toLowerCase()] = value;
-    headers['content-type'] = 'application/json';
+    // A health check's context is empty (no request id: `fetch` adds nothing then).
+    const context = options.context as RouterContext;
     const incoming = 'incomingRequestContext' in options ? options : null;
-    let scope: string | null = null;
-    if ('requestId' in context) {
-      headers['x-request-id'] = context.requestId;
-      if (context.trace) headers.traceparent = childTraceparent(context.trace);
-      if (context.viewer) {
-        context.identity ??= this.#sign(context.viewer);
-        headers[IDENTITY_HEADER] = await context.identity;
-      }
-      // A query's fetches may be shared with identical ones of the same caller scope (fetch-dedup.ts).
-      if (this.#dedup && incoming?.incomingRequestContext.operation?.operation === 'query')
-        scope = authorisationScope(context.viewer);
-    }
-    const { query, variables, operationName, extensions } = request;
-    const body = JSON.stringify({ query, variables, operationName, extensions });
-    const answer =
-      scope !== null
-        ? await this.#dedup!.send(this.#send, this.#name, this.#target, headers, body, scope)
-        : await this.#send(this.#target, headers, body);
+    const answer = context.prefetched
+      ? await this.#takePrefetched(context, request.query)
+      : await this.fetch(
+          {
+            query: request.query,
+            variables: request.variables ?? {},
+            operationName: request.operationName,
+            extensions: request.extensions,
+            headers: request.http?.headers,
+          },
+          context,
+          incoming?.incomingRequestContext.operation?.operation === 'query',
+        );
     const http = responseLike(this.#target, answer);
     if (!http.ok) throw await this.errorFromResponse(http as never);
     const type = http.headers.get('content-type') ?? '';
@@ -110,6 +112,55 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
       policy.restrict(cacheHint(http.headers.get('cache-control')));
     return { ...(parsed as object), http: http as never };
+  }
+
+  /** The answer the direct path received for this request's one fetch, taken once. */
+  #takePrefetched(context: RouterContext, query: string): Promise<SubgraphAnswer> {
+    const prefetched = context.prefetched!;
+    context.prefetched = undefined;
+    // Only if the supergraph was reloaded between the two: never send a fetch (a mutation) twice.
+    if (prefetched.subgraph !== this.#name || prefetched.query !== query)
+      throw new Error('the supergraph changed while this operation ran; its fetch was not sent again');
+    return prefetched.answer();
+  }
+
+  /** Sends one fetch with what the router adds to it: request id, trace, the signed identity. */
+  async fetch(
+    request: {
+      query: string;
+      variables: Record<string, unknown>;
+      operationName: string | undefined;
+      extensions?: Record<string, unknown>;
+      /** The gateway's own headers for this fetch (its trace request header); never a client's. */
+      headers?: Iterable<[string, string]>;
+    },
+    context: RouterContext,
+    isQuery: boolean,
+  ): Promise<SubgraphAnswer> {
+    const started = performance.now();
+    try {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of request.headers ?? []) headers[name.toLowerCase()] = value;
+      headers['content-type'] = 'application/json';
+      let scope: string | null = null;
+      if ('requestId' in context) {
+        headers['x-request-id'] = context.requestId;
+        if (context.trace) headers.traceparent = childTraceparent(context.trace);
+        if (context.viewer) {
+          context.identity ??= this.#sign(context.viewer);
+          headers[IDENTITY_HEADER] = await context.identity;
+        }
+        // A query's fetches may be shared with identical ones of the same caller scope (fetch-dedup.ts).
+        if (this.#dedup && isQuery) scope = authorisationScope(context.viewer);
+      }
+      const { query, variables, operationName, extensions } = request;
+      const body = JSON.stringify({ query, variables, operationName, extensions });
+      return scope !== null
+        ? await this.#dedup!.send(this.#send, this.#name, this.#target, headers, body, scope)
+        : await this.#send(this.#target, headers, body);
+    } finally {
+      this.#onFetch?.(this.#name, (performance.now() - started) / 1000);
+    }
   }
 }
 
@@ -137,12 +188,16 @@ export function createGateway(opts: {
   onFetch?: (subgraph: string, seconds: number) => void;
   /** Merges identical in-flight query fetches (fetch-dedup.ts); unset sends every fetch. */
   dedup?: FetchDedup;
+  /** Called with every query plan the gateway resolves (direct-fetch.ts learns from them). */
+  onQueryPlan?: Experimental_DidResolveQueryPlanCallback;
 }) {
   // The gateway's result shaping, per selection instead of per object (result-shaping.ts).
   installResultShaping();
   // The Operation the executor builds per request, kept per document and schema (operation-cache.ts).
   installOperationCache();
-  return new ApolloGateway({
+  const sources = new Map<string, SubgraphDataSource>();
+  const gateway = new ApolloGateway({
+    experimental_didResolveQueryPlan: opts.onQueryPlan,
     supergraphSdl: async ({ update }) => {
       const stop = opts.supergraph.watch((sdl) => update(withoutSecurityPurpose(sdl)));
       return {
@@ -150,16 +205,22 @@ export function createGateway(opts: {
         cleanup: async () => stop(),
       };
     },
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource({
         name,
         url: opts.urlOverrides[name] ?? url!,
         secret: opts.identitySecret,
         send: opts.send,
         onFetch: opts.onFetch,
         dedup: opts.dedup,
-      }),
+      });
+      sources.set(name, source);
+      return source;
+    },
   });
+  /** The subgraph's fetcher by name, as the gateway built it for the current supergraph. */
+  const subgraph = (name: string): SubgraphFetcher | undefined => sources.get(name);
+  return { gateway, subgraph };
 }
 
 export interface SupergraphSource {

@@ -9,7 +9,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { buildSchema, printSchema, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import {
   closeServer,
   createGraphQLHttpServer,
@@ -23,13 +23,11 @@ import {
   requestLogContext,
   startSpan,
   withLogContext,
-  type Logger,
 } from '@sport-venue/shared';
 import type { Limits } from './limits.ts';
-import { createLimitsCache, type LimitsCache } from './limits-cache.ts';
+import { createLimitsCache } from './limits-cache.ts';
 import { createPreflight } from './preflight.ts';
 import { createPersistedQueries } from './persisted-queries.ts';
-import { clientError, guardStatus } from './statuses.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createSocketSlots } from './socket-slots.ts';
 import { createAuthenticator, type Authenticate } from './auth.ts';
@@ -37,11 +35,13 @@ import { createRouterMetrics, observeLive, operationMeter, type RouterMetrics } 
 import { routerConfigSchema, subgraphUrlOverrides, type RouterConfig } from './config.ts';
 import { badTokenRefusal, httpContext } from './context.ts';
 import { createFetchDedup } from './fetch-dedup.ts';
+import { createDirectPath, createDirectPlans } from './direct-fetch.ts';
 import { createSubgraphTransport } from './subgraph-transport.ts';
 import { installSpanlessTracing } from './tracing.ts';
 import { cachedAuthenticator } from './token-cache.ts';
 import { createGateway, subgraphUrls, supergraphFile, type RouterContext } from './gateway.ts';
-import { checkAccess, extractSecurityPolicy, type SecurityPolicy } from './security.ts';
+import { extractSecurityPolicy, type SecurityPolicy } from './security.ts';
+import { createOperationGuard, type OperationGuard } from './operation-guard.ts';
 import { applyServiceBusyStatus } from './service-busy.ts';
 import { SubscriptionHub } from './subscriptions/hub.ts';
 import { eventSources } from './subscriptions/sources.ts';
@@ -60,61 +60,30 @@ async function probe(url: string, timeoutMs: number) {
  * instead of four: Apollo awaits every listener at every stage of every request):
  *  - counts the operation (metrics.ts);
  *  - refuses a bad token with 401 (context.ts);
- *  - the guard: the checks that run on the resolved operation before any subgraph is called (the
- *    HTTP preflight already refused over-limit documents before validation): which operation
- *    runs, limits, authorisation and the shared rate limit. Each refusal carries its HTTP status
- *    (docs/decisions/0013);
+ *  - the guard (operation-guard.ts): which operation runs, limits, authorisation, rate limit;
  *  - answers 503 with Retry-After when a subgraph shed the load (service-busy.ts).
  */
 function routerPlugin(opts: {
   metrics: RouterMetrics;
-  limits: LimitsCache;
-  policy: () => SecurityPolicy;
-  rateLimit: ReturnType<typeof createRateLimiter>;
-  logger: Logger;
+  guard: OperationGuard;
 }): ApolloServerPlugin<RouterContext> {
-  async function guard({
+  const guard = async ({
     document,
     schema,
     operation,
     request,
     contextValue,
-  }: GraphQLRequestContextDidResolveOperation<RouterContext>): Promise<void> {
-    if (!operation) {
-      throw clientError(
-        400,
-        'OPERATION_RESOLUTION_FAILURE',
-        request.operationName
-          ? `the document has no operation named "${request.operationName}"`
-          : 'the document has several operations: name the one to run in operationName',
-      );
-    }
-    // Subscriptions are served over WebSocket; the router never reaches here with one of its
-    // own (its internal queries are queries).
-    if (operation.operation === 'subscription') {
-      throw clientError(
-        400,
-        'SUBSCRIPTION_REQUIRES_WEBSOCKET',
-        'subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP',
-      );
-    }
-    const overLimit = opts.limits.checkOperation(schema, document, operation, request.variables ?? {});
-    if (overLimit) throw guardStatus(overLimit);
-    const denied = checkAccess(schema, document, opts.policy(), contextValue.viewer);
-    if (denied) throw guardStatus(denied);
-    if (contextValue.internal) return;
-    let limited: GraphQLError | null;
-    try {
-      limited = await opts.rateLimit({
-        userId: contextValue.viewer?.userId ?? null,
-        ip: contextValue.ip ?? 'unknown',
-      });
-    } catch (err) {
-      opts.logger.warn({ err: (err as Error).message }, 'rate limiter unavailable; serving without it');
-      return;
-    }
-    if (limited) throw limited;
-  }
+  }: GraphQLRequestContextDidResolveOperation<RouterContext>): Promise<void> => {
+    const refused = await opts.guard({
+      schema,
+      document,
+      operation,
+      operationName: request.operationName,
+      variables: request.variables ?? {},
+      context: contextValue,
+    });
+    if (refused) throw refused;
+  };
 
   return {
     async requestDidStart({ contextValue }) {
@@ -165,7 +134,8 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     return policy;
   };
   const transport = createSubgraphTransport({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
-  const gateway = createGateway({
+  const directPlans = createDirectPlans();
+  const { gateway, subgraph } = createGateway({
     supergraph,
     urlOverrides: overrides,
     identitySecret: config.INTERNAL_IDENTITY_SECRET,
@@ -174,12 +144,14 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     dedup: config.SUBGRAPH_FETCH_DEDUP
       ? createFetchDedup({ onMerged: (subgraph) => metrics.fetchesMerged.inc({ subgraph }) })
       : undefined,
+    onQueryPlan: config.ROUTER_DIRECT_FETCHES ? directPlans.learn : undefined,
   });
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: next, coreSupergraphSdl }) => {
     const reload = apiSchema !== null;
     // The composed directives survive the SECURITY purpose being dropped for the gateway.
     policy = extractSecurityPolicy(coreSupergraphSdl);
+    directPlans.schemaChanged(next);
     // Our own copy: Apollo wraps the resolvers of the schema it executes, which would override the
     // subscription payload resolver.
     apiSchema = buildSchema(printSchema(next));
@@ -235,7 +207,11 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
   });
   const persistedQueries = createPersistedQueries();
   const limitsCache = createLimitsCache(limits);
+  const guard = createOperationGuard({ limits: limitsCache, policy: currentPolicy, rateLimit, logger });
   const measure = createPreflight({ limits, schema: () => apiSchema, persistedQueries, cache: limitsCache });
+  const serveDirect = config.ROUTER_DIRECT_FETCHES
+    ? createDirectPath({ plans: directPlans, guard, metrics, subgraph })
+    : undefined;
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     persistedQueries: persistedQueries.apollo,
@@ -250,7 +226,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
       ApolloServerPluginLandingPageDisabled(),
       // Apollo installs it otherwise, only to find per request that the router is not a subgraph.
       ApolloServerPluginInlineTraceDisabled(),
-      routerPlugin({ metrics, limits: limitsCache, policy: currentPolicy, rateLimit, logger }),
+      routerPlugin({ metrics, guard }),
     ],
   });
   await apollo.start();
@@ -296,6 +272,7 @@ export async function startRouter(config: RouterConfig, options: RouterOptions =
     maxBodyBytes: config.MAX_BODY_BYTES,
     metrics: metrics.registry,
     maxBatch: config.MAX_BATCH_OPERATIONS,
+    direct: serveDirect,
     // Trusted documents first (a known hash becomes the manifest's text; in production nothing
     // else runs), then the limits, measured in one linear pass before anything parses or plans.
     preflight: async (operations) => {

@@ -48,6 +48,12 @@ export function createRouterMetrics() {
       labelNames: ['subgraph'],
       registers,
     }),
+    directFetches: new Counter({
+      name: 'router_direct_fetches_total',
+      help: 'Operations whose one fetch the router sent itself (direct-fetch.ts): answered, or replayed through the gateway',
+      labelNames: ['outcome'],
+      registers,
+    }),
     eventsIn: new Counter({
       name: 'subscription_events_received_total',
       help: 'Pub/sub events received, by root field',
@@ -126,6 +132,10 @@ export function operationMeter(metrics: RouterMetrics) {
   const started = performance.now();
   let name = 'anonymous';
   let type = 'unknown';
+  const finish = (outcome: string) => {
+    metrics.operations.inc({ operation: name, type, outcome });
+    metrics.operationSeconds.observe({ operation: name, type }, (performance.now() - started) / 1000);
+  };
   return {
     resolved(operationName: string | null, operation: OperationDefinitionNode | undefined) {
       name = metrics.operationLabel(operationName);
@@ -133,9 +143,9 @@ export function operationMeter(metrics: RouterMetrics) {
     },
     sent(response: GraphQLResponse) {
       const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-      const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
-      metrics.operations.inc({ operation: name, type, outcome });
-      metrics.operationSeconds.observe({ operation: name, type }, (performance.now() - started) / 1000);
+      finish(errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok');
     },
+    /** A result without errors, answered without Apollo (direct-fetch.ts). */
+    sentOk: () => finish('ok'),
   };
 }

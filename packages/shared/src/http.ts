@@ -25,6 +25,15 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   preflight?: (
     operations: ReadonlyArray<Record<string, unknown>>,
   ) => Promise<PreflightRefusal | null> | PreflightRefusal | null;
+  /**
+   * Answers a single POST operation (its parsed body, after the preflight) without Apollo, or
+   * returns null to let Apollo run it. Both see the same context, built at most once per request.
+   */
+  direct?: (
+    body: Record<string, unknown>,
+    req: IncomingMessage,
+    context: () => Promise<TContext>,
+  ) => Promise<DirectResponse | null>;
   /** Routes served before GraphQL (e.g. /metrics, /.well-known/jwks.json). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
   /** Served on /metrics, with the readiness checks as `service_ready` gauges. */
@@ -35,6 +44,12 @@ export interface PreflightRefusal {
   status: number;
   code: string;
   message: string;
+}
+
+export interface DirectResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export class PayloadTooLargeError extends Error {}
@@ -187,15 +202,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       if (route) return await route(req, res);
       if (url.pathname !== path) return sendJson(res, 404, { error: 'not found' });
 
-      const incoming = req.headers;
-      const headers = new HeaderMap();
-      for (const key in incoming) {
-        const value = incoming[key];
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
       const raw = req.method === 'POST' ? await readBody(req, maxBody) : '';
       let body: unknown = raw;
-      if (raw && (headers.get('content-type') ?? '').includes('application/json')) {
+      if (raw && (req.headers['content-type'] ?? '').includes('application/json')) {
         try {
           body = JSON.parse(raw);
         } catch {
@@ -228,10 +237,37 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           });
         }
       }
+      let context: Promise<TContext> | undefined;
+      const contextOnce = () => (context ??= opts.context(req));
+      if (
+        opts.direct &&
+        req.method === 'POST' &&
+        body !== null &&
+        typeof body === 'object' &&
+        !Array.isArray(body)
+      ) {
+        const answer = await opts.direct(body as Record<string, unknown>, req, contextOnce);
+        if (answer) {
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body);
+          opts.logger.debug(
+            { status: answer.status, ms: Math.round(performance.now() - started) },
+            'graphql request served',
+          );
+          return;
+        }
+      }
+      // Apollo's header map, built only for the requests Apollo runs.
+      const incoming = req.headers;
+      const headers = new HeaderMap();
+      for (const key in incoming) {
+        const value = incoming[key];
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
       const response = await opts.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: () => opts.context(req),
+        context: contextOnce,
       });
       const outHeaders: Record<string, string> = {};
       for (const [key, value] of response.headers) outHeaders[key] = value;
