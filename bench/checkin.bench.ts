@@ -1,20 +1,23 @@
 // `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--paced-rate 1000] [--paced-seconds 5] [--no-router]
-//                           [--phases seen,fresh,paced,bare]`
+//                           [--phases seen,gateway,fresh,paced,bare]`
 //
 // Check-in mutations per second and latency (p50/p99), measured from this process against the
 // venue subgraph running as its own process (real MariaDB, Redis, Kafka relay), then through the
 // router in front of it, next to `redis-benchmark` INCR on the same Redis as the ceiling. Every
 // request is a first check-in of a fresh user: one Lua step, one MariaDB transaction (session +
 // outbox), one PUBLISH. Load generator and servers share this machine; prints one JSON object.
-// Through the router, three runs (docs/decisions/0027):
+// Through the router, four runs (docs/decisions/0027, 0034):
 //   - router: each user's token was already used once (a `{ __typename }` before the clock, as the
 //     app's earlier requests would): the router's verified-token cache answers, as for most requests;
+//     the router sends the check-in's one fetch itself (the direct path, decision 0034);
+//   - routerGatewayPath: the same through a second router with the direct path off, every check-in
+//     through the gateway's executor: the reference for the direct path in the same run;
 //   - routerFreshTokens: every check-in carries a token the router never saw (an RS256 verification each);
 //   - routerPaced: open loop at --paced-rate per second for --paced-seconds (the issue's "p99 at
 //     1,000/s"): the achieved rate and p99 from each request's due time.
 // Also two plain Node HTTP hops with a canned answer (bare-hops.ts): the machine's floor for any
 // request crossing a proxy. The generator (undici Pool, bench/support/load.ts) reports its own CPU.
-// `--phases` runs only the named phases after the direct run (all four by default), e.g.
+// `--phases` runs only the named phases after the direct run (all five by default), e.g.
 // `--phases seen` to profile the router on the token-seen path alone (BENCH_NODE_ARGS=--cpu-prof).
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,13 +55,13 @@ const PACED_SECONDS = option('paced-seconds', 5);
 const PHASES = new Set(
   (process.argv.includes('--phases')
     ? process.argv[process.argv.indexOf('--phases') + 1]!
-    : 'seen,fresh,paced,bare'
+    : 'seen,gateway,fresh,paced,bare'
   )
     .split(',')
     .map((p) => p.trim()),
 );
 for (const phase of PHASES)
-  if (!['seen', 'fresh', 'paced', 'bare'].includes(phase))
+  if (!['seen', 'gateway', 'fresh', 'paced', 'bare'].includes(phase))
     throw new Error(`--phases: unknown phase "${phase}"`);
 const skippedPhase = { skipped: 'not in --phases' };
 
@@ -125,6 +128,7 @@ function ratios(
   router: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
   fresh: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
   bare: { perSecond: number; cpuMsPerRequest: Record<string, number> } | { skipped: string },
+  gatewayPath: { perSecond: number; cpuMsPerRequest?: Record<string, number> } | { skipped: string },
 ) {
   const of = (r: typeof router) =>
     'skipped' in r
@@ -137,7 +141,17 @@ function ratios(
   return {
     tokenSeen: of(router),
     freshToken: of(fresh),
+    gatewayPath: of(gatewayPath),
     bareVsDirect: 'skipped' in bare ? null : round(bare.perSecond / direct.perSecond),
+  };
+}
+
+/** The router's direct fetches (router/src/direct-fetch.ts) from its /metrics. */
+async function directFetches(routerUrl: string) {
+  const text = await (await fetch(`${routerUrl}/metrics`)).text();
+  return {
+    answered: metric(text, 'router_direct_fetches_total{outcome="answered"}'),
+    replayed: metric(text, 'router_direct_fetches_total{outcome="replayed"}'),
   };
 }
 
@@ -274,33 +288,41 @@ try {
   type Through = Awaited<ReturnType<typeof withCpu<Measured>>>;
   let router: Through | { skipped: string };
   let routerFreshTokens: Through | { skipped: string } = { skipped: '--no-router' };
+  let routerGatewayPath: Through | { skipped: string } = { skipped: '--no-router' };
+  let routerDirectFetches: Awaited<ReturnType<typeof directFetches>> | null = null;
   let routerPaced:
     Awaited<ReturnType<typeof withCpu<Awaited<ReturnType<typeof paced>>>>> | { skipped: string } = {
     skipped: '--no-router',
   };
   if (WITH_ROUTER) {
-    const routerPort = await freePort();
-    const routerProcess = startProcess('router', 'router/src/index.ts', {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      // The benches send their own documents, not the clients' trusted ones.
-      TRUSTED_DOCUMENTS: 'off',
-      ROUTER_PORT: String(routerPort),
-      VENUE_SUBGRAPH_URL: `${venueUrl}/graphql`,
-      USER_JWKS_URL: issuer.jwksUrl,
-      INTERNAL_IDENTITY_SECRET: secret,
-      REDIS_URL: redis.url,
-      PUBSUB_PREFIX: `${uniqueId('bench')}:`,
-      RATE_LIMIT_PER_USER_PER_MINUTE: '1000000',
-      RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
-    });
-    children.push(routerProcess);
-    const routerUrl = `http://127.0.0.1:${routerPort}`;
+    /** A router in front of the venue subgraph; `env` adds to (or overrides) its settings. */
+    const startRouterProcess = async (name: string, env: Record<string, string> = {}) => {
+      const port = await freePort();
+      const child = startProcess(name, 'router/src/index.ts', {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        // The benches send their own documents, not the clients' trusted ones.
+        TRUSTED_DOCUMENTS: 'off',
+        ROUTER_PORT: String(port),
+        VENUE_SUBGRAPH_URL: `${venueUrl}/graphql`,
+        USER_JWKS_URL: issuer.jwksUrl,
+        INTERNAL_IDENTITY_SECRET: secret,
+        REDIS_URL: redis.url,
+        PUBSUB_PREFIX: `${uniqueId('bench')}:`,
+        RATE_LIMIT_PER_USER_PER_MINUTE: '1000000',
+        RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
+        ...env,
+      });
+      children.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      // The router's /ready needs every subgraph; only the venue one is running here.
+      await waitReady(url, child, '/health');
+      return { child, url };
+    };
+    const { child: routerProcess, url: routerUrl } = await startRouterProcess('router');
     const routerClient = poster(`${routerUrl}/graphql`, CONCURRENCY);
     const pacedClient = poster(`${routerUrl}/graphql`, 256);
     try {
-      // The router's /ready needs every subgraph; only the venue one is running here.
-      await waitReady(routerUrl, routerProcess, '/health');
       const signTokens = (n: number) =>
         Promise.all(Array.from({ length: n }, () => issuer.sign({ sub: String(nextUser++) })));
       const bearer = (token: string) => ({
@@ -312,9 +334,9 @@ try {
         return status === 200 && !(json as { errors?: unknown }).errors;
       };
       // A client's requests before its check-in: the router verifies (and caches) its token then.
-      const seen = async (tokens: string[]) => {
+      const seen = async (tokens: string[], client = routerClient) => {
         const result = await load(tokens.length, CONCURRENCY, async (i) => {
-          const { status } = await routerClient.post(bearer(tokens[i]!), '{"query":"{ __typename }"}');
+          const { status } = await client.post(bearer(tokens[i]!), '{"query":"{ __typename }"}');
           return status === 200;
         });
         if (result.errors) throw new Error(`${result.errors} token warm-up requests failed`);
@@ -330,6 +352,26 @@ try {
         router = await withCpu({ venue, router: routerProcess }, () =>
           load(REQUESTS, CONCURRENCY, checkInWith(routerClient, known)),
         );
+      }
+
+      // The same check-ins through a router that runs every operation through the gateway's
+      // executor (ROUTER_DIRECT_FETCHES=false): the reference for the direct path (decision 0034).
+      routerGatewayPath = skippedPhase;
+      if (PHASES.has('gateway')) {
+        const reference = await startRouterProcess('router-gateway-path', { ROUTER_DIRECT_FETCHES: 'false' });
+        const referenceClient = poster(`${reference.url}/graphql`, CONCURRENCY);
+        try {
+          const warmReference = await signTokens(WARMUP);
+          await load(WARMUP, CONCURRENCY, checkInWith(referenceClient, warmReference));
+          const known = await signTokens(REQUESTS);
+          await seen(known, referenceClient);
+          routerGatewayPath = await withCpu({ venue, router: reference.child }, () =>
+            load(REQUESTS, CONCURRENCY, checkInWith(referenceClient, known)),
+          );
+        } finally {
+          await referenceClient.close();
+          await stopAll([reference.child]);
+        }
       }
 
       routerFreshTokens = skippedPhase;
@@ -348,6 +390,7 @@ try {
           paced(PACED_RATE, pacedTokens.length, checkInWith(pacedClient, pacedTokens)),
         );
       }
+      routerDirectFetches = await directFetches(routerUrl);
     } catch (err) {
       router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
     } finally {
@@ -414,13 +457,21 @@ try {
           },
         },
         router,
+        routerDirectFetches: {
+          note: 'operations the router sent itself over its life (warm-up included): answered, or replayed through the gateway',
+          ...routerDirectFetches,
+        },
+        routerGatewayPath: {
+          note: 'the tokenSeen check-ins through a router with ROUTER_DIRECT_FETCHES=false (every operation through the gateway executor)',
+          ...routerGatewayPath,
+        },
         routerFreshTokens,
         routerPaced,
         bareTwoHops: {
           note: 'node:http proxy (undici Pool) → node:http server with a canned check-in answer: two plain hops, no work',
           ...bareHops,
         },
-        ratios: ratios(subgraph, router, routerFreshTokens, bareHops),
+        ratios: ratios(subgraph, router, routerFreshTokens, bareHops, routerGatewayPath),
         checkInsStored: stored,
       },
       null,
