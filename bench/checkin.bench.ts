@@ -150,8 +150,8 @@ function ratios(
 async function directFetches(routerUrl: string) {
   const text = await (await fetch(`${routerUrl}/metrics`)).text();
   return {
-    answered: metric(text, 'router_direct_fetches_total{outcome="answered"}'),
-    replayed: metric(text, 'router_direct_fetches_total{outcome="replayed"}'),
+    answered: metric(text, 'router_direct_fetches_total{outcome="answered"}') || 0,
+    replayed: metric(text, 'router_direct_fetches_total{outcome="replayed"}') || 0,
   };
 }
 
