@@ -40,7 +40,7 @@ function mappersFor(name: (typeof subgraphs)[number]): Record<string, string> {
     case 'social':
       return {
         Challenge: '../challenge-store.ts#ChallengeRecord',
-        PkLeaderboard: '../leaderboard-board.ts#LeaderboardView',
+        PkLeaderboard: '../leaderboard-board.ts#ChallengeBoard',
         PkLeaderboardEntry: '../ranking.ts#RankedEntry',
         User: '@sport-venue/shared#EntityRef',
         Venue: '@sport-venue/shared#EntityRef',

@@ -16,6 +16,7 @@ import {
 import { serveStatic, type StaticServer } from '../scripts/serve-static.ts';
 import { DEMO_OPERATOR, DEMO_ADMIN, seedConsoleAccounts } from '../scripts/seed/console-accounts.ts';
 import { parseCsv } from '../apps/console/src/lib/csv.ts';
+import { EMPTY_CELL } from '../apps/console/src/lib/empty-cell.ts';
 import { startGraph, type Graph } from './support/graph.ts';
 import { nextId } from '@sport-venue/shared';
 
@@ -162,6 +163,9 @@ async function shot(name: string) {
   await page.waitForTimeout(300); // let transitions settle
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
+
+/** The table's cells as the CSV export holds them: an absent value is an empty cell there. */
+const asExported = (rows: string[][]) => rows.map((r) => r.map((cell) => (cell === EMPTY_CELL ? '' : cell)));
 
 const waitCount = (selector: string, n: number) =>
   page.waitForFunction(`document.querySelectorAll(${JSON.stringify(selector)}).length === ${n}`, undefined, {
@@ -360,12 +364,21 @@ describe('operator console', () => {
       .evaluateAll((rows) =>
         rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
       );
+    // The two seeded stays are of users 9001 and 9002, who never made a profile: no nickname.
+    assert.deepEqual(
+      filtered.map((r) => [r[3], r[2]]).sort(),
+      [
+        ['9001', EMPTY_CELL],
+        ['9002', EMPTY_CELL],
+      ],
+      'a user without a nickname shows the empty-cell mark',
+    );
     const [filteredDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-test="checkin-export"]'),
     ]);
     const [, ...filteredRows] = parseCsv(readFileSync((await filteredDownload.path())!).toString('utf8'));
-    assert.deepEqual(filteredRows, filtered);
+    assert.deepEqual(filteredRows, asExported(filtered));
     assert.ok(
       filteredRows.every((r) => r[0]!.startsWith(day)),
       'in the filtered day, venue time',
@@ -386,7 +399,11 @@ describe('operator console', () => {
     assert.equal(bytes.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 byte-order mark');
     const [header, ...rows] = parseCsv(bytes.toString('utf8'));
     assert.equal(header?.[0], '签到时间');
-    assert.deepEqual(rows, shown);
+    assert.ok(
+      shown.every((r) => r.every((cell) => cell !== '')),
+      `no blank cell (open stays have no end yet): ${JSON.stringify(shown)}`,
+    );
+    assert.deepEqual(rows, asExported(shown));
     assert.ok(
       rows.some((r) => r[2] === '张三'),
       'Chinese nickname intact',

@@ -146,8 +146,46 @@ describe('PK leaderboard through the router', () => {
     }
   });
 
+  it('a subscriber sees the participant count follow a join', async () => {
+    const [alice, bob] = await Promise.all(['521', '522'].map((sub) => issuer.sign({ sub })));
+    const challenge = await createChallenge(alice!);
+    const counted = `subscription($id: ID!) { pkLeaderboardChanged(challengeId: $id) { participantCount entries { user { id } } } }`;
+    const before = graph.router.hub.stats();
+    const { client } = wsClient(graph.router.url, { authorization: `Bearer ${alice}` });
+    const sub = subscribe(client, counted, { id: challenge.id });
+    try {
+      await eventually(() => {
+        const stats = graph.router.hub.stats();
+        return stats.subscribers === before.subscribers + 1 && stats.listening === stats.groups;
+      });
+      // Waiting before the join: a result that arrives before next() is called would be missed.
+      const next = sub.next(60_000);
+      await join(challenge.inviteCode, bob!);
+      const got = (await next) as {
+        data?: {
+          pkLeaderboardChanged: { participantCount: number; entries: Array<{ user: { id: string } }> };
+        };
+        errors?: unknown;
+      };
+      assert.equal(got.errors, undefined, JSON.stringify(got));
+      const board = got.data!.pkLeaderboardChanged;
+      assert.equal(board.participantCount, 2);
+      assert.deepEqual(board.entries.map((e) => e.user.id).sort(), ['521', '522']);
+    } finally {
+      sub.stop();
+      await client.dispose();
+    }
+  });
+
   /** A challenge created by one user (invite-only, the default) and joined by another. */
   async function inviteOnlyChallenge(creator: string, joiner: string) {
+    const challenge = await createChallenge(creator);
+    await join(challenge.inviteCode, joiner);
+    return challenge;
+  }
+
+  /** An invite-only challenge (the default) running for the next hour. */
+  async function createChallenge(creator: string) {
     const now = Date.now();
     const created = await graph.graphql<{ createChallenge: { id: string; inviteCode: string } }>(
       `mutation($input: CreateChallengeInput!) { createChallenge(input: $input) { id inviteCode } }`,
@@ -162,14 +200,16 @@ describe('PK leaderboard through the router', () => {
       { authorization: `Bearer ${creator}` },
     );
     assert.equal(created.errors, undefined, JSON.stringify(created.errors));
-    const challenge = created.data!.createChallenge;
+    return created.data!.createChallenge;
+  }
+
+  async function join(inviteCode: string, joiner: string) {
     const joined = await graph.graphql(
       `mutation($code: String!) { joinChallenge(inviteCode: $code) { participantCount } }`,
-      { code: challenge.inviteCode },
+      { code: inviteCode },
       { authorization: `Bearer ${joiner}` },
     );
     assert.equal(joined.errors, undefined, JSON.stringify(joined.errors));
-    return challenge;
   }
 
   /** A counted check-in event on the graph's topic, as the venue subgraph's outbox relay sends it. */

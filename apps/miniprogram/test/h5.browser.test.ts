@@ -312,6 +312,11 @@ describe('mini-program H5', () => {
     await bob.page.locator('[data-test="pk-notice"]', { hasText: '已加入' }).waitFor();
     await bob.page.locator('[data-test="pk-entry"]').nth(1).waitFor({ timeout: LIVE_TIMEOUT });
     await alice.page.locator('[data-test="pk-entry"]').nth(1).waitFor({ timeout: LIVE_TIMEOUT });
+    // Alice's second entry came with the live board: the header's count came with it, not as first loaded.
+    const people = async (p: Page) =>
+      (await p.locator('[data-test="pk-people"]').first().textContent())?.trim();
+    assert.match((await people(alice.page)) ?? '', /· 2\/50 人$/);
+    assert.match((await people(bob.page)) ?? '', /· 2\/50 人$/);
 
     // Alice walks to the gym and checks in there: a counted check-in inside the challenge window.
     const aliceVenue = await alice.context.newPage();

@@ -15,7 +15,7 @@ import {
   type Visibility,
 } from './challenge-rules.ts';
 import type { ChallengeRecord, ChallengeStore } from './challenge-store.ts';
-import type { LeaderboardBoard, LeaderboardView } from './leaderboard-board.ts';
+import type { ChallengeBoard, LeaderboardBoard } from './leaderboard-board.ts';
 import type { LeaderboardPublisher } from './leaderboard-publisher.ts';
 import type { ProgressStore } from './progress-store.ts';
 import { encodeScore } from './ranking.ts';
@@ -180,7 +180,7 @@ export function createChallengeService(deps: ChallengeServiceDeps) {
     /** Leaderboards of many challenges (a per-request loader hands in a list's) in a few Redis round trips. */
     async leaderboards(
       requests: ReadonlyArray<{ challenge: ChallengeRecord; first: number; viewer: Viewer | null }>,
-    ): Promise<Array<LeaderboardView | Error>> {
+    ): Promise<Array<ChallengeBoard | Error>> {
       const valid = (first: number) => Number.isInteger(first) && first >= 1 && first <= 100;
       const asked = requests.filter((r) => valid(r.first));
       // No ranking in a team (TEAM_GOAL): the same entries in the same order, everyone at rank 1.

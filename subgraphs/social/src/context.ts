@@ -3,7 +3,7 @@ import { identityFromRequest, requestInfo, type RequestInfo, type Viewer } from 
 import type { IncomingMessage } from 'node:http';
 import type { ChallengeRecord } from './challenge-store.ts';
 import type { ChallengeService } from './challenges.ts';
-import type { LeaderboardView } from './leaderboard-board.ts';
+import type { ChallengeBoard } from './leaderboard-board.ts';
 import type { TeamProgress } from './team-goal.ts';
 
 export interface Context extends RequestInfo, Loaders {
@@ -22,7 +22,7 @@ export function createLoaders(service: ChallengeService, viewer: Viewer | null) 
     challenges: new DataLoader<string, ChallengeRecord | null>((ids) => service.findMany(ids)),
     venueChallenges: new DataLoader<string, ChallengeRecord[]>((ids) => service.atVenues(ids)),
     userChallenges: new DataLoader<string, ChallengeRecord[]>((ids) => service.ofUsers(ids)),
-    leaderboards: new DataLoader<{ challenge: ChallengeRecord; first: number }, LeaderboardView, string>(
+    leaderboards: new DataLoader<{ challenge: ChallengeRecord; first: number }, ChallengeBoard, string>(
       (keys) => service.leaderboards(keys.map((k) => ({ ...k, viewer }))),
       { cacheKeyFn: ({ challenge, first }) => `${challenge.id}:${first}` },
     ),

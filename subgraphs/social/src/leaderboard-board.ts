@@ -12,8 +12,14 @@ export interface LeaderboardView {
   me: RankedEntry | null;
   /** The entries just above and just below the viewer (not the viewer). */
   neighbours: RankedEntry[];
-  /** The challenge the board belongs to (set by the use case: PkLeaderboard.teamProgress). */
-  challenge?: ChallengeRecord;
+}
+
+/**
+ * A board as the graph serves it (PkLeaderboard): with the challenge it belongs to, whose record
+ * answers the fields the board alone cannot (teamProgress, participantCount).
+ */
+export interface ChallengeBoard extends LeaderboardView {
+  challenge: ChallengeRecord;
 }
 
 export interface BoardRequest {

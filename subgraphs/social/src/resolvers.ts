@@ -42,7 +42,9 @@ export function createResolvers(service: ChallengeService, clock: () => Date = (
       settledAt: (c) => c.settledAt?.toISOString() ?? null,
     },
     PkLeaderboard: {
-      teamProgress: (board, _args, ctx) => (board.challenge ? ctx.teamProgress.load(board.challenge) : null),
+      teamProgress: (board, _args, ctx) => ctx.teamProgress.load(board.challenge),
+      // The challenge record is read per request (per event for subscribers): as fresh as the board.
+      participantCount: (board) => board.challenge.memberIds.length,
     },
     PkLeaderboardEntry: {
       user: (e) => ({ id: e.userId }),

@@ -150,6 +150,27 @@ describe('joining and leaving', () => {
     assert.deepEqual(await redis.zrevrange(redisKeys.pkRank(c.id), 0, -1), ['24', '22', '21']);
   });
 
+  it('the leaderboard counts every participant, beyond its shown entries, after joins and leaves', async () => {
+    const c = await create('26', { ...future, maxParticipants: 5 });
+    const count = async (viewer: string) => {
+      const r = await t.graphql(
+        `query($id: ID!) { challenge(id: $id) { leaderboard(first: 1) { participantCount entries { user { id } } } } }`,
+        { id: c.id },
+        viewer,
+      );
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      const board = r.data!.challenge.leaderboard as { participantCount: number; entries: unknown[] };
+      assert.equal(board.entries.length, 1, 'the board shows its first entry only');
+      return board.participantCount;
+    };
+    assert.equal(await count('26'), 1);
+    for (const u of ['27', '28', '29']) await t.graphql(JOIN, { code: c.inviteCode }, u);
+    assert.equal(await count('26'), 4);
+    assert.equal((await t.graphql(LEAVE, { id: c.id }, '28')).data?.leaveChallenge.participantCount, 3);
+    assert.equal(await count('27'), 3, 'the same for every reader');
+    assert.equal(await count('26'), (await stored(c.id))?.memberIds.length);
+  });
+
   it('concurrent joins never exceed the cap', async () => {
     const c = await create('31', { ...future, maxParticipants: 5 });
     const results = await Promise.all(

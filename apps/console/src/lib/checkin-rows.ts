@@ -12,7 +12,10 @@ export interface CheckInNode {
   endReason?: string | null;
 }
 
-/** One row of the check-in table and of its CSV export: the same cells, in the venue's zone. */
+/**
+ * One row of the check-in table and of its CSV export: the same cells, in the venue's zone (absent
+ * values empty; the table shows them as empty-cell.ts says).
+ */
 export function checkInRow(node: CheckInNode, timeZone: string): Cell[] {
   return [
     formatLocal(node.startedAt, timeZone),
