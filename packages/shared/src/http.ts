@@ -54,17 +54,35 @@ export interface DirectResponse {
 
 export class PayloadTooLargeError extends Error {}
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * The request body as text, refused past `limit` bytes. Read with the stream's own events: an async
+ * iterator over the request (its promise and iterator objects per chunk) was ~2 % of the router's
+ * busy time on a check-in. Past the limit the rest of the body is read and dropped, so the 413
+ * can still be answered on the connection.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new PayloadTooLargeError(`body exceeds ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new PayloadTooLargeError(`body exceeds ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (declared > limit) return Promise.reject(new PayloadTooLargeError(`body exceeds ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.resume();
+        reject(new PayloadTooLargeError(`body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
 }
 
 export function sendJson(
