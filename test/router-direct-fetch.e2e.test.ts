@@ -4,14 +4,12 @@
 // (ROUTER_DIRECT_FETCHES=false). Every fetch reaches its subgraph once, errors included.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextId, parseConfig } from '@sport-venue/shared';
-import { startRouter } from '../router/src/index.ts';
-import { routerConfigSchema } from '../router/src/config.ts';
+import { nextId } from '@sport-venue/shared';
 import { freePort } from '../infra/instance.ts';
 import { startGraph, type Graph } from './support/graph.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
 
-type Router = Awaited<ReturnType<typeof startRouter>>;
+type Router = Awaited<ReturnType<Graph['startAnotherRouter']>>;
 
 interface Answer {
   status: number;
@@ -55,31 +53,12 @@ const venueFetches = (url: string) => metric(url, 'subgraph_fetch_duration_secon
 describe('operations the router fetches directly', () => {
   let graph: Graph;
   let issuer: Awaited<ReturnType<typeof startTokenIssuer>>;
-  const routers: Router[] = [];
   /** Direct fetches on (the default) and off, on the same subgraphs and stores. */
   let direct: Router;
   let gateway: Router;
 
   const startAnother = async (env: Record<string, string>) => {
-    const router = await startRouter(
-      parseConfig(routerConfigSchema, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        BIND_HOST: '127.0.0.1',
-        ROUTER_PORT: '0',
-        REDIS_URL: graph.redisUrl,
-        PUBSUB_PREFIX: graph.pubsubPrefix,
-        USER_SUBGRAPH_URL: `${graph.user.url}/graphql`,
-        VENUE_SUBGRAPH_URL: `${graph.venue.url}/graphql`,
-        SOCIAL_SUBGRAPH_URL: `${graph.social.url}/graphql`,
-        PREDICTION_SUBGRAPH_URL: `${graph.prediction.url}/graphql`,
-        USER_JWKS_URL: issuer.jwksUrl,
-        RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-        ...env,
-      }),
-    );
-    routers.push(router);
-    return router;
+    return graph.startAnotherRouter({ RATE_LIMIT_PER_IP_PER_MINUTE: '100000', ...env });
   };
 
   /** The same request to both routers; the direct one is asked twice (it learns the plan from the first). */
@@ -103,7 +82,6 @@ describe('operations the router fetches directly', () => {
     });
   });
   after(async () => {
-    for (const router of routers) await router.stop();
     await graph?.stop();
     await issuer?.stop();
   });

@@ -5,10 +5,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { parseConfig } from '@sport-venue/shared';
 import { eventually } from '@sport-venue/shared/testing';
-import { routerConfigSchema } from '../router/src/config.ts';
-import { startRouter } from '../router/src/index.ts';
 import { startGraph, type Graph } from './support/graph.ts';
 import { startTokenIssuer } from './support/token-issuer.ts';
 import { subscribe, wsClient } from './support/ws-client.ts';
@@ -214,20 +211,7 @@ describe('subscriptions through the router', () => {
   });
 
   it('a second router replica delivers events to its own subscribers', async () => {
-    const replica = await startRouter(
-      parseConfig(routerConfigSchema, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        ROUTER_PORT: '0',
-        REDIS_URL: graph.redisUrl,
-        PUBSUB_PREFIX: graph.pubsubPrefix,
-        USER_SUBGRAPH_URL: `${graph.user.url}/graphql`,
-        VENUE_SUBGRAPH_URL: `${graph.venue.url}/graphql`,
-        SOCIAL_SUBGRAPH_URL: `${graph.social.url}/graphql`,
-        PREDICTION_SUBGRAPH_URL: `${graph.prediction.url}/graphql`,
-        USER_JWKS_URL: issuer.jwksUrl,
-      }),
-    );
+    const replica = await graph.startAnotherRouter();
     try {
       const one = wsClient(graph.router.url);
       const two = wsClient(replica.url);

@@ -206,23 +206,24 @@ export async function startGraph(options: GraphOptions = {}) {
       });
     const subgraphUrl = (name: keyof typeof parts) =>
       balancer ? `http://127.0.0.1:${balancer.frontends[name]}` : parts[name][0]!.url;
+    /** A router's settings on this graph: its subgraphs, stores and pub/sub prefix. */
+    const routerSettings = (port: number, env: Record<string, string> = {}) =>
+      parseConfig(routerConfigSchema, {
+        ...base,
+        ROUTER_PORT: String(port),
+        REDIS_URL: redis.url,
+        PUBSUB_PREFIX: pubsubPrefix,
+        USER_SUBGRAPH_URL: `${subgraphUrl('user')}/graphql`,
+        VENUE_SUBGRAPH_URL: `${subgraphUrl('venue')}/graphql`,
+        SOCIAL_SUBGRAPH_URL: `${subgraphUrl('social')}/graphql`,
+        PREDICTION_SUBGRAPH_URL: `${subgraphUrl('prediction')}/graphql`,
+        USER_JWKS_URL: `${subgraphUrl('user')}/.well-known/jwks.json`,
+        ...options.routerEnv,
+        ...env,
+      });
     const routers: Array<Awaited<ReturnType<typeof startRouter>>> = [];
     for (const port of routerPorts) {
-      const replica = await startRouter(
-        parseConfig(routerConfigSchema, {
-          ...base,
-          ROUTER_PORT: String(port),
-          REDIS_URL: redis.url,
-          PUBSUB_PREFIX: pubsubPrefix,
-          USER_SUBGRAPH_URL: `${subgraphUrl('user')}/graphql`,
-          VENUE_SUBGRAPH_URL: `${subgraphUrl('venue')}/graphql`,
-          SOCIAL_SUBGRAPH_URL: `${subgraphUrl('social')}/graphql`,
-          PREDICTION_SUBGRAPH_URL: `${subgraphUrl('prediction')}/graphql`,
-          USER_JWKS_URL: `${subgraphUrl('user')}/.well-known/jwks.json`,
-          ...options.routerEnv,
-        }),
-        options.routerOptions,
-      );
+      const replica = await startRouter(routerSettings(port), options.routerOptions);
       closers.push(() => replica.stop());
       routers.push(replica);
     }
@@ -256,9 +257,23 @@ export async function startGraph(options: GraphOptions = {}) {
       return { ...body, status: res.status };
     }
 
+    /**
+     * One more router on this graph (beside the balancer in the cluster topology), with `env` on top
+     * of the graph's router settings; stopped with the graph, or earlier by the caller.
+     */
+    async function startAnotherRouter(env: Record<string, string> = {}) {
+      const replica = await startRouter(routerSettings(0, env));
+      // Stopped once, whether by the caller first or only with the graph.
+      let stopped: Promise<void> | undefined;
+      const stop = () => (stopped ??= replica.stop());
+      closers.push(stop);
+      return { ...replica, stop };
+    }
+
     return {
       topology,
       router,
+      startAnotherRouter,
       /** Every replica (one each unless the topology is `cluster`). */
       replicas: { router: routers, ...parts },
       user,
