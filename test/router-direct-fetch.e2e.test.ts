@@ -104,6 +104,17 @@ describe('operations the router fetches directly', () => {
     assert.equal(await answered(direct.url), before + 3, 'the plan was known: both served directly');
   });
 
+  it('a document with fragments is answered directly with what the gateway answers', async () => {
+    // Nested fragments are inlined too; the planner sometimes orders their fields otherwise, and
+    // such a document is left to the gateway (router/test/unit/direct-plans.test.ts).
+    const query = 'query Cities { cities { ...City } } fragment City on City { code name timeZone }';
+    const before = await answered(direct.url);
+    const { fromDirect, fromGateway } = await both({ query, operationName: 'Cities' });
+    assert.equal(await answered(direct.url), before + 1);
+    assert.deepEqual(fromDirect, fromGateway);
+    assert.match(fromDirect.body, /"name":"上海"/);
+  });
+
   it('a check-in is answered directly and stored once per request', async () => {
     const venue = await graph.venue.db.venue.create({
       data: {

@@ -18,9 +18,15 @@ import {
   Kind,
   parse,
   print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type InlineFragmentNode,
   type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import Negotiator from 'negotiator';
@@ -49,6 +55,60 @@ const keyOf = (operationName: string | undefined, query: string) =>
 
 const unnamed = (operation: OperationDefinitionNode) => print({ ...operation, name: undefined });
 
+/**
+ * The operation with each fragment spread replaced by the fragment's selections, as the planner
+ * writes a fetch: in place when the fragment's type is the type it is spread in, else as an inline
+ * fragment on its type. Null for a spread with directives or of an unknown fragment. Fields that a
+ * fragment repeats are not merged here; the planner merges them, so such a document does not
+ * print like its fetch and stays with the gateway.
+ */
+function withFragmentsInlined(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+): OperationDefinitionNode | null {
+  if (Object.keys(fragments).length === 0) return operation;
+  let inlinable = true;
+  const typeInfo = new TypeInfo(schema);
+  const spreadsInlined = visit(
+    operation,
+    visitWithTypeInfo(typeInfo, {
+      FragmentSpread(spread): InlineFragmentNode | undefined {
+        const fragment = fragments[spread.name.value];
+        if (!fragment || spread.directives?.length) {
+          inlinable = false;
+          return undefined;
+        }
+        const sameType = typeInfo.getParentType()?.name === fragment.typeCondition.name.value;
+        // Visited next in its turn: spreads inside the fragment are inlined too.
+        return {
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition: sameType ? undefined : fragment.typeCondition,
+          selectionSet: fragment.selectionSet,
+        };
+      },
+    }),
+  );
+  if (!inlinable) return null;
+  // Inline fragments without a type or directives are their selections, in place.
+  return visit(spreadsInlined, {
+    SelectionSet: {
+      leave(set): SelectionSetNode {
+        return {
+          ...set,
+          selections: set.selections.flatMap((selection) =>
+            selection.kind === Kind.INLINE_FRAGMENT &&
+            !selection.typeCondition &&
+            !selection.directives?.length
+              ? selection.selectionSet.selections
+              : [selection],
+          ),
+        };
+      },
+    },
+  });
+}
+
 /** The plan as a direct one, or null when the gateway's executor has work to do on its answer. */
 export function directPlanOf({ queryPlan, operationContext, requestContext }: PlanSeen): DirectPlan | null {
   const node = queryPlan.node;
@@ -62,14 +122,15 @@ export function directPlanOf({ queryPlan, operationContext, requestContext }: Pl
     return null;
   const operation = operationContext.operation;
   if (operation.operation === 'subscription') return null;
-  // The planner inlines fragments: a document with some never prints like its fetch.
-  if (Object.keys(operationContext.fragments).length > 0) return null;
+  // The planner inlines fragments: compared with the client's operation, fragments inlined alike.
+  const selected = withFragmentsInlined(requestContext.schema, operation, operationContext.fragments);
+  if (!selected) return null;
   // Parsed here: the planner keeps its document node only when configured to expose it.
   const fetched = parse(node.operation).definitions[0];
   if (fetched?.kind !== Kind.OPERATION_DEFINITION) return null;
   // The same selections, arguments, directives and variables: the subgraph's answer is the result
   // the gateway would shape from it (no __typename or key fields added, nothing renamed).
-  if (unnamed(fetched) !== unnamed(operation)) return null;
+  if (unnamed(fetched) !== unnamed(selected)) return null;
   const document = requestContext.document;
   if (!document) return null;
   return {

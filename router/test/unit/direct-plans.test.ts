@@ -92,9 +92,16 @@ describe('direct plans', () => {
       'query($s: Boolean!) { cities @skip(if: $s) { code } }',
     ],
     ['a fetch the planner reorders (__typename first)', '{ cities { code __typename } }'],
+    // The planner merges the repeated field; inlined as written, the fragment repeats it.
+    ['a fragment repeating a field beside it', '{ cities { code ...C } } fragment C on City { code name }'],
+    // Seen with gateway 2.14: the nested fragment's fields come first in the fetch.
     [
-      'a document with fragments (the planner inlines them)',
-      '{ cities { ...C } } fragment C on City { code name }',
+      'nested fragments the planner orders otherwise',
+      '{ cities { ...C } } fragment C on City { code ...N } fragment N on City { name timeZone }',
+    ],
+    [
+      'a fragment spread under a directive',
+      'query($s: Boolean!) { cities { ...C @skip(if: $s) } } fragment C on City { code }',
     ],
     ['a variable the operation declares but does not use', 'query($unused: String) { cities { code } }'],
   ] as const) {
@@ -105,6 +112,16 @@ describe('direct plans', () => {
       });
     });
   }
+
+  it('fragments the planner inlines, nested ones too, are served directly', async () => {
+    const query =
+      '{ cities { ...C } venues(first: 2) { edges { node { ...V } } } } ' +
+      'fragment C on City { code ...N } fragment N on City { name } fragment V on Venue { id city { ...C } }';
+    await withGateway(async (plans, execute) => {
+      await execute(query);
+      assert.equal(subgraphOf(plans, undefined, query), 'venue');
+    });
+  });
 
   it('field directives and aliases stay in the fetch: served directly', async () => {
     const query = 'query($s: Boolean!) { c: cities { code name @skip(if: $s) } }';
