@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { PayloadTooLargeError, readBody } from '../src/http.ts';
+import { eventually } from '../src/testing.ts';
 
 const LIMIT = 1_000;
 
@@ -29,11 +30,19 @@ function postChunks(port: number, chunks: Buffer[]): Promise<{ status: number; b
 describe('readBody', () => {
   let server: Server;
   let port: number;
+  /** How each read ended, in order. */
+  const outcomes: string[] = [];
   before(async () => {
     server = createServer((req, res) => {
       readBody(req, LIMIT).then(
-        (text) => res.writeHead(200).end(text),
-        (err: unknown) => res.writeHead(err instanceof PayloadTooLargeError ? 413 : 500).end(String(err)),
+        (text) => {
+          outcomes.push('read');
+          res.writeHead(200).end(text);
+        },
+        (err: unknown) => {
+          outcomes.push(err instanceof PayloadTooLargeError ? 'too large' : 'failed');
+          res.writeHead(err instanceof PayloadTooLargeError ? 413 : 500).end(String(err));
+        },
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,5 +73,21 @@ describe('readBody', () => {
     const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x'.repeat(LIMIT) });
     assert.equal(res.status, 200);
     assert.equal((await res.text()).length, LIMIT);
+  });
+
+  it('a client gone before its body ended settles the read instead of leaving it pending', async () => {
+    const before = outcomes.length;
+    const req = request({
+      port,
+      method: 'POST',
+      path: '/',
+      headers: { 'transfer-encoding': 'chunked' },
+    });
+    req.on('error', () => undefined);
+    req.write('{"query":');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await eventually(() => outcomes.length > before);
+    assert.deepEqual(outcomes.slice(before), ['failed']);
   });
 });
