@@ -20,7 +20,21 @@ export interface PrivateShardedMariadb {
   stop(): Promise<void>;
 }
 
-export async function startPrivateShardedMariadb(): Promise<PrivateShardedMariadb> {
+/**
+ * Ports are picked free, then bound by MariaDB a moment later; another test file (or an outgoing
+ * connection) can take one in between. Such a start is retried on new ports, a few times.
+ */
+export async function startPrivateShardedMariadb(attempts = 3): Promise<PrivateShardedMariadb> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts();
+    } catch (err) {
+      if (attempt >= attempts || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnFreePorts(): Promise<PrivateShardedMariadb> {
   const state = mkdtempSync('/tmp/sv-private-mariadb-');
   const front = await freePort();
   const shardBase = await freeConsecutivePorts(2, [front]);
