@@ -42,11 +42,13 @@ describe('the MariaDB connection pool', () => {
   it('keeps healthy connections when the event loop stalls past the driver’s default ping timeout', async () => {
     const options = mariadbPoolOptions(`${testServices.mysqlUrl}/`);
     // The stall is real: with the driver's default ping timeout (250 ms) it costs connections.
+    // A ping answered before the stall starts costs nothing, so on a loaded machine one series of
+    // stalls may miss every ping: the control gets three series to show the cost.
     const { pingTimeout: _ours, ...driverDefault } = options;
-    assert.ok(
-      (await connectionsOpenedAcrossStalls(driverDefault)) > 0,
-      'the stall never outlasted a ping: this test would prove nothing',
-    );
+    let lostWithDefault = 0;
+    for (let series = 0; series < 3 && lostWithDefault === 0; series++)
+      lostWithDefault = await connectionsOpenedAcrossStalls(driverDefault);
+    assert.ok(lostWithDefault > 0, 'the stall never outlasted a ping: this test would prove nothing');
     assert.equal(await connectionsOpenedAcrossStalls(options), 0, 'connections were dropped and reopened');
   });
 });
