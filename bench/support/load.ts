@@ -47,8 +47,14 @@ export interface Paced {
   requests: number;
   seconds: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
+  p999Ms: number;
   maxMs: number;
+  /** Requests slower than `slowMs`, by the second of the run they were due in: a tail made by one
+   * stall shows as one busy second, a tail made by load as a spread. */
+  slowBySecond: number[];
+  slowMs: number;
   errors: number;
   /** Most requests waiting for an answer at once. */
   maxInFlight: number;
@@ -62,8 +68,10 @@ export async function paced(
   perSecond: number,
   total: number,
   call: (i: number) => Promise<boolean>,
+  slowMs = 50,
 ): Promise<Paced> {
   const latencies: number[] = [];
+  const slowBySecond = Array.from({ length: Math.ceil(total / perSecond) }, () => 0);
   let errors = 0;
   let sent = 0;
   let inFlight = 0;
@@ -83,7 +91,9 @@ export async function paced(
             .catch(() => false)
             .then((ok) => {
               inFlight -= 1;
-              latencies.push(performance.now() - dueAt);
+              const latency = performance.now() - dueAt;
+              latencies.push(latency);
+              if (latency > slowMs) slowBySecond[Math.floor(i / perSecond)]! += 1;
               if (!ok) errors += 1;
             }),
         );
@@ -105,8 +115,12 @@ export async function paced(
     requests: total,
     seconds: round(seconds),
     p50Ms: round(quantile(latencies, 0.5)),
+    p90Ms: round(quantile(latencies, 0.9)),
     p99Ms: round(quantile(latencies, 0.99)),
+    p999Ms: round(quantile(latencies, 0.999)),
     maxMs: round(latencies[latencies.length - 1] ?? 0),
+    slowBySecond,
+    slowMs,
     errors,
     maxInFlight,
   };
