@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createKafka, ensureTopics } from '@sport-venue/shared';
-import { loadPersistedDocuments } from '@sport-venue/graph-client/manifests';
+import { loadGeneratedDocuments } from '@sport-venue/graph-client/manifests';
 import {
   createTestDatabase,
   createTestRedis,
@@ -101,7 +101,7 @@ function machineCpuSeconds(): { busy: number; total: number } {
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
 // The mini-program's own check-in, sent by hash as it is in production (trusted documents).
-const CHECK_IN_HASH = [...loadPersistedDocuments()].find(([, text]) =>
+const CHECK_IN_HASH = [...loadGeneratedDocuments()].find(([, text]) =>
   text.startsWith('mutation MpCheckIn('),
 )?.[0];
 if (!CHECK_IN_HASH) throw new Error('the mini-program manifest has no MpCheckIn operation');

@@ -26,6 +26,9 @@ test('mp-weixin: every page is compiled and the main package is within 2 MB', (t
     }
   }
   assert.ok(existsSync(join(MP_DIST, 'project.config.json')));
+  // The app offers the restart into a downloaded new version (src/lib/app-update.ts, MP-WEIXIN only).
+  assert.match(readFileSync(join(MP_DIST, 'app.js'), 'utf8'), /lib\/app-update\.js/);
+  assert.match(readFileSync(join(MP_DIST, 'lib/app-update.js'), 'utf8'), /getUpdateManager/);
   const bytes = mainPackageBytes();
   t.diagnostic(`mp-weixin main package: ${bytes} bytes`);
   assert.ok(bytes <= MAIN_PACKAGE_LIMIT_BYTES, `main package ${bytes} > ${MAIN_PACKAGE_LIMIT_BYTES}`);
