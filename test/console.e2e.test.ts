@@ -36,6 +36,8 @@ let graph: Graph;
 let site: StaticServer;
 let browser: Browser;
 let page: Page;
+/** What seedActivity made that a test acts on later. */
+let activity: { inviteCode: string };
 const venues: Record<'a' | 'b' | 'other', { id: string; lat: number; lng: number }> = {} as never;
 const graphqlResponses: Array<{ body: string; sentQuery: boolean }> = [];
 
@@ -125,9 +127,9 @@ async function seedActivity(venue: { id: string }) {
     await as(await tokenOf(name), 'mutation($s: ID!) { bookSlot(slotId: $s) { id } }', {
       s: created.createBookingSlots[0]!.id,
     });
-  await as(
+  const challenge = await as<{ createChallenge: { inviteCode: string } }>(
     await tokenOf('alice'),
-    'mutation($i: CreateChallengeInput!) { createChallenge(input: $i) { id } }',
+    'mutation($i: CreateChallengeInput!) { createChallenge(input: $i) { inviteCode } }',
     {
       i: {
         title: '静安打卡周赛',
@@ -138,6 +140,7 @@ async function seedActivity(venue: { id: string }) {
       },
     },
   );
+  return { inviteCode: challenge.createChallenge.inviteCode };
 }
 
 /** A mini-program user checks in at the venue through the router, like the WeChat client does. */
@@ -239,7 +242,7 @@ before(async () => {
   }
   await graph.venue.db.occupancySample.createMany({ data: samples, skipDuplicates: true });
   for (const name of ['alice', 'bob', 'carol']) await checkInAs(name, venues.a);
-  await seedActivity(venues.a);
+  activity = await seedActivity(venues.a);
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -420,8 +423,19 @@ describe('operator console', () => {
     await page.locator('[data-test="bookings"]').waitFor();
     await shot('05-bookings');
     await page.goto(`${site.url}/venues/${venues.a.id}/challenges`);
-    await page.locator('[data-test="challenges"]').waitFor();
+    const table = page.locator('[data-test="challenges"]');
+    await table.waitFor();
+    const row = table.locator('tbody tr', { hasText: '静安打卡周赛' });
+    await row.locator('[data-test="challenge-status"]').waitFor();
+    // Type and status in the console's language, not the API's enum values.
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+    assert.deepEqual([cells[1], cells[2], cells[4]], ['打卡天数', '未开始', '1 / 50']);
     await shot('06-challenges');
+    // Someone joins while the tab is open: the count follows without a reload.
+    await as(await tokenOf('bob'), 'mutation($c: String!) { joinChallenge(inviteCode: $c) { id } }', {
+      c: activity.inviteCode,
+    });
+    await row.locator('td', { hasText: '2 / 50' }).waitFor({ timeout: 30_000 });
   });
 
   it('shows a server validation error on its settings field and changes nothing', async () => {

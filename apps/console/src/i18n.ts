@@ -96,6 +96,14 @@ const zhCN = {
     status: '状态',
     window: '时间',
     participants: '人数',
+    // One entry per ChallengeType / ChallengeStatus of the API schema (words as in the mini-program).
+    types: {
+      CHECKIN_DAYS: '打卡天数',
+      WORKOUT_MINUTES: '运动时长',
+      HEAD_TO_HEAD: '1 对 1',
+      TEAM_GOAL: '团队目标',
+    },
+    statuses: { DRAFT: '未开始', ACTIVE: '进行中', SETTLED: '已结束', CANCELLED: '已取消' },
   },
   settings: {
     capacity: '容量（人）',
@@ -239,6 +247,13 @@ const en: typeof zhCN = {
     status: 'Status',
     window: 'When',
     participants: 'People',
+    types: {
+      CHECKIN_DAYS: 'Check-in days',
+      WORKOUT_MINUTES: 'Workout minutes',
+      HEAD_TO_HEAD: 'Head to head',
+      TEAM_GOAL: 'Team goal',
+    },
+    statuses: { DRAFT: 'Not started', ACTIVE: 'Running', SETTLED: 'Ended', CANCELLED: 'Cancelled' },
   },
   settings: {
     capacity: 'Capacity (people)',
