@@ -1,5 +1,5 @@
 // `npm run bench -- checkin [--requests 3000] [--concurrency 32] [--paced-rate 1000] [--paced-seconds 5] [--no-router]
-//                           [--phases seen,gateway,fresh,paced,bare]`
+//                           [--slices 6] [--phases seen,gateway,fresh,paced,alternated,bare]`
 //
 // Check-in mutations per second and latency (p50/p99), measured from this process against the
 // venue subgraph running as its own process (real MariaDB, Redis, Kafka relay), then through the
@@ -15,10 +15,13 @@
 //     through the gateway's executor: the reference for the direct path in the same run;
 //   - routerFreshTokens: every check-in carries a token the router never saw (an RS256 verification each);
 //   - routerPaced: open loop at --paced-rate per second for --paced-seconds (the issue's "p99 at
-//     1,000/s"): the achieved rate and p99 from each request's due time.
+//     1,000/s"): the achieved rate and p99 from each request's due time;
+//   - alternated: direct, router and gateway path again, in --slices alternating slices of
+//     --requests ÷ slices each, so the three see the same machine: the ratios to read on a shared
+//     host, where the phases above, a minute apart, see different shares of the cores.
 // Also two plain Node HTTP hops with a canned answer (bare-hops.ts): the machine's floor for any
 // request crossing a proxy. The generator (undici Pool, bench/support/load.ts) reports its own CPU.
-// `--phases` runs only the named phases after the direct run (all five by default), e.g.
+// `--phases` runs only the named phases after the direct run (all six by default), e.g.
 // `--phases seen` to profile the router on the token-seen path alone (BENCH_NODE_ARGS=--cpu-prof).
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -53,16 +56,17 @@ const WARMUP = Math.min(300, Math.floor(REQUESTS / 10));
 const WITH_ROUTER = !process.argv.includes('--no-router');
 const PACED_RATE = option('paced-rate', 1_000);
 const PACED_SECONDS = option('paced-seconds', 5);
+const SLICES = option('slices', 6);
 const PHASES = new Set(
   (process.argv.includes('--phases')
     ? process.argv[process.argv.indexOf('--phases') + 1]!
-    : 'seen,gateway,fresh,paced,bare'
+    : 'seen,gateway,fresh,paced,alternated,bare'
   )
     .split(',')
     .map((p) => p.trim()),
 );
 for (const phase of PHASES)
-  if (!['seen', 'gateway', 'fresh', 'paced', 'bare'].includes(phase))
+  if (!['seen', 'gateway', 'fresh', 'paced', 'alternated', 'bare'].includes(phase))
     throw new Error(`--phases: unknown phase "${phase}"`);
 const skippedPhase = { skipped: 'not in --phases' };
 
@@ -121,6 +125,43 @@ async function withCpu<T extends { requests: number; seconds: number }>(
   );
   const cpuShare = Object.fromEntries(Object.entries(used).map(([n, s]) => [n, round(s / result.seconds)]));
   return { ...result, cpuMsPerRequest, cpuShare };
+}
+
+/** Requests, seconds and CPU seconds per process summed over the slices of one target. */
+interface Tally {
+  requests: number;
+  seconds: number;
+  errors: number;
+  cpuSeconds: Record<string, number>;
+}
+const tally = (): Tally => ({ requests: 0, seconds: 0, errors: 0, cpuSeconds: {} });
+
+async function tallied(
+  into: Tally,
+  processes: Record<string, ChildProcess>,
+  measure: () => Promise<Measured>,
+) {
+  const before = Object.fromEntries(Object.entries(processes).map(([n, p]) => [n, cpuSeconds(p.pid)]));
+  const self = selfCpuSeconds();
+  const result = await measure();
+  for (const [n, p] of Object.entries(processes))
+    into.cpuSeconds[n] = (into.cpuSeconds[n] ?? 0) + cpuSeconds(p.pid) - before[n]!;
+  into.cpuSeconds.loadGenerator = (into.cpuSeconds.loadGenerator ?? 0) + selfCpuSeconds() - self;
+  into.requests += result.requests;
+  into.seconds += result.seconds;
+  into.errors += result.errors;
+}
+
+function summary(t: Tally) {
+  return {
+    requests: t.requests,
+    seconds: round(t.seconds),
+    perSecond: round(t.requests / t.seconds, 0),
+    errors: t.errors,
+    cpuMsPerRequest: Object.fromEntries(
+      Object.entries(t.cpuSeconds).map(([n, s]) => [n, round((s * 1000) / t.requests, 2)]),
+    ),
+  };
 }
 
 /** Router throughput over direct, and the router's CPU per request over the bare proxy's. */
@@ -257,15 +298,17 @@ try {
     });
 
   // Direct: the router's signed identity header, prepared before the clock starts.
-  const directHeaders = await Promise.all(
-    Array.from({ length: WARMUP + REQUESTS }, async () => ({
-      'content-type': 'application/json',
-      [IDENTITY_HEADER]: await signIdentity(
-        { userId: String(nextUser++), roles: ['USER'], venueIds: [] },
-        secret,
-      ),
-    })),
-  );
+  const signedHeaders = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, async () => ({
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await signIdentity(
+          { userId: String(nextUser++), roles: ['USER'], venueIds: [] },
+          secret,
+        ),
+      })),
+    );
+  const directHeaders = await signedHeaders(WARMUP + REQUESTS);
   // The venue's page, which a user opens before checking in there.
   const venuePage = JSON.stringify({
     query: 'query($id: ID!) { venue(id: $id) { id name } }',
@@ -279,10 +322,13 @@ try {
   await load(WARMUP, CONCURRENCY, direct(0));
   // Each measured user's page first, as through the router: the subgraph has verified (and cached)
   // the identity header its check-in carries.
-  const pages = await load(REQUESTS, CONCURRENCY, async (i) =>
-    answered(await venueClient.post(directHeaders[WARMUP + i]!, venuePage)),
-  );
-  if (pages.errors) throw new Error(`${pages.errors} venue page requests failed`);
+  const openPages = async (headers: Array<Record<string, string>>) => {
+    const pages = await load(headers.length, CONCURRENCY, async (i) =>
+      answered(await venueClient.post(headers[i]!, venuePage)),
+    );
+    if (pages.errors) throw new Error(`${pages.errors} venue page requests failed`);
+  };
+  await openPages(directHeaders.slice(WARMUP));
   // Infrastructure CPU (MariaDB front + shards, Redis, Kafka) joins the venue's in cpuMsPerRequest.
   const countersBefore = await storeCounters(redisClient, db, venue.pid);
   const [directInfra, writesBefore] = [infraCpu(), await presenceWrites(venueUrl)];
@@ -302,6 +348,7 @@ try {
   let routerFreshTokens: Through | { skipped: string } = { skipped: '--no-router' };
   let routerGatewayPath: Through | { skipped: string } = { skipped: '--no-router' };
   let routerDirectFetches: Awaited<ReturnType<typeof directFetches>> | null = null;
+  let alternated: Record<string, unknown> = { skipped: '--no-router' };
   let routerPaced:
     Awaited<ReturnType<typeof withCpu<Awaited<ReturnType<typeof paced>>>>> | { skipped: string } = {
     skipped: '--no-router',
@@ -401,6 +448,63 @@ try {
           paced(PACED_RATE, pacedTokens.length, checkInWith(pacedClient, pacedTokens)),
         );
       }
+
+      // Direct, router and gateway path in alternating slices: on a shared host the CPU left to
+      // the bench drifts between phases a minute apart by more than the router's own cost, and
+      // router ÷ direct with it (×0.72–1.12 over five runs of the phases above); slices of a few
+      // hundred check-ins each see the same machine.
+      alternated = skippedPhase;
+      if (PHASES.has('alternated')) {
+        const perSlice = Math.ceil(REQUESTS / SLICES);
+        const total = perSlice * SLICES;
+        const reference = await startRouterProcess('router-gateway-path-alternated', {
+          ROUTER_DIRECT_FETCHES: 'false',
+        });
+        const referenceClient = poster(`${reference.url}/graphql`, CONCURRENCY);
+        try {
+          await load(WARMUP, CONCURRENCY, checkInWith(referenceClient, await signTokens(WARMUP)));
+          const [routerTokens, referenceTokens, headers] = [
+            await signTokens(total),
+            await signTokens(total),
+            await signedHeaders(total),
+          ];
+          await seen(routerTokens);
+          await seen(referenceTokens, referenceClient);
+          await openPages(headers);
+          const tallies = { direct: tally(), router: tally(), gatewayPath: tally() };
+          for (let slice = 0; slice < SLICES; slice++) {
+            const at = (i: number) => slice * perSlice + i;
+            await tallied(tallies.direct, { venue }, () =>
+              load(perSlice, CONCURRENCY, async (i) =>
+                answered(await venueClient.post(headers[at(i)]!, checkInBody())),
+              ),
+            );
+            await tallied(tallies.router, { venue, router: routerProcess }, () =>
+              load(perSlice, CONCURRENCY, (i) => checkInWith(routerClient, routerTokens)(at(i))),
+            );
+            await tallied(tallies.gatewayPath, { venue, router: reference.child }, () =>
+              load(perSlice, CONCURRENCY, (i) => checkInWith(referenceClient, referenceTokens)(at(i))),
+            );
+          }
+          const [direct, viaRouter, viaGateway] = [
+            summary(tallies.direct),
+            summary(tallies.router),
+            summary(tallies.gatewayPath),
+          ];
+          alternated = {
+            slices: SLICES,
+            requestsPerSlice: perSlice,
+            direct,
+            router: viaRouter,
+            gatewayPath: viaGateway,
+            routerVsDirect: round(viaRouter.perSecond / direct.perSecond),
+            gatewayPathVsDirect: round(viaGateway.perSecond / direct.perSecond),
+          };
+        } finally {
+          await referenceClient.close();
+          await stopAll([reference.child]);
+        }
+      }
       routerDirectFetches = await directFetches(routerUrl);
     } catch (err) {
       router = { skipped: `router not usable: ${err instanceof Error ? err.message : String(err)}` };
@@ -478,6 +582,10 @@ try {
         },
         routerFreshTokens,
         routerPaced,
+        alternated: {
+          note: 'direct, router (token seen) and gateway path in alternating slices: the ratio on a drifting machine',
+          ...alternated,
+        },
         bareTwoHops: {
           note: 'node:http proxy (undici Pool) → node:http server with a canned check-in answer: two plain hops, no work',
           ...bareHops,
