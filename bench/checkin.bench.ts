@@ -401,9 +401,9 @@ try {
       // verifies (and caches) its token and signs (and caches) its identity for the venue subgraph,
       // which verifies (and caches) that identity. The fresh-token phase measures all three cold.
       const seen = async (tokens: string[], client = routerClient) => {
-        const result = await load(tokens.length, CONCURRENCY, async (i) => {
-          return answered(await client.post(bearer(tokens[i]!), venuePage));
-        });
+        const result = await load(tokens.length, CONCURRENCY, async (i) =>
+          answered(await client.post(bearer(tokens[i]!), venuePage)),
+        );
         if (result.errors) throw new Error(`${result.errors} token warm-up requests failed`);
       };
 
@@ -458,7 +458,7 @@ try {
 
       // Direct, router and gateway path in alternating slices: on a shared host the CPU left to
       // the bench drifts between phases a minute apart by more than the router's own cost, and
-      // router ÷ direct with it (×0.72–1.12 over five runs of the phases above); slices of a few
+      // router ÷ direct with it (×0.69–1.12 over six runs of the phases above); slices of a few
       // hundred check-ins each see the same machine.
       alternated = skippedPhase;
       if (PHASES.has('alternated')) {
