@@ -473,13 +473,11 @@ try {
           for (let slice = 0; slice < SLICES; slice++) {
             // Each slice's users are made and open the venue's page just before it, as in the
             // phases above: identity headers live 60 s, the router reuses a signed one for 30 s.
-            const [routerTokens, referenceTokens, headers] = [
-              await signTokens(perSlice),
-              await signTokens(perSlice),
-              await signedHeaders(perSlice),
-            ];
+            const [routerTokens, referenceTokens] = [await signTokens(perSlice), await signTokens(perSlice)];
             await seen(routerTokens);
             await seen(referenceTokens, referenceClient);
+            // Signed last: a large slice's warm-ups can outlast a header signed before them.
+            const headers = await signedHeaders(perSlice);
             await openPages(headers);
             await tallied(tallies.direct, { venue }, () =>
               load(perSlice, CONCURRENCY, async (i) =>
